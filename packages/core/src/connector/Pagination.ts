@@ -1,0 +1,240 @@
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { ConnectorError, PaginationLoopError } from "./Errors.js"
+import type { ProviderClient, ProviderClientError } from "./ProviderHttp.js"
+
+/**
+ * Pagination streams over a provider client. Each emits one element per page
+ * (the page's items), so the engine can commit page by page; the next page is
+ * requested only when the current one has been pulled.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * One fetched page: its items and the state of the next page, if any.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page<A, S> {
+  readonly items: ReadonlyArray<A>
+  readonly next: Option.Option<S>
+}
+
+/**
+ * The errors of a pagination stream.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PaginationError = ProviderClientError | ConnectorError | PaginationLoopError
+
+/**
+ * The general form: fetch a page from a state until there is no next state.
+ * A next state equal (by `key`) to one already fetched fails with
+ * {@link PaginationLoopError} instead of looping.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const paginate = <S, A, E, R>(options: {
+  readonly operation: string
+  readonly initial: S
+  readonly fetch: (state: S) => Effect.Effect<Page<A, S>, E, R>
+  readonly key?: (state: S) => string
+}): Stream.Stream<ReadonlyArray<A>, E | PaginationLoopError, R> => {
+  const key = options.key ?? ((s: S) => (typeof s === "string" ? s : JSON.stringify(s)))
+  return Stream.suspend(() => {
+    const seen = new Set([key(options.initial)])
+    return Stream.paginateEffect(options.initial, (state: S) =>
+      Effect.flatMap(options.fetch(state), (page) => {
+        if (Option.isSome(page.next)) {
+          const k = key(page.next.value)
+          if (seen.has(k)) return Effect.fail(new PaginationLoopError({ operation: options.operation, cursor: k }))
+          seen.add(k)
+        }
+        return Effect.succeed([page.items, page.next] as const)
+      }))
+  })
+}
+
+/**
+ * Executes a request and fails with a {@link ConnectorError} naming the
+ * status unless it is 2xx.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const executeOk = (
+  client: ProviderClient,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderClientError | ConnectorError> =>
+  Effect.flatMap(client.execute(request), (response) => {
+    if (response.status >= 200 && response.status < 300) return Effect.succeed(response)
+    return Effect.flatMap(response.text.pipe(Effect.orElseSucceed(() => "")), (body) =>
+      Effect.fail(
+        new ConnectorError({
+          operation: `${request.method} ${new URL(request.url, "http://provider").pathname}`,
+          status: response.status,
+          detail: body.length === 0 ? "the provider answered with an error status" : body.slice(0, 300)
+        })
+      ))
+  })
+
+/**
+ * Reads a 2xx response's JSON with a decoder (a `Schema` decoder or a plain
+ * function); a body that does not decode is a {@link ConnectorError}.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const json = <A, E>(
+  response: HttpClientResponse.HttpClientResponse,
+  operation: string,
+  decode: (body: unknown) => Effect.Effect<A, E>
+): Effect.Effect<A, ConnectorError> =>
+  response.json.pipe(
+    Effect.flatMap(decode),
+    Effect.mapError((cause) =>
+      new ConnectorError({ operation, detail: `unreadable response: ${String((cause as Error)?.message ?? cause)}`, cause })
+    )
+  )
+
+/**
+ * A cursor carried in the response body (`next_cursor`, `paging.next.after`,
+ * …). `request` builds the page request from the cursor (none for the first
+ * page); it may put the cursor in the query string or in a POST body.
+ *
+ * @example
+ * ```ts
+ * Pagination.cursor({
+ *   client, operation: "list employees",
+ *   request: (after) => HttpClientRequest.get("/v1/employees").pipe(
+ *     HttpClientRequest.setUrlParams(Option.match(after, { onNone: () => ({}), onSome: (a) => ({ "page[after]": a }) }))),
+ *   decode: (body) => Schema.decodeUnknown(EmployeePage)(body).pipe(Effect.map((p) => ({
+ *     items: p.data, next: Option.fromNullable(p.meta.page.nextCursor) })))
+ * })
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cursor = <A, E>(options: {
+  readonly client: ProviderClient
+  readonly operation: string
+  readonly request: (cursor: Option.Option<string>) => HttpClientRequest.HttpClientRequest
+  readonly decode: (body: unknown) => Effect.Effect<Page<A, string>, E>
+}): Stream.Stream<ReadonlyArray<A>, PaginationError> =>
+  paginate({
+    operation: options.operation,
+    initial: Option.none<string>(),
+    key: Option.getOrElse(() => ""),
+    fetch: (state) =>
+      executeOk(options.client, options.request(state)).pipe(
+        Effect.flatMap((response) => json(response, options.operation, options.decode)),
+        Effect.map((page) => ({ items: page.items, next: Option.map(page.next, Option.some) }))
+      )
+  })
+
+/**
+ * The `next` target of an RFC 8288 `Link` header, if any.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const nextLink = (header: string | undefined): Option.Option<string> => {
+  if (header === undefined) return Option.none()
+  for (const part of header.split(",")) {
+    const match = /<([^>]+)>\s*;(.*)$/.exec(part.trim())
+    if (match !== null && /\brel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/.test(match[2]!)) return Option.some(match[1]!)
+  }
+  return Option.none()
+}
+
+/**
+ * `Link`-header pagination (`<…?page=2>; rel="next"`): follows `next` URLs
+ * until there is none.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const link = <A, E>(options: {
+  readonly client: ProviderClient
+  readonly operation: string
+  readonly first: HttpClientRequest.HttpClientRequest
+  readonly next: (url: string) => HttpClientRequest.HttpClientRequest
+  readonly decode: (body: unknown) => Effect.Effect<ReadonlyArray<A>, E>
+}): Stream.Stream<ReadonlyArray<A>, PaginationError> =>
+  paginate({
+    operation: options.operation,
+    initial: Option.none<string>(),
+    key: Option.getOrElse(() => ""),
+    fetch: (state) =>
+      executeOk(options.client, Option.match(state, { onNone: () => options.first, onSome: options.next })).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(json(response, options.operation, options.decode), (items) => ({
+            items,
+            next: Option.map(nextLink(response.headers["link"]), Option.some)
+          }))
+        )
+      )
+  })
+
+/**
+ * Offset pagination: `request(offset, limit)` (query string or POST body);
+ * stops at the first page shorter than `limit`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const offset = <A, E>(options: {
+  readonly client: ProviderClient
+  readonly operation: string
+  readonly limit: number
+  readonly request: (offset: number, limit: number) => HttpClientRequest.HttpClientRequest
+  readonly decode: (body: unknown) => Effect.Effect<ReadonlyArray<A>, E>
+}): Stream.Stream<ReadonlyArray<A>, PaginationError> =>
+  paginate({
+    operation: options.operation,
+    initial: 0,
+    key: String,
+    fetch: (start) =>
+      executeOk(options.client, options.request(start, options.limit)).pipe(
+        Effect.flatMap((response) => json(response, options.operation, options.decode)),
+        Effect.map((items) => ({
+          items,
+          next: items.length < options.limit ? Option.none() : Option.some(start + items.length)
+        }))
+      )
+  })
+
+/**
+ * Page-number pagination: `request(page)` from `firstPage` (default 1); stops
+ * at an empty page or once `decode` reports the last page.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pageNumber = <A, E>(options: {
+  readonly client: ProviderClient
+  readonly operation: string
+  readonly firstPage?: number
+  readonly request: (page: number) => HttpClientRequest.HttpClientRequest
+  readonly decode: (body: unknown) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly last: boolean }, E>
+}): Stream.Stream<ReadonlyArray<A>, PaginationError> =>
+  paginate({
+    operation: options.operation,
+    initial: options.firstPage ?? 1,
+    key: String,
+    fetch: (page) =>
+      executeOk(options.client, options.request(page)).pipe(
+        Effect.flatMap((response) => json(response, options.operation, options.decode)),
+        Effect.map(({ items, last }) => ({
+          items,
+          next: last || items.length === 0 ? Option.none() : Option.some(page + 1)
+        }))
+      )
+  })

@@ -1,0 +1,64 @@
+/**
+ * Canonical JSON: object keys sorted at every level, `undefined` members
+ * dropped, arrays kept in order. Two values that are equal as JSON data give
+ * the same string whatever the order their keys were written in, which is what
+ * makes a fingerprint stable.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The canonical JSON text of a JSON-compatible value.
+ *
+ * @example
+ * ```ts
+ * import { CanonicalJson } from "@weft/core"
+ * CanonicalJson.stringify({ b: 1, a: { d: undefined, c: [2, 1] } }) // '{"a":{"c":[2,1]},"b":1}'
+ * ```
+ * @since 0.1.0
+ * @category encoding
+ */
+export const stringify = (value: unknown): string => {
+  const out = write(value)
+  return out === undefined ? "null" : out
+}
+
+const write = (value: unknown): string | undefined => {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value)
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null"
+    case "boolean":
+      return value ? "true" : "false"
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined
+    case "bigint":
+      return value.toString()
+    case "object": {
+      if (value === null) return "null"
+      if (Array.isArray(value)) {
+        let s = "["
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) s += ","
+          s += write(value[i]) ?? "null"
+        }
+        return s + "]"
+      }
+      const toJSON = (value as { toJSON?: unknown }).toJSON
+      if (typeof toJSON === "function") return write((toJSON as () => unknown).call(value))
+      const keys = Object.keys(value).sort()
+      let s = "{"
+      let first = true
+      for (const key of keys) {
+        const member = write((value as Record<string, unknown>)[key])
+        if (member === undefined) continue
+        s += (first ? "" : ",") + JSON.stringify(key) + ":" + member
+        first = false
+      }
+      return s + "}"
+    }
+  }
+}

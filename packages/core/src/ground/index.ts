@@ -1,0 +1,8 @@
+/**
+ * Ground floor: ids, canonical JSON and fingerprints.
+ *
+ * @since 0.1.0
+ */
+export * as CanonicalJson from "./CanonicalJson.js"
+export * as Fingerprint from "./Fingerprint.js"
+export * as Ids from "./Ids.js"

@@ -1,0 +1,396 @@
+import type { EventType, RunStatus } from "../events/Event.js"
+import type { Hash } from "../ground/Fingerprint.js"
+
+/**
+ * What a {@link Store} keeps. Plain data: every store implementation persists
+ * these rows as they are. Times are Unix milliseconds. Secret or personal data
+ * (credentials, destination secrets, outbox payloads) arrives already sealed by
+ * the Vault; a store never sees it in clear.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ * @category integrations
+ */
+export type IntegrationStatus = "active" | "invalid_credentials" | "reauth_required" | "disabled"
+
+/**
+ * One end customer's connected account of one connector.
+ *
+ * @since 0.1.0
+ * @category integrations
+ */
+export interface IntegrationRow {
+  readonly id: string
+  readonly tenant: string
+  readonly connector: string
+  readonly status: IntegrationStatus
+  /** Why the status is not `active`, in words an operator can act on. */
+  readonly statusMessage?: string | undefined
+  /** The connector's credentials, sealed (AAD: the integration id). */
+  readonly credentials: Uint8Array
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+/**
+ * Where events go.
+ *
+ * @since 0.1.0
+ * @category destinations
+ */
+export interface DestinationRow {
+  readonly id: string
+  readonly url: string
+  /** JSON array of `whsec_…` secrets, sealed (AAD: the destination id). */
+  readonly secrets: Uint8Array
+  readonly enabled: boolean
+  readonly disabledReason?: string | undefined
+  /** Sink-specific options (timeout, ack mode, allow-list…), plain JSON. */
+  readonly options: Readonly<Record<string, unknown>>
+  /** Deliveries in flight at once for this destination. */
+  readonly maxConcurrency: number
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+/**
+ * One model of a sync, with the field groups it subscribes to (all when
+ * absent).
+ *
+ * @since 0.1.0
+ * @category syncs
+ */
+export interface SyncModel {
+  readonly model: string
+  readonly fieldGroups?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * A subscription: integration + models (+ field groups) + destination +
+ * frequency.
+ *
+ * @since 0.1.0
+ * @category syncs
+ */
+export interface SyncRow {
+  readonly id: string
+  readonly integrationId: string
+  readonly destinationId: string
+  readonly models: ReadonlyArray<SyncModel>
+  readonly frequencyMs: number
+  readonly status: "active" | "paused"
+  /** Emit inactive records (terminated, archived…) in the initial sync too. */
+  readonly includeInactive: boolean
+  /** Set once an initial run finished; later scheduled runs are deltas. */
+  readonly initialCompletedAt?: number | undefined
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+/**
+ * Progress of one model of one sync between runs.
+ *
+ * @since 0.1.0
+ * @category syncs
+ */
+export interface ModelState {
+  /** Where the next incremental read starts; saved only with the data it covers. */
+  readonly cursor?: string | undefined
+  /** Generation of the last full read; fingerprints older than it are stale. */
+  readonly generation: number
+  readonly lastFullReadAt?: number | undefined
+}
+
+/**
+ * Which fingerprints: one model of one sync.
+ *
+ * @since 0.1.0
+ * @category fingerprints
+ */
+export interface FingerprintScope {
+  readonly syncId: string
+  readonly model: string
+}
+
+/**
+ * What is kept per record instead of the record.
+ *
+ * @since 0.1.0
+ * @category fingerprints
+ */
+export interface Fingerprint {
+  readonly hash: Hash
+  /** The generation of the full read that last saw the record. */
+  readonly generation: number
+  /** The record was inactive when last seen (no event was emitted for it then). */
+  readonly inactive: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category fingerprints
+ */
+export interface FingerprintUpsert {
+  readonly recordId: string
+  readonly fingerprint: Fingerprint
+}
+
+/**
+ * Fingerprint counts, split by the `inactive` flag.
+ *
+ * @since 0.1.0
+ * @category fingerprints
+ */
+export interface FingerprintCounts {
+  readonly active: number
+  readonly inactive: number
+}
+
+/**
+ * @since 0.1.0
+ * @category runs
+ */
+export type RunType = "initial" | "delta" | "manual"
+
+/**
+ * @since 0.1.0
+ * @category runs
+ */
+export interface RunCounters {
+  readonly processed: number
+  readonly new: number
+  readonly changed: number
+  readonly deleted: number
+  readonly invalid: number
+}
+
+/**
+ * A record that failed its model's Schema: not fingerprinted, not emitted.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export interface InvalidRecord {
+  readonly recordId?: string | undefined
+  /** The first parse error, as `path: message`. */
+  readonly error: string
+}
+
+/**
+ * The audit of one model within a run.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export interface ModelAudit {
+  readonly model: string
+  readonly status: RunStatus | "pending"
+  readonly counters: RunCounters
+  readonly startedAt?: number | undefined
+  readonly finishedAt?: number | undefined
+  readonly fullRead: boolean
+  /** The first invalid records (capped), with their first parse error. */
+  readonly invalidRecords: ReadonlyArray<InvalidRecord>
+  readonly warnings: ReadonlyArray<string>
+  readonly error?: string | undefined
+}
+
+/**
+ * Delivery progress of a run's record events; owned by the store.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export interface RunDelivery {
+  readonly recordEvents: number
+  readonly acked: number
+  readonly deadLettered: number
+  /** `sync.events.allEmitted` is in the outbox: no more record events will come. */
+  readonly emissionClosed: boolean
+  /** `sync.events.allConsumed` is in the outbox. */
+  readonly consumedEnqueued: boolean
+}
+
+/**
+ * One execution of a sync: the audit support teams read.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export interface RunRow {
+  readonly id: string
+  readonly syncId: string
+  readonly integrationId: string
+  readonly connector: string
+  readonly tenant: string
+  readonly type: RunType
+  readonly status: RunStatus
+  readonly startedAt: number
+  readonly finishedAt?: number | undefined
+  readonly models: Readonly<Record<string, ModelAudit>>
+  readonly warnings: ReadonlyArray<string>
+  readonly errors: ReadonlyArray<string>
+  readonly delivery: RunDelivery
+}
+
+/**
+ * @since 0.1.0
+ * @category outbox
+ */
+export type OutboxStatus = "pending" | "acked" | "dead"
+
+/**
+ * One event in the outbox. Ordering: an entry is not claimed while an earlier
+ * (by insertion) `pending` entry with the same `orderingKey` exists.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export interface OutboxEntry {
+  readonly id: string
+  readonly type: EventType
+  readonly kind: "record" | "run"
+  readonly runId: string
+  readonly syncId: string
+  readonly destinationId: string
+  /** `<syncId>/<model>/<recordId>` for record events, `run/<runId>` for run events. */
+  readonly orderingKey: string
+  readonly model?: string | undefined
+  readonly recordId?: string | undefined
+  readonly createdAt: number
+  readonly status: OutboxStatus
+  readonly attempts: number
+  readonly nextAttemptAt: number
+  readonly firstAttemptAt?: number | undefined
+  readonly lastError?: string | undefined
+  readonly settledAt?: number | undefined
+  /** Lease end of the worker that claimed it (store-managed). */
+  readonly leaseUntil?: number | undefined
+  /** A replay of a settled event: does not move its run's delivery counters. */
+  readonly replay?: boolean | undefined
+  /** The event's JSON, sealed (AAD: the event id); `null` once acked. */
+  readonly payload: Uint8Array | null
+}
+
+/**
+ * What happened to a claimed entry.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export type Settlement =
+  | { readonly _tag: "Acked"; readonly at: number; readonly attempts: number; readonly firstAttemptAt: number }
+  | {
+    readonly _tag: "Retry"
+    readonly at: number
+    readonly attempts: number
+    readonly firstAttemptAt: number
+    readonly nextAttemptAt: number
+    readonly error: string
+  }
+  | {
+    readonly _tag: "DeadLettered"
+    readonly at: number
+    readonly attempts: number
+    readonly firstAttemptAt?: number | undefined
+    readonly error: string
+  }
+  /** Give the lease back without an attempt (e.g. the destination was just disabled). */
+  | { readonly _tag: "Released" }
+
+/**
+ * Builds the `sync.events.allConsumed` entry of a run whose record events are
+ * all settled. A store calls it inside the same atomic step that settles the
+ * last one, exactly once per run.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export type ConsumedEventBuilder = (
+  run: RunRow,
+  counts: { readonly acked: number; readonly deadLettered: number }
+) => OutboxEntry
+
+/**
+ * Everything one page of a model's read changes, written as one atomic step.
+ *
+ * @since 0.1.0
+ * @category commits
+ */
+export interface PageCommit {
+  readonly scope: FingerprintScope
+  readonly upserts: ReadonlyArray<FingerprintUpsert>
+  readonly deletes: ReadonlyArray<string>
+  /** Replaces the model state (cursor, generation) when present. */
+  readonly state?: ModelState | undefined
+  readonly events: ReadonlyArray<OutboxEntry>
+  /** Replaces `models[audit.model]` of run `runId`; adds the commit's record events to its delivery counters. */
+  readonly run: { readonly runId: string; readonly audit: ModelAudit }
+}
+
+/**
+ * The end of a run's emission, written as one atomic step: the final run
+ * fields, `sync.events.allEmitted`, and `allConsumed` right away if every
+ * record event is already settled.
+ *
+ * @since 0.1.0
+ * @category commits
+ */
+export interface RunClose {
+  /** The final run; its `delivery` field is ignored (the store owns it). */
+  readonly run: RunRow
+  readonly allEmitted: OutboxEntry
+  readonly consumed: ConsumedEventBuilder
+  /** Sync fields to set in the same step (e.g. `initialCompletedAt`). */
+  readonly sync?: { readonly initialCompletedAt?: number | undefined } | undefined
+}
+
+/**
+ * Filters of {@link Store} list operations.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export interface OutboxQuery {
+  readonly runId?: string | undefined
+  readonly syncId?: string | undefined
+  readonly status?: OutboxStatus | undefined
+  /** Entries created at or after this time. */
+  readonly from?: number | undefined
+  /** Entries created before this time. */
+  readonly to?: number | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category runs
+ */
+export interface RunQuery {
+  readonly syncId?: string | undefined
+  readonly integrationId?: string | undefined
+  readonly limit?: number | undefined
+}
+
+/**
+ * A run's delivery counters before any event was enqueued.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export const emptyDelivery: RunDelivery = {
+  recordEvents: 0,
+  acked: 0,
+  deadLettered: 0,
+  emissionClosed: false,
+  consumedEnqueued: false
+}
+
+/**
+ * @since 0.1.0
+ * @category runs
+ */
+export const emptyCounters: RunCounters = { processed: 0, new: 0, changed: 0, deleted: 0, invalid: 0 }

@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import type { Options } from "tsup"
+
+/**
+ * One tsup entry per public subpath of a package's `exports` map, so that the
+ * build and the map can never disagree.
+ */
+export const entries = (dir: string): Options => {
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+    exports: Record<string, { "@weft/source": string } | null>
+  }
+  const entry: Record<string, string> = {}
+  for (const target of Object.values(pkg.exports)) {
+    if (target === null) continue
+    const src = target["@weft/source"]
+    entry[src.replace(/^\.\/src\//, "").replace(/\.ts$/, "")] = src
+  }
+  return {
+    entry,
+    format: ["esm", "cjs"],
+    dts: { compilerOptions: { customConditions: [] } },
+    tsconfig: join(dir, "tsconfig.build.json"),
+    sourcemap: true,
+    clean: true,
+    splitting: true,
+    treeshake: true,
+    target: "node20"
+  }
+}
