@@ -1,0 +1,8 @@
+/**
+ * `@weft/testing`: provider fakes (real loopback HTTP servers), a recording
+ * webhook receiver, and the Store and Connector conformance suites.
+ *
+ * @since 0.1.0
+ */
+export * as ConnectorFixture from "./conformance/connector/Fixture.js"
+export * from "./fakes/kit/index.js"
