@@ -25,8 +25,13 @@ export type SyncType = typeof SyncType.Type
  * @category fields
  */
 export const EventId = Schema.String.pipe(
-  Schema.pattern(/^evt_[0-9a-f]{32}$/),
-  Schema.annotations({ description: "Unique, time-sortable, stable across retries and replays" })
+  Schema.pattern(/^evt_[0-9a-f]{32}$/, {
+    message: () => "Expected an event id: evt_ followed by 32 lowercase hex digits"
+  }),
+  Schema.annotations({
+    title: "EventId",
+    description: "Unique, time-sortable, stable across retries and replays"
+  })
 )
 
 /**

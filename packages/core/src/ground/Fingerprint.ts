@@ -49,13 +49,21 @@ export const project = (record: object, projection: Projection): Record<string, 
   } else {
     out = {}
     for (const key of projection.fields) {
-      if (source[key] !== undefined) out[key] = source[key]
+      if (Object.hasOwn(source, key) && source[key] !== undefined) setOwn(out, key, source[key])
     }
   }
   for (const path of projection.volatile) removePath(out, path)
   return out
 }
 
+// Plain assignment of a key such as "__proto__" would change the object's
+// prototype instead of adding a field (and so hide it from the hash).
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
+// Copies each object on the path before deleting from it: the input's own
+// nested objects are shared with the projection and must stay untouched.
 const removePath = (target: Record<string, unknown>, path: string): void => {
   const dot = path.indexOf(".")
   if (dot === -1) {
@@ -63,10 +71,11 @@ const removePath = (target: Record<string, unknown>, path: string): void => {
     return
   }
   const head = path.slice(0, dot)
+  if (!Object.hasOwn(target, head)) return
   const child = target[head]
   if (child === null || typeof child !== "object" || Array.isArray(child)) return
   const copy = { ...(child as Record<string, unknown>) }
-  target[head] = copy
+  setOwn(target, head, copy)
   removePath(copy, path.slice(dot + 1))
 }
 

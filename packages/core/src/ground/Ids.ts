@@ -1,17 +1,40 @@
+import * as Crypto from "node:crypto"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { v7 } from "uuid"
 
 /**
- * The prefixes of Weft's identifiers. Every id is `<prefix>_<uuidv7 hex>`, so
- * ids sort by creation time and say what they identify.
+ * Weft's identifiers: `<prefix>_` + the 32 hex digits of a UUIDv7. The first
+ * 48 bits are the creation time in Unix milliseconds, so ids sort by creation
+ * time as plain strings and say what they identify.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The prefixes of Weft's identifiers.
  *
  * @since 0.1.0
  * @category models
  */
 export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst"
 
-const hex = (ms: number): string => v7({ msecs: ms }).replace(/-/g, "")
+// Ids made in the same millisecond share a counter (RFC 9562 §6.2 method 1)
+// so they still sort in creation order; a new millisecond starts the counter
+// at a random 31-bit value, leaving room to count up without overflowing.
+const state = { ms: -1, seq: 0 }
+
+const nextSeq = (ms: number): number => {
+  if (ms === state.ms) {
+    state.seq = (state.seq + 1) >>> 0
+  } else {
+    state.ms = ms
+    state.seq = Crypto.randomInt(0, 2 ** 31)
+  }
+  return state.seq
+}
+
+const hex = (ms: number): string => v7({ msecs: ms, seq: nextSeq(ms) }).replace(/-/g, "")
 
 /**
  * A new time-sortable id created at `ms` (Unix milliseconds). Use it in hot
@@ -30,6 +53,12 @@ export const at = (prefix: IdPrefix, ms: number): string => `${prefix}_${hex(ms)
 /**
  * A new time-sortable id, stamped with the current `Clock` time.
  *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Ids } from "@weft/core"
+ * const program = Effect.map(Ids.make("run"), (id) => id.startsWith("run_")) // true
+ * ```
  * @since 0.1.0
  * @category constructors
  */

@@ -38,7 +38,11 @@ export interface Model<A extends { readonly id: string } = { readonly id: string
   isInactive(record: A): boolean
   /** Validates unknown input into the model, reporting the first error with its path. */
   decode(input: unknown): Either.Either<A, ParseResult.ParseError>
-  /** The model's JSON Schema (draft-07). */
+  /**
+   * The model's JSON Schema (draft-07): an object schema whose `properties`
+   * are the record's fields, titled with the model's name, with shared field
+   * formats under `$defs`.
+   */
   jsonSchema(): JSONSchema.JsonSchema7Root
 }
 
@@ -116,8 +120,42 @@ export const define = <A extends { readonly id: string }, I>(options: {
     volatileFields: options.volatileFields ?? ["remoteUpdatedAt"],
     isInactive: options.isInactive,
     decode: decodeEither,
-    jsonSchema: () => (cachedJsonSchema ??= JSONSchema.make(options.schema))
+    jsonSchema: () => (cachedJsonSchema ??= recordJsonSchema(options.schema, options.name, options.description))
   }
+}
+
+/**
+ * `JSONSchema.make` of a `Schema.Class` is only `{ "$ref": "#/$defs/<name>" }`
+ * at the top; inline that definition so the root itself describes the record
+ * (`type`, `properties`, `required`), which is what schema-driven forms and
+ * code generators read.
+ */
+const recordJsonSchema = (
+  schema: Schema.Schema.Any,
+  name: string,
+  description: string
+): JSONSchema.JsonSchema7Root => {
+  const made = JSONSchema.make(schema) as JSONSchema.JsonSchema7Root & { readonly $ref?: string }
+  const { $ref, $defs, ...root } = made
+  const defs: Record<string, JSONSchema.JsonSchema7> = { ...$defs }
+  let body: object = root
+  const prefix = "#/$defs/"
+  if ($ref !== undefined && $ref.startsWith(prefix)) {
+    const id = $ref.slice(prefix.length)
+    const target = defs[id]
+    if (target !== undefined) {
+      body = { ...target, ...root }
+      // Keep the definition only if something else still points at it.
+      if (!JSON.stringify(defs).includes(`"${$ref}"`)) delete defs[id]
+    }
+  }
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: name,
+    description,
+    ...body,
+    ...(Object.keys(defs).length > 0 ? { $defs: defs } : {})
+  } as JSONSchema.JsonSchema7Root
 }
 
 /**

@@ -15,7 +15,7 @@ import * as Schema from "effect/Schema"
  * @category fields
  */
 export const IsoDate = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/),
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "Expected a calendar date as YYYY-MM-DD, e.g. 2024-03-01" }),
   Schema.annotations({ identifier: "IsoDate", description: "A calendar date, YYYY-MM-DD", examples: ["2024-03-01"] })
 )
 
@@ -26,7 +26,9 @@ export const IsoDate = Schema.String.pipe(
  * @category fields
  */
 export const IsoDateTime = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/),
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, {
+    message: () => "Expected an ISO 8601 instant with a zone, e.g. 2026-11-26T18:00:00.000Z"
+  }),
   Schema.annotations({
     identifier: "IsoDateTime",
     description: "An instant in ISO 8601 with a zone offset",
@@ -41,7 +43,7 @@ export const IsoDateTime = Schema.String.pipe(
  * @category fields
  */
 export const Email = Schema.String.pipe(
-  Schema.pattern(/^[^\s@]+@[^\s@]+$/),
+  Schema.pattern(/^[^\s@]+@[^\s@]+$/, { message: () => "Expected an e-mail address like name@example.com" }),
   Schema.annotations({ identifier: "Email", description: "An e-mail address", examples: ["ada@example.com"] })
 )
 
@@ -52,7 +54,7 @@ export const Email = Schema.String.pipe(
  * @category fields
  */
 export const Decimal = Schema.String.pipe(
-  Schema.pattern(/^-?\d+(\.\d+)?$/),
+  Schema.pattern(/^-?\d+(\.\d+)?$/, { message: () => "Expected a decimal number as a string, e.g. \"1234.50\"" }),
   Schema.annotations({ identifier: "Decimal", description: "A decimal number as a string", examples: ["1234.50"] })
 )
 
@@ -63,7 +65,7 @@ export const Decimal = Schema.String.pipe(
  * @category fields
  */
 export const Currency = Schema.String.pipe(
-  Schema.pattern(/^[A-Z]{3}$/),
+  Schema.pattern(/^[A-Z]{3}$/, { message: () => "Expected an ISO 4217 currency code of three capital letters, e.g. EUR" }),
   Schema.annotations({ identifier: "Currency", description: "ISO 4217 currency code", examples: ["EUR"] })
 )
 
@@ -133,7 +135,7 @@ export const remoteTimestamps = {
   remoteUpdatedAt: Schema.optional(IsoDateTime)
 }
 
-const nonEmpty = Schema.String.pipe(Schema.minLength(1))
+const nonEmpty = Schema.String.pipe(Schema.minLength(1, { message: () => "Expected a non-empty string" }))
 
 /**
  * The provider's id of a record, as a non-empty string.
@@ -141,4 +143,6 @@ const nonEmpty = Schema.String.pipe(Schema.minLength(1))
  * @since 0.1.0
  * @category fields
  */
-export const RecordId = nonEmpty.pipe(Schema.annotations({ description: "The provider's id of the record" }))
+export const RecordId = nonEmpty.pipe(
+  Schema.annotations({ title: "RecordId", description: "The provider's id of the record" })
+)

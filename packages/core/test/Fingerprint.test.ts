@@ -1,0 +1,119 @@
+import * as Crypto from "node:crypto"
+import { describe, expect, it } from "@effect/vitest"
+import { CanonicalJson, Fingerprint } from "@weft/core"
+import * as FastCheck from "effect/FastCheck"
+
+import { all, deepFreeze, json, key, record, shuffleKeys, type Json } from "./jsonArbitraries.js"
+
+const differs = (a: unknown, b: unknown) => CanonicalJson.stringify(a) !== CanonicalJson.stringify(b)
+const hex = (value: unknown) => Fingerprint.toHex(Fingerprint.ofValue(value))
+
+describe("Fingerprint", () => {
+  it("is the first 16 bytes of SHA-256 over the canonical JSON", () => {
+    const hash = Fingerprint.ofValue({ b: [1, "x"], a: null })
+    expect(hash).toBeInstanceOf(Uint8Array)
+    expect(hash.length).toBe(Fingerprint.HASH_BYTES)
+    expect(Fingerprint.HASH_BYTES).toBe(16)
+    const expected = Crypto.createHash("sha256").update('{"a":null,"b":[1,"x"]}').digest("hex").slice(0, 32)
+    expect(Fingerprint.toHex(hash)).toBe(expected)
+  })
+
+  it("property: every hash is 16 bytes", () => {
+    FastCheck.assert(
+      FastCheck.property(record, (r) => {
+        expect(Fingerprint.of(r, all).length).toBe(16)
+      })
+    )
+  })
+
+  it("property: the hash does not depend on key order, at any depth", () => {
+    FastCheck.assert(
+      FastCheck.property(record, FastCheck.integer(), (r, seed) => {
+        const shuffled = shuffleKeys(r, seed) as Record<string, Json>
+        expect(Fingerprint.equals(Fingerprint.of(shuffled, all), Fingerprint.of(r, all))).toBe(true)
+      })
+    )
+  })
+
+  it("property: any change to a subscribed field changes the hash", () => {
+    FastCheck.assert(
+      FastCheck.property(record, key, json, (r, field, value) => {
+        FastCheck.pre(differs(r[field], value) && value !== null)
+        const changed = { ...r }
+        Object.defineProperty(changed, field, { value, enumerable: true, writable: true, configurable: true })
+        const projection: Fingerprint.Projection = { fields: new Set(["id", field]), volatile: [] }
+        expect(Fingerprint.equals(Fingerprint.of(changed, projection), Fingerprint.of(r, projection))).toBe(false)
+        expect(Fingerprint.equals(Fingerprint.of(changed, all), Fingerprint.of(r, all))).toBe(false)
+      })
+    )
+  })
+
+  it("property: a change outside the subscribed fields keeps the hash", () => {
+    FastCheck.assert(
+      FastCheck.property(record, key, json, FastCheck.array(key, { maxLength: 4 }), (r, field, value, subscribed) => {
+        FastCheck.pre(!subscribed.includes(field))
+        const changed = { ...r }
+        Object.defineProperty(changed, field, { value, enumerable: true, writable: true, configurable: true })
+        const projection: Fingerprint.Projection = { fields: new Set(subscribed), volatile: [] }
+        expect(hex(Fingerprint.project(changed, projection))).toBe(hex(Fingerprint.project(r, projection)))
+        expect(Fingerprint.equals(Fingerprint.of(changed, projection), Fingerprint.of(r, projection))).toBe(true)
+      })
+    )
+  })
+
+  it("property: a change only in a volatile path (top-level or nested) keeps the hash", () => {
+    FastCheck.assert(
+      FastCheck.property(record, json, json, (r, before, after) => {
+        const a = { ...r, fetchedAt: before, meta: { etag: before, kept: 1 } }
+        const b = { ...r, fetchedAt: after, meta: { etag: after, kept: 1 } }
+        const projection: Fingerprint.Projection = { volatile: ["fetchedAt", "meta.etag"] }
+        expect(Fingerprint.equals(Fingerprint.of(a, projection), Fingerprint.of(b, projection))).toBe(true)
+        // …and the rest of the nested object still counts.
+        const c = { ...b, meta: { etag: after, kept: 2 } }
+        expect(Fingerprint.equals(Fingerprint.of(c, projection), Fingerprint.of(b, projection))).toBe(false)
+      })
+    )
+  })
+
+  it("property: project never mutates its input", () => {
+    FastCheck.assert(
+      FastCheck.property(
+        record,
+        FastCheck.option(FastCheck.array(key, { maxLength: 4 }), { nil: undefined }),
+        FastCheck.array(FastCheck.oneof(key, FastCheck.tuple(key, key).map(([p, q]) => `${p}.${q}`)), { maxLength: 4 }),
+        (r, fields, volatile) => {
+          const input = { ...r, nested: { a: { b: 1, c: 2 }, d: [1, { e: 3 }] } }
+          const before = structuredClone(input)
+          const projection: Fingerprint.Projection = {
+            fields: fields === undefined ? undefined : new Set([...fields, "nested"]),
+            volatile: [...volatile, "nested.a.b", "nested.d"]
+          }
+          const projected = Fingerprint.project(deepFreeze(input), projection)
+          expect(input).toEqual(before)
+          expect((projected["nested"] as { a: object }).a).toEqual({ c: 2 })
+        }
+      )
+    )
+  })
+
+  it("a volatile path through a missing or non-object value is ignored", () => {
+    const r = { id: "1", n: 3, list: [{ x: 1 }] }
+    expect(Fingerprint.project(r, { volatile: ["n.x", "list.x", "gone.x"] })).toEqual(r)
+  })
+
+  it("projects to the subscribed fields and drops volatile ones", () => {
+    const r = { id: "1", name: "Ada", salary: 10, fetchedAt: 5, profile: { a: 1, seenAt: 2 } }
+    expect(
+      Fingerprint.project(r, { fields: new Set(["id", "name", "profile", "fetchedAt"]), volatile: ["fetchedAt", "profile.seenAt"] })
+    ).toEqual({ id: "1", name: "Ada", profile: { a: 1 } })
+  })
+
+  it("equals compares bytes and lengths", () => {
+    const a = Fingerprint.ofValue({ a: 1 })
+    expect(Fingerprint.equals(a, Uint8Array.from(a))).toBe(true)
+    expect(Fingerprint.equals(a, a.subarray(0, 15))).toBe(false)
+    const flipped = Uint8Array.from(a)
+    flipped[15] = flipped[15]! ^ 1
+    expect(Fingerprint.equals(a, flipped)).toBe(false)
+  })
+})
