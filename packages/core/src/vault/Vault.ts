@@ -1,5 +1,6 @@
 import * as Crypto from "node:crypto"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -112,6 +113,11 @@ const VERSION = 1
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
+// The header (format version and key id) is authenticated with the caller's
+// associated data, so no byte of a ciphertext can change unnoticed.
+const associatedData = (header: Uint8Array, aad: string | undefined): Buffer =>
+  aad === undefined ? Buffer.from(header) : Buffer.concat([header, Buffer.from(aad)])
+
 const decodeKey = (key: VaultKey): Either.Either<Buffer, VaultKeyError> => {
   if (key.id.length === 0 || Buffer.byteLength(key.id) > 255) {
     return Either.left(new VaultKeyError({ keyId: key.id, problem: "its id must be 1 to 255 bytes" }))
@@ -148,7 +154,7 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
       // Nonces must be unpredictable and never repeat: the platform CSPRNG, not `Random`.
       const iv = Crypto.randomBytes(IV_BYTES)
       const cipher = Crypto.createCipheriv("aes-256-gcm", currentKey, iv)
-      if (aad !== undefined) cipher.setAAD(Buffer.from(aad))
+      cipher.setAAD(associatedData(header, aad))
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()])
       return Buffer.concat([header, iv, cipher.getAuthTag(), body])
     }
@@ -167,7 +173,7 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
         try {
           const decipher = Crypto.createDecipheriv("aes-256-gcm", key, iv)
           decipher.setAuthTag(tag)
-          if (aad !== undefined) decipher.setAAD(Buffer.from(aad))
+          decipher.setAAD(associatedData(bytes.subarray(0, idEnd), aad))
           const body = bytes.subarray(idEnd + IV_BYTES + TAG_BYTES)
           return Effect.succeed(new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()])))
         } catch {
@@ -205,25 +211,56 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
 export const layer = (keys: VaultKeys): Layer.Layer<Vault, VaultKeyError> => Layer.effect(Vault, make(keys))
 
 /**
- * The Vault layer from one redacted config value of the form
- * `id:base64key[,id:base64key…]`, current key first (e.g. the environment
- * variable `WEFT_VAULT_KEYS`).
+ * Parses the `id:base64key[,id:base64key…]` form, current key first. A bad
+ * entry is reported by position, never by content, since it holds key bytes.
  *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseKeys = (value: Redacted.Redacted<string>): Either.Either<VaultKeys, VaultKeyError> => {
+  const entries = Redacted.value(value).split(",").map((entry) => entry.trim())
+  const keys: Array<VaultKey> = []
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!
+    const sep = entry.indexOf(":")
+    if (sep <= 0 || sep === entry.length - 1) {
+      return Either.left(
+        new VaultKeyError({
+          keyId: `#${i + 1}`,
+          problem: "the entry is not of the form id:base64key (entries are separated by commas, current key first)"
+        })
+      )
+    }
+    keys.push({ id: entry.slice(0, sep).trim(), key: Redacted.make(entry.slice(sep + 1).trim()) })
+  }
+  return Either.right({ current: keys[0]!, previous: keys.slice(1) })
+}
+
+/**
+ * The Vault layer from one redacted config value of the form
+ * `id:base64key[,id:base64key…]`, current key first (by default the
+ * environment variable `WEFT_VAULT_KEYS`).
+ *
+ * @example
+ * ```ts
+ * import * as ConfigProvider from "effect/ConfigProvider"
+ * import * as Layer from "effect/Layer"
+ * import { Vault } from "@weft/core"
+ * // WEFT_VAULT_KEYS="k2:<new key>,k1:<old key>"
+ * const VaultLive = Vault.layerConfig()
+ * const ForTests = VaultLive.pipe(
+ *   Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["WEFT_VAULT_KEYS", "k1:…"]]))))
+ * )
+ * ```
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
   config: Config.Config<Redacted.Redacted<string>> = Config.redacted("WEFT_VAULT_KEYS")
-): Layer.Layer<Vault, VaultKeyError | import("effect/ConfigError").ConfigError> =>
+): Layer.Layer<Vault, VaultKeyError | ConfigError.ConfigError> =>
   Layer.effect(
     Vault,
-    Effect.flatMap(config, (value) => {
-      const parsed = Redacted.value(value).split(",").map((entry) => {
-        const sep = entry.indexOf(":")
-        return { id: entry.slice(0, sep).trim(), key: Redacted.make(entry.slice(sep + 1).trim()) }
-      })
-      return make({ current: parsed[0]!, previous: parsed.slice(1) })
-    })
+    Effect.flatMap(config, (value) => Effect.flatMap(parseKeys(value), make))
   )
 
 /**
