@@ -5,3 +5,4 @@
  */
 export * as Rows from "./Rows.js"
 export * as Store from "./Store.js"
+export * as OutboxSignal from "./OutboxSignal.js"

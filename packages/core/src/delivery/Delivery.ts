@@ -1,0 +1,227 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FiberMap from "effect/FiberMap"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import { consumedBuilder } from "../engine/SyncEngine.js"
+import { Sink, type Destination } from "../sink/Sink.js"
+import type { DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
+import { OutboxSignal } from "../store/OutboxSignal.js"
+import { Store, type StoreError } from "../store/Store.js"
+import { Vault } from "../vault/Vault.js"
+import * as RetrySchedule from "./RetrySchedule.js"
+
+/**
+ * Delivery: per destination, workers claim due events from the outbox, hand
+ * each to the Sink and settle the outcome — acked, retried on the schedule,
+ * dead-lettered, or held while the destination is disabled. Per-record order
+ * comes from the outbox (an event is not claimable while an earlier one of
+ * its record is unsettled); different records go in parallel, bounded by the
+ * destination's `maxConcurrency`.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface DeliveryOptions {
+  /** Waits between attempts (default {@link RetrySchedule.standard}). */
+  readonly retrySchedule?: Schedule.Schedule<unknown>
+  /** Retries stop this long after the first attempt (default 4 days). */
+  readonly retryWindow?: Duration.DurationInput
+  /** `Retry-After` is honoured up to this (default 24 hours). */
+  readonly maxRetryAfter?: Duration.DurationInput
+  /**
+   * How long a claim is held before another worker may take the event over
+   * (default 2 minutes; keep it above the sink's timeout).
+   */
+  readonly lease?: Duration.DurationInput
+  /** Poll the outbox at least this often, for entries written elsewhere (default 30 s). */
+  readonly pollInterval?: Duration.DurationInput
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface DeliveryService {
+  /** Starts (or wakes) the worker of a destination. */
+  readonly wake: (destinationId: string) => Effect.Effect<void>
+  /** Attempts one claimed entry and settles it (what each worker does). */
+  readonly attempt: (entry: OutboxEntry) => Effect.Effect<void, StoreError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Delivery extends Context.Tag("@weft/core/Delivery")<Delivery, DeliveryService>() {}
+
+/**
+ * The delivery layer: one worker per destination, running in the layer's
+ * scope.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: DeliveryOptions = {}
+): Layer.Layer<Delivery, StoreError, Store | Sink | Vault | OutboxSignal> =>
+  Layer.scoped(
+    Delivery,
+    Effect.gen(function*() {
+      const store = yield* Store
+      const sink = yield* Sink
+      const vault = yield* Vault
+      const signal = yield* OutboxSignal
+      const schedule = options.retrySchedule ?? RetrySchedule.standard
+      const window = options.retryWindow ?? RetrySchedule.DEFAULT_WINDOW
+      const maxRetryAfter = options.maxRetryAfter ?? RetrySchedule.MAX_RETRY_AFTER
+      const leaseMs = Duration.toMillis(options.lease ?? "2 minutes")
+      const pollMs = Duration.toMillis(options.pollInterval ?? "30 seconds")
+
+      const opened = new Map<string, { readonly updatedAt: number; readonly destination: Destination }>()
+      const open = (row: DestinationRow) =>
+        Effect.gen(function*() {
+          const cached = opened.get(row.id)
+          if (cached !== undefined && cached.updatedAt === row.updatedAt) return Option.some(cached.destination)
+          const secrets = yield* vault.openJson(row.secrets, row.id).pipe(Effect.option)
+          if (Option.isNone(secrets) || !Array.isArray(secrets.value)) return Option.none<Destination>()
+          const destination: Destination = {
+            id: row.id,
+            url: row.url,
+            secrets: (secrets.value as Array<string>).map((s) => Redacted.make(s)),
+            options: row.options
+          }
+          opened.set(row.id, { updatedAt: row.updatedAt, destination })
+          return Option.some(destination)
+        })
+
+      const settle = (entry: OutboxEntry, settlement: Settlement) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          store.outbox.settle(entry.id, settlement, consumedBuilder(vault, entry.destinationId, now)))
+
+      const deadLetter = (entry: OutboxEntry, firstAttemptAt: number | undefined, error: string) =>
+        Effect.flatMap(Clock.currentTimeMillis, (at) =>
+          settle(entry, { _tag: "DeadLettered", at, attempts: entry.attempts, firstAttemptAt, error }))
+
+      const attempt = (entry: OutboxEntry): Effect.Effect<void, StoreError> =>
+        Effect.gen(function*() {
+          const row = yield* store.destinations.get(entry.destinationId)
+          if (Option.isNone(row)) return yield* deadLetter(entry, entry.firstAttemptAt, `Destination ${entry.destinationId} no longer exists.`)
+          if (!row.value.enabled) return yield* settle(entry, { _tag: "Released" })
+          const destination = yield* open(row.value)
+          if (Option.isNone(destination)) {
+            return yield* deadLetter(entry, entry.firstAttemptAt, `The signing secrets of destination ${entry.destinationId} cannot be decrypted with the vault's keys.`)
+          }
+          if (entry.payload === null) return yield* deadLetter(entry, entry.firstAttemptAt, "The event's payload is gone.")
+          const body = yield* vault.open(entry.payload, entry.id).pipe(Effect.either)
+          if (body._tag === "Left") return yield* deadLetter(entry, entry.firstAttemptAt, `The event's payload cannot be decrypted: ${body.left.message}`)
+
+          const startedAt = yield* Clock.currentTimeMillis
+          const outcome = yield* sink.deliver(destination.value, {
+            eventId: entry.id,
+            eventType: entry.type,
+            body: body.right,
+            attempt: entry.attempts + 1
+          })
+          const at = yield* Clock.currentTimeMillis
+          const attempts = entry.attempts + 1
+          const firstAttemptAt = entry.firstAttemptAt ?? startedAt
+          switch (outcome._tag) {
+            case "Acked":
+              return yield* settle(entry, { _tag: "Acked", at, attempts, firstAttemptAt })
+            case "Abort":
+              return yield* settle(entry, { _tag: "DeadLettered", at, attempts, firstAttemptAt, error: `Receiver aborted the event: ${outcome.reason}` })
+            case "Disable":
+              yield* store.destinations.setEnabled(entry.destinationId, false, outcome.reason, at)
+              // This attempt does not count: the event waits, untouched, for the destination to come back.
+              return yield* settle(entry, { _tag: "Released" })
+            case "Retry": {
+              const next = yield* RetrySchedule.nextAttemptAt({
+                schedule,
+                window,
+                maxRetryAfter,
+                attempts,
+                firstAttemptAt,
+                nowMs: at,
+                retryAfterMs: outcome.retryAfterMs
+              })
+              return yield* Option.match(next, {
+                onNone: () =>
+                  settle(entry, {
+                    _tag: "DeadLettered",
+                    at,
+                    attempts,
+                    firstAttemptAt,
+                    error: `Gave up after ${attempts} attempts over ${Duration.format(window)}; last failure: ${outcome.reason}`
+                  }),
+                onSome: (nextAttemptAt) =>
+                  settle(entry, { _tag: "Retry", at, attempts, firstAttemptAt, nextAttemptAt, error: outcome.reason })
+              })
+            }
+          }
+        })
+
+      const workers = yield* FiberMap.make<string>()
+      const wakes = new Map<string, Queue.Queue<void>>()
+
+      const worker = (destinationId: string, wakeUp: Queue.Queue<void>) =>
+        Effect.gen(function*() {
+          let inFlight = 0
+          const done = Effect.sync(() => {
+            inFlight -= 1
+          }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
+          while (true) {
+            const row = yield* store.destinations.get(destinationId)
+            const limit = Option.match(row, { onNone: () => 0, onSome: (r) => (r.enabled ? r.maxConcurrency - inFlight : 0) })
+            const now = yield* Clock.currentTimeMillis
+            const claimed = limit > 0 ? yield* store.outbox.claimDue({ now, limit, leaseMs, destinationId }) : []
+            for (const entry of claimed) {
+              inFlight += 1
+              yield* attempt(entry).pipe(
+                Effect.catchAllCause((cause) => Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)),
+                Effect.ensuring(done),
+                Effect.forkScoped
+              )
+            }
+            if (claimed.length > 0 && claimed.length === limit) {
+              yield* Queue.take(wakeUp)
+              continue
+            }
+            const due = claimed.length > 0 ? Option.some(now) : yield* store.outbox.nextDueAt(destinationId)
+            const waitMs = Option.match(due, { onNone: () => pollMs, onSome: (at) => Math.min(pollMs, Math.max(0, at - now)) })
+            if (waitMs > 0) yield* Effect.raceFirst(Queue.take(wakeUp), Effect.sleep(Duration.millis(waitMs)))
+          }
+        }).pipe(
+          Effect.catchAllCause((cause) => Effect.logError(`Delivery worker of ${destinationId} stopped; restarting`, cause)),
+          Effect.zipRight(Effect.sleep("1 second")),
+          Effect.forever,
+          Effect.scoped
+        )
+
+      const wake: DeliveryService["wake"] = (destinationId) =>
+        Effect.gen(function*() {
+          let queue = wakes.get(destinationId)
+          if (queue === undefined) {
+            queue = yield* Queue.sliding<void>(1)
+            wakes.set(destinationId, queue)
+            yield* FiberMap.run(workers, destinationId, worker(destinationId, queue))
+          }
+          yield* Queue.offer(queue, undefined)
+        })
+
+      for (const row of yield* store.destinations.list()) yield* wake(row.id)
+      const notices = yield* signal.subscribe
+      yield* Queue.take(notices).pipe(Effect.flatMap(wake), Effect.forever, Effect.forkScoped)
+
+      return { wake, attempt } satisfies DeliveryService
+    })
+  )

@@ -1,0 +1,79 @@
+import type { RunStatus } from "../events/Event.js"
+import type { InvalidRecord, ModelAudit, RunCounters } from "../store/Rows.js"
+import { emptyCounters } from "../store/Rows.js"
+
+/**
+ * Arithmetic of run audits: counters, capped samples, status roll-up.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * How many invalid records a model audit keeps (the count is always exact).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const INVALID_SAMPLE_LIMIT = 50
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pending = (model: string): ModelAudit => ({
+  model,
+  status: "pending",
+  counters: emptyCounters,
+  fullRead: false,
+  invalidRecords: [],
+  warnings: []
+})
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export const addCounters = (a: RunCounters, b: RunCounters): RunCounters => ({
+  processed: a.processed + b.processed,
+  new: a.new + b.new,
+  changed: a.changed + b.changed,
+  deleted: a.deleted + b.deleted,
+  invalid: a.invalid + b.invalid
+})
+
+/**
+ * Adds a page's counters and invalid records to a model audit.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const addPage = (audit: ModelAudit, counters: RunCounters, invalid: ReadonlyArray<InvalidRecord>): ModelAudit => ({
+  ...audit,
+  counters: addCounters(audit.counters, counters),
+  invalidRecords: invalid.length === 0 || audit.invalidRecords.length >= INVALID_SAMPLE_LIMIT
+    ? audit.invalidRecords
+    : [...audit.invalidRecords, ...invalid].slice(0, INVALID_SAMPLE_LIMIT)
+})
+
+/**
+ * The status of a run from its models': all succeeded → `succeeded`; all
+ * failed → `failed`; anything else → `partial`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const rollUp = (models: ReadonlyArray<ModelAudit>): RunStatus => {
+  if (models.length === 0) return "succeeded"
+  if (models.every((m) => m.status === "succeeded")) return "succeeded"
+  if (models.every((m) => m.status === "failed" || m.status === "pending")) return "failed"
+  return "partial"
+}
+
+/**
+ * The sum of the models' counters.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const totals = (models: ReadonlyArray<ModelAudit>): RunCounters =>
+  models.reduce((sum, m) => addCounters(sum, m.counters), emptyCounters)

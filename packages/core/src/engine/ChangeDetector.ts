@@ -1,0 +1,198 @@
+import * as Either from "effect/Either"
+import * as Fingerprint from "../ground/Fingerprint.js"
+import * as Model from "../models/Model.js"
+import type { DeleteReason } from "../events/Event.js"
+import type { Fingerprint as StoredFingerprint, FingerprintUpsert, InvalidRecord, RunCounters } from "../store/Rows.js"
+
+/**
+ * Change detection for one page of a read: compares each record's fingerprint
+ * with the stored one and decides what to emit. Pure: no I/O, no clock; the
+ * engine loads the stored fingerprints before and commits the result after.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * An event to emit, before it gets an id and an envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Change =
+  | { readonly type: "record.new" | "record.changed"; readonly recordId: string; readonly data: object }
+  | { readonly type: "record.deleted"; readonly recordId: string; readonly reason: DeleteReason }
+
+/**
+ * How a read's records are judged.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Policy {
+  readonly model: Model.Any
+  readonly projection: Fingerprint.Projection
+  /** Generation stamped on every record seen. */
+  readonly generation: number
+  /**
+   * Inactive records are ordinary records: emitted, never deleted for being
+   * inactive. Otherwise an inactive record is only tracked, and a record
+   * turning inactive is reported as `record.deleted` (`reason: "inactive"`).
+   */
+  readonly includeInactive: boolean
+}
+
+/**
+ * The outcome of one page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageResult {
+  readonly upserts: ReadonlyArray<FingerprintUpsert>
+  readonly deletes: ReadonlyArray<string>
+  readonly changes: ReadonlyArray<Change>
+  readonly counters: RunCounters
+  readonly invalid: ReadonlyArray<InvalidRecord>
+}
+
+/**
+ * The id of a record that failed validation, if it has a usable one.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const idOf = (record: unknown): string | undefined => {
+  if (record === null || typeof record !== "object") return undefined
+  const id = (record as { id?: unknown }).id
+  return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined
+}
+
+/**
+ * The record as delivered: projected to the subscribed fields (all fields
+ * when the sync subscribes to every group).
+ *
+ * @since 0.1.0
+ * @category projection
+ */
+export const deliverable = (record: object, fields: ReadonlySet<string> | undefined): object =>
+  fields === undefined ? record : Fingerprint.project(record, { fields, volatile: [] })
+
+/**
+ * Ids that a page mentions (records and tombstones), for the fingerprint
+ * lookup that precedes {@link detect}.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const idsOf = (records: ReadonlyArray<unknown>, deleted: ReadonlyArray<string> = []): Array<string> => {
+  const ids: Array<string> = []
+  for (const record of records) {
+    const id = idOf(record)
+    if (id !== undefined) ids.push(id)
+  }
+  for (const id of deleted) ids.push(id)
+  return ids
+}
+
+/**
+ * Judges one page against the stored fingerprints of its ids.
+ *
+ * @example
+ * ```ts
+ * const result = ChangeDetector.detect(policy, page.records, page.deleted ?? [], stored)
+ * // result.changes → events to emit; result.upserts / deletes → fingerprints to commit
+ * ```
+ * @since 0.1.0
+ * @category detection
+ */
+export const detect = (
+  policy: Policy,
+  records: ReadonlyArray<unknown>,
+  deleted: ReadonlyArray<string>,
+  stored: ReadonlyMap<string, StoredFingerprint>
+): PageResult => {
+  const { generation, includeInactive, model, projection } = policy
+  // Later occurrences of an id in the same page compare against earlier ones.
+  const seen = new Map<string, StoredFingerprint | null>()
+  const current = (id: string): StoredFingerprint | undefined => {
+    const local = seen.get(id)
+    return local === null ? undefined : local ?? stored.get(id)
+  }
+  const upserts: Array<FingerprintUpsert> = []
+  const deletes: Array<string> = []
+  const changes: Array<Change> = []
+  const invalid: Array<InvalidRecord> = []
+  let created = 0
+  let changed = 0
+  let removed = 0
+  let repeated = false
+
+  for (const input of records) {
+    const decoded = model.decode(input)
+    if (Either.isLeft(decoded)) {
+      invalid.push({ recordId: idOf(input), error: Model.describeParseError(decoded.left) })
+      continue
+    }
+    const record = decoded.right
+    const id = record.id
+    const hash = Fingerprint.of(record, projection)
+    const inactive = !includeInactive && model.isInactive(record)
+    const known = current(id)
+    const next: StoredFingerprint = { hash, generation, inactive }
+    if (seen.has(id)) repeated = true
+    seen.set(id, next)
+    upserts.push({ recordId: id, fingerprint: next })
+
+    if (known === undefined || known.inactive) {
+      // Not held by the receiver: it appears when it is (or becomes) active.
+      if (!inactive) {
+        changes.push({ type: "record.new", recordId: id, data: deliverable(record, projection.fields) })
+        created++
+      }
+    } else if (inactive) {
+      changes.push({ type: "record.deleted", recordId: id, reason: "inactive" })
+      removed++
+    } else if (!Fingerprint.equals(known.hash, hash)) {
+      changes.push({ type: "record.changed", recordId: id, data: deliverable(record, projection.fields) })
+      changed++
+    }
+  }
+
+  for (const id of deleted) {
+    const known = current(id)
+    if (known === undefined) continue
+    if (seen.has(id)) repeated = true
+    seen.set(id, null)
+    deletes.push(id)
+    if (!known.inactive) {
+      changes.push({ type: "record.deleted", recordId: id, reason: "removed" })
+      removed++
+    }
+  }
+
+  return {
+    upserts: repeated ? lastOfEach(upserts, deletes) : upserts,
+    deletes,
+    changes,
+    invalid,
+    counters: {
+      processed: records.length + deleted.length,
+      new: created,
+      changed,
+      deleted: removed,
+      invalid: invalid.length
+    }
+  }
+}
+
+// An id upserted then tombstoned in one page must end deleted; an id upserted
+// twice keeps its last fingerprint.
+const lastOfEach = (
+  upserts: ReadonlyArray<FingerprintUpsert>,
+  deletes: ReadonlyArray<string>
+): ReadonlyArray<FingerprintUpsert> => {
+  const gone = new Set(deletes)
+  const last = new Map<string, FingerprintUpsert>()
+  for (const u of upserts) if (!gone.has(u.recordId)) last.set(u.recordId, u)
+  return [...last.values()]
+}

@@ -1,0 +1,152 @@
+import type { DeleteReason, EventType, SyncType } from "../events/Event.js"
+import * as Ids from "../ground/Ids.js"
+import type { OutboxEntry, RunRow, RunType } from "../store/Rows.js"
+import type { VaultService } from "../vault/Vault.js"
+import type { Change } from "./ChangeDetector.js"
+
+/**
+ * Turns changes into outbox entries: the event JSON (envelope + data),
+ * sealed with the Vault under the event id, with the routing metadata the
+ * outbox orders and claims by.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * The routing fields every event of one run shares.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunEnvelope {
+  readonly runId: string
+  readonly syncId: string
+  readonly integrationId: string
+  readonly connector: string
+  readonly tenant: string
+  readonly syncType: SyncType
+  readonly destinationId: string
+}
+
+/**
+ * The wire name of a run type.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const syncTypeOf = (type: RunType): SyncType =>
+  type === "initial" ? "initial_sync" : type === "delta" ? "delta_sync" : "manual_sync"
+
+/**
+ * The envelope of a run, from its row.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ofRun = (run: RunRow, destinationId: string): RunEnvelope => ({
+  runId: run.id,
+  syncId: run.syncId,
+  integrationId: run.integrationId,
+  connector: run.connector,
+  tenant: run.tenant,
+  syncType: syncTypeOf(run.type),
+  destinationId
+})
+
+/**
+ * Ordering key of a record's events: one queue per record per sync.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const recordKey = (syncId: string, model: string, recordId: string): string => `${syncId}/${model}/${recordId}`
+
+/**
+ * Ordering key of a run's own events (processed → allEmitted → allConsumed).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const runKey = (runId: string): string => `run/${runId}`
+
+/**
+ * Writes events of one run. The static part of the envelope is serialised
+ * once; each event adds its id, type, time and data.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventWriter {
+  readonly envelope: RunEnvelope
+  /** Entries for record changes of `model`, created at `nowMs`. */
+  readonly records: (model: string, changes: ReadonlyArray<Change>, nowMs: number) => Array<OutboxEntry>
+  /** A run event (`sync.events.*`), created at `nowMs`. */
+  readonly run: (type: EventType, data: object, nowMs: number, model?: string) => OutboxEntry
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter => {
+  const routing = JSON.stringify({
+    integrationId: envelope.integrationId,
+    connector: envelope.connector,
+    tenant: envelope.tenant,
+    syncId: envelope.syncId,
+    syncRunId: envelope.runId,
+    syncType: envelope.syncType
+  }).slice(1, -1)
+
+  const entry = (
+    id: string,
+    type: EventType,
+    json: string,
+    nowMs: number,
+    kind: "record" | "run",
+    orderingKey: string,
+    model: string | undefined,
+    recordId: string | undefined
+  ): OutboxEntry => ({
+    id,
+    type,
+    kind,
+    runId: envelope.runId,
+    syncId: envelope.syncId,
+    destinationId: envelope.destinationId,
+    orderingKey,
+    model,
+    recordId,
+    createdAt: nowMs,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: nowMs,
+    payload: vault.seal(Buffer.from(json), id)
+  })
+
+  return {
+    envelope,
+    records: (model, changes, nowMs) => {
+      const timestamp = new Date(nowMs).toISOString()
+      const modelJson = JSON.stringify(model)
+      const out: Array<OutboxEntry> = new Array(changes.length)
+      for (let i = 0; i < changes.length; i++) {
+        const change = changes[i]!
+        const id = Ids.at("evt", nowMs)
+        const data = change.type === "record.deleted"
+          ? `{"id":${JSON.stringify(change.recordId)},"reason":"${change.reason satisfies DeleteReason}"}`
+          : JSON.stringify(change.data)
+        const json = `{"id":"${id}","type":"${change.type}","timestamp":"${timestamp}",${routing},"model":${modelJson},` +
+          `"recordId":${JSON.stringify(change.recordId)},"data":${data}}`
+        out[i] = entry(id, change.type, json, nowMs, "record", recordKey(envelope.syncId, model, change.recordId), model, change.recordId)
+      }
+      return out
+    },
+    run: (type, data, nowMs, model) => {
+      const id = Ids.at("evt", nowMs)
+      const json = `{"id":"${id}","type":"${type}","timestamp":"${new Date(nowMs).toISOString()}",${routing},` +
+        (model === undefined ? "" : `"model":${JSON.stringify(model)},`) + `"data":${JSON.stringify(data)}}`
+      return entry(id, type, json, nowMs, "run", runKey(envelope.runId), model, undefined)
+    }
+  }
+}

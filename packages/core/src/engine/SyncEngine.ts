@@ -1,0 +1,348 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Connector from "../connector/Connector.js"
+import * as Ids from "../ground/Ids.js"
+import * as Model from "../models/Model.js"
+import type { ModelAudit, RunRow, RunType, SyncRow } from "../store/Rows.js"
+import { emptyDelivery } from "../store/Rows.js"
+import { OutboxSignal } from "../store/OutboxSignal.js"
+import { NotFoundError, Store, type StoreError } from "../store/Store.js"
+import { Vault, type VaultService } from "../vault/Vault.js"
+import * as Audit from "./Audit.js"
+import * as ChangeDetector from "./ChangeDetector.js"
+import * as Envelope from "./Envelope.js"
+import { type OpenedIntegration, Integrations } from "./Integrations.js"
+import { type MassDeleteGuard, describeReadError, runModel } from "./ModelRun.js"
+
+/**
+ * The sync engine: executes one run of a sync — every model read with
+ * bounded memory, one atomic store commit per page, deletes swept only after
+ * complete reads — and writes the run's audit and events.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunOptions {
+  readonly type: RunType
+  /** Apply a sweep the mass-delete guard held back (manual runs). */
+  readonly confirmDeletes?: boolean | undefined
+  /** Read every model in full (with sweep), incremental ones included. Default: `type === "manual"`. */
+  readonly fullRead?: boolean | undefined
+}
+
+/**
+ * The connector cannot re-read single records of this model.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResyncUnsupportedError extends Schema.TaggedError<ResyncUnsupportedError>()("ResyncUnsupportedError", {
+  connector: Schema.String,
+  model: Schema.String
+}) {
+  override get message(): string {
+    return `The ${this.connector} connector cannot re-read single ${this.model} records. Trigger a manual sync instead.`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type EngineError = StoreError | NotFoundError
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SyncEngineService {
+  /** Executes one run and returns its final audit. Read failures are in the audit, not the error channel. */
+  readonly run: (syncId: string, options: RunOptions) => Effect.Effect<RunRow, EngineError>
+  /**
+   * Re-reads records in one `manual` run and emits an event for each that
+   * changed (each one, with `force`): `record.changed`/`record.new`, or
+   * `record.deleted` if the provider no longer has it.
+   */
+  readonly resyncRecords: (
+    syncId: string,
+    model: string,
+    recordIds: ReadonlyArray<string>,
+    options?: { readonly force?: boolean | undefined }
+  ) => Effect.Effect<RunRow, EngineError | ResyncUnsupportedError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class SyncEngine extends Context.Tag("@weft/core/SyncEngine")<SyncEngine, SyncEngineService>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SyncEngineOptions {
+  /** Models of one run read at once (default 4). */
+  readonly modelConcurrency?: number
+  /** Default: more than 50 % of known records and more than 10. */
+  readonly massDeleteGuard?: MassDeleteGuard
+}
+
+/**
+ * `sync.events.allConsumed` of a run, for the store to enqueue when the run's
+ * last record event settles.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const consumedBuilder = (vault: VaultService, destinationId: string, nowMs: number) =>
+(run: RunRow, counts: { readonly acked: number; readonly deadLettered: number }) =>
+  Envelope.writer(vault, Envelope.ofRun(run, destinationId)).run("sync.events.allConsumed", counts, nowMs)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: SyncEngineOptions = {}
+): Layer.Layer<SyncEngine, never, Store | Vault | Integrations | OutboxSignal> =>
+  Layer.effect(
+    SyncEngine,
+    Effect.gen(function*() {
+      const store = yield* Store
+      const vault = yield* Vault
+      const integrations = yield* Integrations
+      const signal = yield* OutboxSignal
+      const guard = options.massDeleteGuard ?? { ratio: 0.5, min: 10 }
+      const concurrency = options.modelConcurrency ?? 4
+
+      const load = (syncId: string) =>
+        Effect.gen(function*() {
+          const sync = yield* store.syncs.get(syncId).pipe(
+            Effect.flatMap(Option.match({
+              onNone: () => Effect.fail(new NotFoundError({ entity: "sync", id: syncId })),
+              onSome: Effect.succeed
+            }))
+          )
+          const integration = yield* store.integrations.get(sync.integrationId).pipe(
+            Effect.flatMap(Option.match({
+              onNone: () => Effect.fail(new NotFoundError({ entity: "integration", id: sync.integrationId })),
+              onSome: Effect.succeed
+            }))
+          )
+          return { sync, integration }
+        })
+
+      const begin = (sync: SyncRow, connector: string, tenant: string, type: RunType, models: ReadonlyArray<string>) =>
+        Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const run: RunRow = {
+            id: Ids.at("run", now),
+            syncId: sync.id,
+            integrationId: sync.integrationId,
+            connector,
+            tenant,
+            type,
+            status: "running",
+            startedAt: now,
+            models: Object.fromEntries(models.map((m) => [m, Audit.pending(m)])),
+            warnings: [],
+            errors: [],
+            delivery: emptyDelivery
+          }
+          yield* store.runs.create(run)
+          return run
+        })
+
+      const close = (
+        run: RunRow,
+        sync: SyncRow,
+        audits: ReadonlyArray<ModelAudit>,
+        errors: ReadonlyArray<string>
+      ) =>
+        Effect.gen(function*() {
+          const finishedAt = yield* Clock.currentTimeMillis
+          const status = errors.length > 0 && audits.every((a) => a.status !== "succeeded") ? "failed" : Audit.rollUp(audits)
+          const totals = Audit.totals(audits)
+          const final: RunRow = {
+            ...run,
+            status,
+            finishedAt,
+            models: Object.fromEntries(audits.map((a) => [a.model, a])),
+            warnings: audits.flatMap((a) => a.warnings.map((w) => `${a.model}: ${w}`)),
+            errors: [...errors, ...audits.flatMap((a) => (a.error === undefined ? [] : [`${a.model}: ${a.error}`]))]
+          }
+          const writer = Envelope.writer(vault, Envelope.ofRun(run, sync.destinationId))
+          const allEmitted = writer.run("sync.events.allEmitted", {
+            status,
+            processed: totals.processed,
+            emitted: {
+              new: totals.new,
+              changed: totals.changed,
+              deleted: totals.deleted,
+              total: totals.new + totals.changed + totals.deleted
+            },
+            invalid: totals.invalid,
+            startedAt: new Date(run.startedAt).toISOString(),
+            finishedAt: new Date(finishedAt).toISOString()
+          }, finishedAt)
+          yield* store.runs.close({
+            run: final,
+            allEmitted,
+            consumed: consumedBuilder(vault, sync.destinationId, finishedAt),
+            sync: run.type === "initial" && status !== "failed" ? { initialCompletedAt: finishedAt } : undefined
+          })
+          yield* signal.notify(sync.destinationId)
+          return Option.getOrElse(yield* store.runs.get(run.id), () => final)
+        }).pipe(Effect.uninterruptible)
+
+      const openFor = (run: RunRow, sync: SyncRow, integration: OpenedIntegration["row"]) =>
+        Effect.gen(function*() {
+          if (integration.status !== "active") {
+            const why = integration.statusMessage === undefined ? "" : `: ${integration.statusMessage}`
+            return Either.left(`Integration ${integration.id} is ${integration.status}${why}`)
+          }
+          return yield* integrations.open(integration).pipe(
+            Effect.map(Either.right),
+            Effect.catchTags({
+              CredentialsUnavailableError: (e) => Effect.succeed(Either.left(e.message)),
+              UnknownConnectorError: (e) => Effect.succeed(Either.left(e.message))
+            })
+          )
+        }).pipe(Effect.map((opened) => ({ opened, run, sync })))
+
+      const run: SyncEngineService["run"] = (syncId, runOptions) =>
+        Effect.gen(function*() {
+          const { integration, sync } = yield* load(syncId)
+          const models = sync.models.map((m) => m.model)
+          const started = yield* begin(sync, integration.connector, integration.tenant, runOptions.type, models)
+          const { opened } = yield* openFor(started, sync, integration)
+          if (Either.isLeft(opened)) return yield* close(started, sync, models.map(Audit.pending), [opened.left])
+
+          const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
+          const committed = new Map<string, ModelAudit>(models.map((m) => [m, Audit.pending(m)]))
+          const current = () => models.map((m) => committed.get(m)!)
+          const interrupted = (a: ModelAudit): ModelAudit =>
+            a.status === "running" || a.status === "pending"
+              ? { ...a, status: "failed", error: "The run was interrupted before this model finished; the next run continues from what was committed." }
+              : a
+
+          return yield* Effect.forEach(sync.models, (syncModel) =>
+            runModel({
+              run: started,
+              type: runOptions.type,
+              sync,
+              syncModel,
+              opened: opened.right,
+              writer,
+              guard,
+              confirmDeletes: runOptions.confirmDeletes === true,
+              fullRead: runOptions.fullRead ?? runOptions.type === "manual",
+              onCommitted: (audit) => Effect.sync(() => committed.set(audit.model, audit)),
+              onEnqueued: signal.notify(sync.destinationId)
+            }).pipe(Effect.provideService(Store, store)), { concurrency }).pipe(
+              Effect.flatMap((audits) => close(started, sync, audits, [])),
+              Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), ["The run was interrupted."]))),
+              Effect.catchTag("StoreError", (error) =>
+                Effect.zipRight(
+                  Effect.ignore(close(started, sync, current().map(interrupted), [`Store failure: ${error.message}`])),
+                  Effect.fail(error)
+                ))
+            )
+        })
+
+      const resyncRecords: SyncEngineService["resyncRecords"] = (syncId, modelName, recordIds, resyncOptions) =>
+        Effect.gen(function*() {
+          const { integration, sync } = yield* load(syncId)
+          const syncModel = sync.models.find((m) => m.model === modelName)
+          if (syncModel === undefined) return yield* new NotFoundError({ entity: "sync", id: `${syncId} (model ${modelName})` })
+          const started = yield* begin(sync, integration.connector, integration.tenant, "manual", [modelName])
+          const { opened } = yield* openFor(started, sync, integration)
+          if (Either.isLeft(opened)) return yield* close(started, sync, [Audit.pending(modelName)], [opened.left])
+          const reader = Connector.readerFor(opened.right.connector, modelName)
+          if (reader?.readOne === undefined) {
+            yield* close(started, sync, [Audit.pending(modelName)], [`${opened.right.connector.name} cannot re-read single records.`])
+            return yield* new ResyncUnsupportedError({ connector: opened.right.connector.id, model: modelName })
+          }
+          const readOne = reader.readOne.bind(reader)
+          const projection = Model.projection(reader.model, syncModel.fieldGroups, reader.volatileFields)
+          if (Either.isLeft(projection)) return yield* close(started, sync, [Audit.pending(modelName)], [projection.left.message])
+
+          const scope = { syncId: sync.id, model: modelName }
+          const startedAt = yield* Clock.currentTimeMillis
+          const found = yield* Effect.forEach(recordIds, (id) => readOne(opened.right.context, id), { concurrency: 4 }).pipe(Effect.either)
+          if (Either.isLeft(found)) {
+            const failed: ModelAudit = { ...Audit.pending(modelName), status: "failed", startedAt, error: describeReadError(found.left) }
+            return yield* close(started, sync, [failed], [])
+          }
+          const state = yield* store.syncs.modelState(scope)
+          const policy: ChangeDetector.Policy = {
+            model: reader.model,
+            projection: projection.right,
+            generation: Option.match(state, { onNone: () => 0, onSome: (s) => s.generation }),
+            includeInactive: sync.includeInactive
+          }
+          const stored = yield* store.fingerprints.getMany(scope, recordIds)
+          const present = found.right.flatMap((o) => (Option.isSome(o) ? [o.value] : []))
+          const presentIds = new Set(present.flatMap((r) => {
+            const id = ChangeDetector.idOf(r)
+            return id === undefined ? [] : [id]
+          }))
+          const gone = recordIds.filter((id) => !presentIds.has(id))
+          const result = ChangeDetector.detect(policy, present, gone, stored)
+          const emitted = new Set(result.changes.map((c) => c.recordId))
+          const changes = resyncOptions?.force === true
+            ? [...result.changes, ...present.flatMap((r) => {
+              const id = ChangeDetector.idOf(r)
+              return id === undefined || emitted.has(id) ? [] : forced(policy, r, stored.get(id))
+            })]
+            : result.changes
+          const now = yield* Clock.currentTimeMillis
+          const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
+          const audit: ModelAudit = {
+            ...Audit.addPage({ ...Audit.pending(modelName), startedAt }, {
+              ...result.counters,
+              new: changes.filter((c) => c.type === "record.new").length,
+              changed: changes.filter((c) => c.type === "record.changed").length,
+              deleted: changes.filter((c) => c.type === "record.deleted").length
+            }, result.invalid),
+            status: "succeeded",
+            finishedAt: now
+          }
+          yield* store.commit({
+            scope,
+            upserts: result.upserts,
+            deletes: result.deletes,
+            events: writer.records(modelName, changes, now),
+            run: { runId: started.id, audit }
+          })
+          yield* signal.notify(sync.destinationId)
+          return yield* close(started, sync, [audit], [])
+        })
+
+      return { run, resyncRecords } satisfies SyncEngineService
+    })
+  )
+
+// A forced resync re-sends what the receiver should hold now, changed or not.
+const forced = (
+  policy: ChangeDetector.Policy,
+  record: unknown,
+  known: { readonly inactive: boolean } | undefined
+): ReadonlyArray<ChangeDetector.Change> => {
+  const decoded = policy.model.decode(record)
+  if (Either.isLeft(decoded)) return []
+  const value = decoded.right
+  if (!policy.includeInactive && policy.model.isInactive(value)) return []
+  const data = ChangeDetector.deliverable(value, policy.projection.fields)
+  return [{ type: known === undefined || known.inactive ? "record.new" : "record.changed", recordId: value.id, data }]
+}

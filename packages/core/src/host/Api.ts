@@ -1,0 +1,229 @@
+import type * as Duration from "effect/Duration"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type { EventType } from "../events/Event.js"
+import type {
+  DestinationRow,
+  IntegrationRow,
+  OutboxEntry,
+  OutboxStatus,
+  RunRow,
+  SyncModel,
+  SyncRow
+} from "../store/Rows.js"
+
+/**
+ * The shapes the host API takes and returns. Views never carry credentials,
+ * secrets or record data.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * An integration as the host sees it (no credentials).
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export type Integration = Omit<IntegrationRow, "credentials">
+
+/**
+ * A destination as the host sees it (no secrets; how many are active).
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export type DestinationView = Omit<DestinationRow, "secrets"> & { readonly secretCount: number }
+
+/**
+ * @since 0.1.0
+ * @category views
+ */
+export type Sync = SyncRow
+
+/**
+ * A run's audit.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export type Run = RunRow
+
+/**
+ * An outbox entry as the host sees it (no payload).
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export interface EventSummary {
+  readonly id: string
+  readonly type: EventType
+  readonly runId: string
+  readonly syncId: string
+  readonly destinationId: string
+  readonly model?: string | undefined
+  readonly recordId?: string | undefined
+  readonly status: OutboxStatus
+  readonly attempts: number
+  readonly createdAt: number
+  readonly nextAttemptAt: number
+  readonly settledAt?: number | undefined
+  readonly lastError?: string | undefined
+  /** The event can be re-sent as is (its payload is still held). */
+  readonly payloadHeld: boolean
+  readonly replay: boolean
+}
+
+/**
+ * A destination to create: URL, `whsec_…` signing secrets (several during a
+ * rotation) and sink options.
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
+export interface DestinationInput {
+  readonly url: string
+  readonly secrets: ReadonlyArray<string | Redacted.Redacted<string>>
+  readonly options?: Readonly<Record<string, unknown>> | undefined
+  /** Deliveries in flight at once (default 32). */
+  readonly maxConcurrency?: number | undefined
+}
+
+/**
+ * A sync's configuration.
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
+export interface SyncConfig {
+  /** Models (and their field groups) to sync; default: every model of the connector. */
+  readonly models?: ReadonlyArray<string | SyncModel> | undefined
+  /** An existing destination id, or one to create. */
+  readonly destination: string | DestinationInput
+  /** Time between delta runs (default 1 hour). */
+  readonly frequency?: Duration.DurationInput | undefined
+  /** Also emit inactive records (default false). */
+  readonly includeInactive?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category inputs
+ */
+export interface CreateSyncInput extends SyncConfig {
+  readonly integrationId: string
+  /** Create the sync paused (default false: it starts at once). */
+  readonly paused?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category inputs
+ */
+export interface ConnectInput {
+  readonly connector: string
+  readonly tenant: string
+  /** As the connector's credentials schema describes them. */
+  readonly credentials: unknown
+  /** Syncs to start; default: those configured for the connector in the Weft options. */
+  readonly syncs?: ReadonlyArray<SyncConfig> | undefined
+}
+
+/**
+ * Which events to replay: one, a run's, or those created in a time range.
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
+export type ReplaySelector =
+  | { readonly eventId: string }
+  | { readonly runId: string }
+  | { readonly from: number; readonly to: number; readonly syncId?: string | undefined }
+
+/**
+ * What a replay did.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export interface ReplayResult {
+  /** Events re-sent as stored. */
+  readonly requeued: ReadonlyArray<string>
+  /** Records re-read (their events' payloads were gone), with the runs that did it. */
+  readonly resynced: ReadonlyArray<{ readonly eventId: string; readonly recordId: string; readonly runId: string }>
+  readonly skipped: ReadonlyArray<{ readonly eventId: string; readonly reason: string }>
+}
+
+/**
+ * The credentials given to `connect` do not fit the connector's schema.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidCredentialsError extends Schema.TaggedError<InvalidCredentialsError>()("InvalidCredentialsError", {
+  connector: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `Credentials for ${this.connector} are not in the expected form (${this.detail}). Check the connector's credentials schema.`
+  }
+}
+
+/**
+ * A sync asked for a model its connector does not read.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnsupportedModelError extends Schema.TaggedError<UnsupportedModelError>()("UnsupportedModelError", {
+  connector: Schema.String,
+  model: Schema.String,
+  supported: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `The ${this.connector} connector does not read "${this.model}". It reads: ${this.supported.join(", ")}.`
+  }
+}
+
+/**
+ * An input value is out of range or malformed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidInputError extends Schema.TaggedError<InvalidInputError>()("InvalidInputError", {
+  field: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid ${this.field}: ${this.detail}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category views
+ */
+export const integrationView = ({ credentials: _, ...rest }: IntegrationRow): Integration => rest
+
+/**
+ * @since 0.1.0
+ * @category views
+ */
+export const eventSummary = (entry: OutboxEntry): EventSummary => ({
+  id: entry.id,
+  type: entry.type,
+  runId: entry.runId,
+  syncId: entry.syncId,
+  destinationId: entry.destinationId,
+  model: entry.model,
+  recordId: entry.recordId,
+  status: entry.status,
+  attempts: entry.attempts,
+  createdAt: entry.createdAt,
+  nextAttemptAt: entry.nextAttemptAt,
+  settledAt: entry.settledAt,
+  lastError: entry.lastError,
+  payloadHeld: entry.payload !== null,
+  replay: entry.replay === true
+})

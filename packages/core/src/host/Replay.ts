@@ -1,0 +1,69 @@
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { SyncEngine } from "../engine/SyncEngine.js"
+import type { OutboxEntry } from "../store/Rows.js"
+import { NotFoundError, Store, type StoreError } from "../store/Store.js"
+import * as Clock from "effect/Clock"
+import type { ReplayResult, ReplaySelector } from "./Api.js"
+
+/**
+ * Replays events: those whose payload is still held are re-sent as stored
+ * (same id); delivered record events, whose payload was removed, are replayed
+ * by re-reading their records (one forced resync run per sync and model).
+ *
+ * @since 0.1.0
+ * @category replay
+ */
+export const replay = (
+  selector: ReplaySelector
+): Effect.Effect<ReplayResult, NotFoundError | StoreError, Store | SyncEngine> =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const engine = yield* SyncEngine
+    let entries: ReadonlyArray<OutboxEntry>
+    if ("eventId" in selector) {
+      const entry = yield* store.outbox.get(selector.eventId)
+      if (Option.isNone(entry)) return yield* new NotFoundError({ entity: "event", id: selector.eventId })
+      entries = [entry.value]
+    } else if ("runId" in selector) {
+      entries = yield* store.outbox.list({ runId: selector.runId, limit: Number.MAX_SAFE_INTEGER })
+    } else {
+      entries = yield* store.outbox.list({ from: selector.from, to: selector.to, syncId: selector.syncId, limit: Number.MAX_SAFE_INTEGER })
+    }
+    const held = entries.filter((e) => e.payload !== null && e.status !== "pending")
+    const now = yield* Clock.currentTimeMillis
+    const requeued = yield* store.outbox.requeue(held.map((e) => e.id), now)
+    const requeuedSet = new Set(requeued)
+
+    const skipped: Array<{ eventId: string; reason: string }> = []
+    const groups = new Map<string, { syncId: string; model: string; entries: Array<OutboxEntry> }>()
+    for (const entry of entries) {
+      if (requeuedSet.has(entry.id)) continue
+      if (entry.status === "pending") {
+        skipped.push({ eventId: entry.id, reason: "still pending delivery" })
+      } else if (entry.payload === null && entry.model !== undefined && entry.recordId !== undefined) {
+        const key = `${entry.syncId}/${entry.model}`
+        const group = groups.get(key) ?? { syncId: entry.syncId, model: entry.model, entries: [] }
+        group.entries.push(entry)
+        groups.set(key, group)
+      } else {
+        skipped.push({ eventId: entry.id, reason: "its payload is no longer held and it is not a record event" })
+      }
+    }
+    const resynced: Array<{ eventId: string; recordId: string; runId: string }> = []
+    for (const group of groups.values()) {
+      const ids = [...new Set(group.entries.map((e) => e.recordId!))]
+      const run = yield* engine.resyncRecords(group.syncId, group.model, ids, { force: true }).pipe(
+        Effect.map(Option.some),
+        Effect.catchTags({
+          NotFoundError: () => Effect.succeed(Option.none()),
+          ResyncUnsupportedError: () => Effect.succeed(Option.none())
+        })
+      )
+      for (const entry of group.entries) {
+        if (Option.isSome(run)) resynced.push({ eventId: entry.id, recordId: entry.recordId!, runId: run.value.id })
+        else skipped.push({ eventId: entry.id, reason: "its record cannot be re-read (sync deleted or connector cannot read single records)" })
+      }
+    }
+    return { requeued, resynced, skipped }
+  })

@@ -1,0 +1,197 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberMap from "effect/FiberMap"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
+import * as Schema from "effect/Schema"
+import { type EngineError, type RunOptions, SyncEngine } from "../engine/SyncEngine.js"
+import type { RunRow, RunType } from "../store/Rows.js"
+import { Store, type StoreError } from "../store/Store.js"
+
+/**
+ * The scheduler: one fiber per active sync that runs the initial sync right
+ * away, then a delta every `frequency`, and serves triggers. At most one run
+ * per sync at a time: a trigger during a run queues one follow-up run (later
+ * triggers join it), never a parallel one.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A paused sync was asked to run.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SyncPausedError extends Schema.TaggedError<SyncPausedError>()("SyncPausedError", {
+  syncId: Schema.String
+}) {
+  override get message(): string {
+    return `Sync ${this.syncId} is paused; resume it before triggering a run.`
+  }
+}
+
+/**
+ * What a trigger asks for.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TriggerOptions {
+  /** `delta` (default) reads changes; `manual` reads everything and sweeps deletes. */
+  readonly type?: "delta" | "manual" | undefined
+  /** With `manual`: apply deletes the mass-delete guard held back. */
+  readonly confirmDeletes?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface SchedulerService {
+  /** Starts the sync's fiber if the sync is active and has none. */
+  readonly start: (syncId: string) => Effect.Effect<void>
+  /** Stops the sync's fiber after its current run (if any). */
+  readonly stop: (syncId: string) => Effect.Effect<void>
+  /** Queues a run; the effect completes when that run has finished. */
+  readonly trigger: (
+    syncId: string,
+    options?: TriggerOptions
+  ) => Effect.Effect<Effect.Effect<RunRow, EngineError | SyncPausedError>, SyncPausedError | StoreError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Scheduler extends Context.Tag("@weft/core/Scheduler")<Scheduler, SchedulerService>() {}
+
+interface Pending {
+  readonly type: "delta" | "manual"
+  readonly confirmDeletes: boolean
+  readonly waiters: Array<Deferred.Deferred<RunRow, EngineError | SyncPausedError>>
+}
+
+interface Slot {
+  pending: Pending | undefined
+  readonly wake: Queue.Queue<void>
+}
+
+const merge = (a: Pending | undefined, b: TriggerOptions, waiter: Deferred.Deferred<RunRow, EngineError | SyncPausedError>): Pending => ({
+  type: a?.type === "manual" || b.type === "manual" ? "manual" : "delta",
+  confirmDeletes: (a?.confirmDeletes ?? false) || b.confirmDeletes === true,
+  waiters: [...(a?.waiters ?? []), waiter]
+})
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Layer.scoped(
+  Scheduler,
+  Effect.gen(function*() {
+    const store = yield* Store
+    const engine = yield* SyncEngine
+    const fibers = yield* FiberMap.make<string>()
+    const slots = new Map<string, Slot>()
+
+    const slotOf = (syncId: string) =>
+      Effect.gen(function*() {
+        const existing = slots.get(syncId)
+        if (existing !== undefined) return existing
+        const slot: Slot = { pending: undefined, wake: yield* Queue.sliding<void>(1) }
+        slots.set(syncId, slot)
+        return slot
+      })
+
+    const runOnce = (syncId: string, type: RunType, pending: Pending | undefined) =>
+      engine.run(syncId, {
+        type,
+        confirmDeletes: pending?.confirmDeletes,
+        fullRead: type === "manual"
+      } satisfies RunOptions).pipe(
+        Effect.exit,
+        Effect.tap((exit) => Effect.forEach(pending?.waiters ?? [], (w) => Deferred.done(w, exit))),
+        Effect.tap((exit) => Exit.isFailure(exit) ? Effect.logError(`Run of sync ${syncId} failed`, exit.cause) : Effect.void)
+      )
+
+    const loop = (syncId: string, slot: Slot) =>
+      Effect.gen(function*() {
+        let first = true
+        while (true) {
+          const sync = yield* store.syncs.get(syncId)
+          if (Option.isNone(sync) || sync.value.status === "paused") return
+          const pending = slot.pending
+          slot.pending = undefined
+          const initial = sync.value.initialCompletedAt === undefined
+          if (pending !== undefined) {
+            yield* runOnce(syncId, initial && pending.type === "delta" ? "initial" : pending.type, pending)
+          } else {
+            const due = first && initial ? 0 : yield* nextDue(syncId, sync.value.frequencyMs)
+            first = false
+            if (due > 0) {
+              yield* Effect.raceFirst(Queue.take(slot.wake), Effect.sleep(Duration.millis(due)))
+              continue
+            }
+            const integration = yield* store.integrations.get(sync.value.integrationId)
+            // Scheduled runs wait for a usable integration; explicit triggers still run (and say why they fail).
+            if (Option.isSome(integration) && integration.value.status === "active") {
+              yield* runOnce(syncId, initial ? "initial" : "delta", undefined)
+            } else {
+              yield* Effect.raceFirst(Queue.take(slot.wake), Effect.sleep(Duration.millis(sync.value.frequencyMs)))
+            }
+          }
+        }
+      }).pipe(
+        Effect.catchAllCause((cause) => Effect.logError(`Scheduler of sync ${syncId} stopped`, cause)),
+        // Whoever waits on a run that will not happen now (the sync was paused or removed) is told so.
+        Effect.ensuring(Effect.suspend(() => {
+          const orphaned = slot.pending
+          slot.pending = undefined
+          return Effect.forEach(orphaned?.waiters ?? [], (w) => Deferred.fail(w, new SyncPausedError({ syncId })))
+        }))
+      )
+
+    // Time until the next scheduled run: a frequency after the last run started.
+    const nextDue = (syncId: string, frequencyMs: number) =>
+      Effect.gen(function*() {
+        const [last] = yield* store.runs.list({ syncId, limit: 1 })
+        if (last === undefined) return 0
+        const now = yield* Clock.currentTimeMillis
+        return Math.max(0, last.startedAt + frequencyMs - now)
+      })
+
+    const start: SchedulerService["start"] = (syncId) =>
+      Effect.gen(function*() {
+        if (yield* FiberMap.has(fibers, syncId)) return
+        const slot = yield* slotOf(syncId)
+        yield* FiberMap.run(fibers, syncId, loop(syncId, slot), { onlyIfMissing: true })
+      })
+
+    const stop: SchedulerService["stop"] = (syncId) =>
+      Effect.flatMap(slotOf(syncId), (slot) => Queue.offer(slot.wake, undefined))
+
+    const trigger: SchedulerService["trigger"] = (syncId, options = {}) =>
+      Effect.gen(function*() {
+        const sync = yield* store.syncs.get(syncId)
+        if (Option.isSome(sync) && sync.value.status === "paused") return yield* new SyncPausedError({ syncId })
+        const waiter = yield* Deferred.make<RunRow, EngineError | SyncPausedError>()
+        const slot = yield* slotOf(syncId)
+        slot.pending = merge(slot.pending, options, waiter)
+        yield* start(syncId)
+        yield* Queue.offer(slot.wake, undefined)
+        return Deferred.await(waiter)
+      })
+
+    for (const sync of yield* store.syncs.list()) {
+      if (sync.status === "active") yield* start(sync.id)
+    }
+
+    return { start, stop, trigger } satisfies SchedulerService
+  })
+)

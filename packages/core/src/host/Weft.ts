@@ -1,0 +1,477 @@
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type { ConnectionError, ReauthRequiredError } from "../connector/Errors.js"
+import type * as Connector from "../connector/Connector.js"
+import { Delivery, type DeliveryOptions, layer as deliveryLayer } from "../delivery/Delivery.js"
+import { Connectors, layer as connectorsLayer, type UnknownConnectorError } from "../engine/Connectors.js"
+import { Integrations, layer as integrationsLayer } from "../engine/Integrations.js"
+import {
+  layer as engineLayer,
+  type ResyncUnsupportedError,
+  SyncEngine,
+  type SyncEngineOptions
+} from "../engine/SyncEngine.js"
+import * as Ids from "../ground/Ids.js"
+import * as Model from "../models/Model.js"
+import { type DestinationError, Sink } from "../sink/Sink.js"
+import { layer as signalLayer } from "../store/OutboxSignal.js"
+import type { DestinationRow, IntegrationRow, SyncModel, SyncRow } from "../store/Rows.js"
+import { NotFoundError, Store, type StoreError } from "../store/Store.js"
+import { Vault } from "../vault/Vault.js"
+import {
+  type ConnectInput,
+  type CreateSyncInput,
+  type DestinationInput,
+  type DestinationView,
+  type EventSummary,
+  eventSummary,
+  type Integration,
+  integrationView,
+  InvalidCredentialsError,
+  InvalidInputError,
+  type ReplayResult,
+  type ReplaySelector,
+  type Run,
+  type Sync,
+  type SyncConfig,
+  UnsupportedModelError
+} from "./Api.js"
+import { replay } from "./Replay.js"
+import { layer as schedulerLayer, Scheduler, type SyncPausedError, type TriggerOptions } from "./Scheduler.js"
+
+/**
+ * The Weft host API: what a host application calls to connect integrations,
+ * subscribe syncs to destinations, read run audits and replay events. One
+ * layer, given connectors and options; background work (scheduler, delivery
+ * workers) runs in the layer's scope and stops with it.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Everything `connect` / `syncs.create` can refuse.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type SetupError =
+  | InvalidCredentialsError
+  | ConnectionError
+  | UnknownConnectorError
+  | UnsupportedModelError
+  | Model.UnknownFieldGroupError
+  | DestinationError
+  | InvalidInputError
+  | NotFoundError
+  | StoreError
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeftService {
+  readonly integrations: {
+    /**
+     * Checks the credentials with the provider (a refusal is the connector's
+     * `ConnectionError`; nothing is stored), stores them encrypted, and starts
+     * the integration's syncs: the initial sync right away, then deltas.
+     */
+    readonly connect: (input: ConnectInput) => Effect.Effect<{ readonly integration: Integration; readonly syncs: ReadonlyArray<Sync> }, SetupError>
+    /** Replaces the credentials of an existing integration (after `reauth_required`), checked first. */
+    readonly reconnect: (id: string, credentials: unknown) => Effect.Effect<Integration, SetupError>
+    readonly get: (id: string) => Effect.Effect<Integration, NotFoundError | StoreError>
+    readonly list: (query?: { readonly tenant?: string | undefined }) => Effect.Effect<ReadonlyArray<Integration>, StoreError>
+    /** Stops and deletes the integration's syncs, then the integration. Delivered history stays. */
+    readonly disconnect: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    /** A passthrough request to the provider with the integration's auth, rate limit and retries. */
+    readonly request: (
+      id: string,
+      request: HttpClientRequest.HttpClientRequest
+    ) => Effect.Effect<HttpClientResponse.HttpClientResponse, SetupError | HttpClientError.HttpClientError | ReauthRequiredError>
+  }
+  readonly destinations: {
+    /** Validates (URL, address policy, secrets) and stores a destination. */
+    readonly create: (input: DestinationInput) => Effect.Effect<DestinationView, DestinationError | InvalidInputError | StoreError>
+    readonly get: (id: string) => Effect.Effect<DestinationView, NotFoundError | StoreError>
+    readonly list: () => Effect.Effect<ReadonlyArray<DestinationView>, StoreError>
+    /** Resumes delivery of the events held while it was disabled. */
+    readonly enable: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    readonly disable: (id: string, reason?: string) => Effect.Effect<void, NotFoundError | StoreError>
+    /** Replaces the signing secrets (list old and new during a rotation). */
+    readonly setSecrets: (
+      id: string,
+      secrets: ReadonlyArray<string | Redacted.Redacted<string>>
+    ) => Effect.Effect<void, DestinationError | NotFoundError | StoreError>
+  }
+  readonly syncs: {
+    readonly create: (input: CreateSyncInput) => Effect.Effect<Sync, SetupError>
+    readonly get: (id: string) => Effect.Effect<Sync, NotFoundError | StoreError>
+    readonly list: (query?: { readonly integrationId?: string | undefined }) => Effect.Effect<ReadonlyArray<Sync>, StoreError>
+    /** A paused sync never runs (a run in progress finishes first). */
+    readonly pause: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    /** Resumes from the saved cursors, with a delta run right away. */
+    readonly resume: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    /** Queues a run (joining one already queued); returns without waiting for it. */
+    readonly trigger: (id: string, options?: TriggerOptions) => Effect.Effect<void, NotFoundError | SyncPausedError | StoreError>
+    /** Queues a run and waits for its audit. */
+    readonly triggerAndWait: (
+      id: string,
+      options?: TriggerOptions
+    ) => Effect.Effect<Run, NotFoundError | SyncPausedError | StoreError>
+    /** Re-reads one record; emits an event if it changed (always, with `force`). */
+    readonly resyncRecord: (
+      id: string,
+      model: string,
+      recordId: string,
+      options?: { readonly force?: boolean | undefined }
+    ) => Effect.Effect<Run, NotFoundError | ResyncUnsupportedError | StoreError>
+    /** Stops the sync and deletes it with its fingerprints. Runs and events stay. */
+    readonly delete: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+  }
+  readonly runs: {
+    /** Newest first. */
+    readonly list: (query?: { readonly syncId?: string; readonly integrationId?: string; readonly limit?: number }) => Effect.Effect<ReadonlyArray<Run>, StoreError>
+    readonly get: (id: string) => Effect.Effect<Run, NotFoundError | StoreError>
+  }
+  readonly events: {
+    readonly list: (query: {
+      readonly runId?: string
+      readonly syncId?: string
+      readonly status?: "pending" | "acked" | "dead"
+      readonly from?: number
+      readonly to?: number
+      readonly limit?: number
+    }) => Effect.Effect<ReadonlyArray<EventSummary>, StoreError>
+    /**
+     * Replays by event id, run or time range: an event whose payload is held
+     * is re-sent as stored; one already delivered (payload removed) is
+     * replayed by re-reading its record.
+     */
+    readonly replay: (selector: ReplaySelector) => Effect.Effect<ReplayResult, NotFoundError | StoreError>
+  }
+}
+
+/**
+ * The Weft service tag.
+ *
+ * @example
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const weft = yield* Weft.Weft
+ *   const { integration } = yield* weft.integrations.connect({
+ *     connector: "bamboohr", tenant: "acme",
+ *     credentials: { companyDomain: "acme", apiKey: process.env.BAMBOO_KEY },
+ *     syncs: [{ destination: { url: "https://app.example.com/hooks/weft", secrets: [secret] }, frequency: "1 hour" }]
+ *   })
+ *   return yield* weft.runs.list({ integrationId: integration.id })
+ * })
+ * ```
+ * @since 0.1.0
+ * @category tags
+ */
+export class Weft extends Context.Tag("@weft/core/Weft")<Weft, WeftService>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface WeftOptions {
+  readonly connectors: ReadonlyArray<Connector.Any>
+  /** Syncs started on `connect`, per connector id, when `connect` names none. */
+  readonly syncs?: Readonly<Record<string, ReadonlyArray<SyncConfig>>> | undefined
+  readonly engine?: SyncEngineOptions | undefined
+  readonly delivery?: DeliveryOptions | undefined
+}
+
+const DEFAULT_FREQUENCY = Duration.hours(1)
+const DEFAULT_CONCURRENCY = 32
+
+const orNotFound = <A>(entity: NotFoundError["entity"], id: string) => (option: Option.Option<A>): Effect.Effect<A, NotFoundError> =>
+  Option.isSome(option) ? Effect.succeed(option.value) : Effect.fail(new NotFoundError({ entity, id }))
+
+const make = (options: WeftOptions) =>
+  Effect.gen(function*() {
+    const store = yield* Store
+    const sink = yield* Sink
+    const vault = yield* Vault
+    const connectors = yield* Connectors
+    const integrations = yield* Integrations
+    const engine = yield* SyncEngine
+    const scheduler = yield* Scheduler
+    const delivery = yield* Delivery
+
+    const reveal = (secret: string | Redacted.Redacted<string>) => (Redacted.isRedacted(secret) ? Redacted.value(secret) : secret)
+
+    const destinationView = (row: DestinationRow): Effect.Effect<DestinationView> =>
+      Effect.map(Effect.option(vault.openJson(row.secrets, row.id)), (secrets) => {
+        const { secrets: _, ...rest } = row
+        return { ...rest, secretCount: Option.match(secrets, { onNone: () => 0, onSome: (s) => (Array.isArray(s) ? s.length : 0) }) }
+      })
+
+    const validateDestination = (input: DestinationInput) =>
+      Effect.gen(function*() {
+        const concurrency = input.maxConcurrency ?? DEFAULT_CONCURRENCY
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+          return yield* new InvalidInputError({ field: "maxConcurrency", detail: "must be an integer from 1 to 1024" })
+        }
+        yield* sink.validate({ url: input.url, secrets: input.secrets.map((s) => Redacted.make(reveal(s))), options: input.options })
+        return concurrency
+      })
+
+    const createDestination = (input: DestinationInput) =>
+      Effect.gen(function*() {
+        const maxConcurrency = yield* validateDestination(input)
+        const now = yield* Clock.currentTimeMillis
+        const id = Ids.at("dst", now)
+        const row: DestinationRow = {
+          id,
+          url: input.url,
+          secrets: vault.sealJson(input.secrets.map(reveal), id),
+          enabled: true,
+          options: input.options ?? {},
+          maxConcurrency,
+          createdAt: now,
+          updatedAt: now
+        }
+        yield* store.destinations.put(row)
+        yield* delivery.wake(id)
+        return row
+      })
+
+    const getDestination = (id: string) => Effect.flatMap(store.destinations.get(id), orNotFound<DestinationRow>("destination", id))
+    const getIntegration = (id: string) => Effect.flatMap(store.integrations.get(id), orNotFound<IntegrationRow>("integration", id))
+    const getSync = (id: string) => Effect.flatMap(store.syncs.get(id), orNotFound<SyncRow>("sync", id))
+    const getRun = (id: string) => Effect.flatMap(store.runs.get(id), orNotFound<Run>("run", id))
+
+    /** Resolves a sync's models against its connector before anything is stored. */
+    const planSync = (connector: Connector.Any, config: SyncConfig) =>
+      Effect.gen(function*() {
+        const supported = connector.readers.map((r) => r.model.name)
+        const models: Array<SyncModel> = (config.models ?? supported).map((m) => (typeof m === "string" ? { model: m } : m))
+        if (models.length === 0) return yield* new InvalidInputError({ field: "models", detail: "a sync needs at least one model" })
+        for (const m of models) {
+          const reader = connector.readers.find((r) => r.model.name === m.model)
+          if (reader === undefined) return yield* new UnsupportedModelError({ connector: connector.id, model: m.model, supported })
+          const fields = Model.fieldsFor(reader.model, m.fieldGroups)
+          if (Either.isLeft(fields)) return yield* fields.left
+        }
+        const frequency = Duration.decodeUnknown(config.frequency ?? DEFAULT_FREQUENCY)
+        if (Option.isNone(frequency) || Duration.toMillis(frequency.value) < 1000 || !Duration.isFinite(frequency.value)) {
+          return yield* new InvalidInputError({ field: "frequency", detail: "must be a finite duration of at least 1 second, e.g. \"15 minutes\"" })
+        }
+        if (typeof config.destination === "string") {
+          const row = yield* getDestination(config.destination)
+          const secrets = yield* Effect.orDie(vault.openJson(row.secrets, row.id))
+          // Destinations are re-checked at sync creation: DNS may have moved since.
+          yield* sink.validate({ url: row.url, secrets: (secrets as Array<string>).map((s) => Redacted.make(s)), options: row.options })
+        } else {
+          yield* validateDestination(config.destination)
+        }
+        return { models, frequencyMs: Duration.toMillis(frequency.value), config }
+      })
+
+    const createPlannedSync = (
+      integrationId: string,
+      plan: Effect.Effect.Success<ReturnType<typeof planSync>>,
+      paused: boolean
+    ) =>
+      Effect.gen(function*() {
+        const destinationId = typeof plan.config.destination === "string"
+          ? plan.config.destination
+          : (yield* createDestination(plan.config.destination)).id
+        const now = yield* Clock.currentTimeMillis
+        const row: SyncRow = {
+          id: Ids.at("syn", now),
+          integrationId,
+          destinationId,
+          models: plan.models,
+          frequencyMs: plan.frequencyMs,
+          status: paused ? "paused" : "active",
+          includeInactive: plan.config.includeInactive === true,
+          createdAt: now,
+          updatedAt: now
+        }
+        yield* store.syncs.put(row)
+        if (!paused) yield* scheduler.start(row.id)
+        return row
+      })
+
+    const checked = (connectorId: string, input: unknown, integrationId: string, tenant: string) =>
+      Effect.gen(function*() {
+        const connector = yield* connectors.get(connectorId)
+        const credentials = yield* integrations.decode(connector, input).pipe(
+          Effect.mapError((e) => new InvalidCredentialsError({ connector: connectorId, detail: Model.describeParseError(e) }))
+        )
+        const context = yield* integrations.contextFor(connector, { integrationId, tenant, credentials })
+        yield* connector.check(context)
+        // The check may have refreshed OAuth tokens: keep the newest.
+        const current = yield* context.currentCredentials
+        const sealed = yield* integrations.seal(connector, integrationId, current).pipe(
+          Effect.mapError((e) => new InvalidCredentialsError({ connector: connectorId, detail: Model.describeParseError(e) }))
+        )
+        return { connector, sealed }
+      })
+
+    const connect: WeftService["integrations"]["connect"] = (input) =>
+      Effect.gen(function*() {
+        if (input.tenant.trim().length === 0) return yield* new InvalidInputError({ field: "tenant", detail: "must not be empty" })
+        const now = yield* Clock.currentTimeMillis
+        const id = Ids.at("int", now)
+        const { connector, sealed } = yield* checked(input.connector, input.credentials, id, input.tenant)
+        const configs = input.syncs ?? options.syncs?.[connector.id] ?? []
+        const plans = yield* Effect.forEach(configs, (config) => planSync(connector, config))
+        const row = { id, tenant: input.tenant, connector: connector.id, status: "active" as const, credentials: sealed, createdAt: now, updatedAt: now }
+        yield* store.integrations.put(row)
+        const syncs = yield* Effect.forEach(plans, (plan) => createPlannedSync(id, plan, false))
+        return { integration: integrationView(row), syncs }
+      })
+
+    const reconnect: WeftService["integrations"]["reconnect"] = (id, credentials) =>
+      Effect.gen(function*() {
+        const row = yield* getIntegration(id)
+        const { sealed } = yield* checked(row.connector, credentials, id, row.tenant)
+        const now = yield* Clock.currentTimeMillis
+        const next = { ...row, credentials: sealed, status: "active" as const, statusMessage: undefined, updatedAt: now }
+        yield* store.integrations.put(next)
+        for (const sync of yield* store.syncs.list({ integrationId: id })) {
+          if (sync.status === "active") yield* scheduler.start(sync.id)
+        }
+        return integrationView(next)
+      })
+
+    const stopAndDelete = (sync: SyncRow) =>
+      Effect.gen(function*() {
+        yield* store.syncs.delete(sync.id)
+        yield* scheduler.stop(sync.id)
+      })
+
+    const setPaused = (id: string, paused: boolean) =>
+      Effect.gen(function*() {
+        const sync = yield* getSync(id)
+        const now = yield* Clock.currentTimeMillis
+        yield* store.syncs.put({ ...sync, status: paused ? "paused" : "active", updatedAt: now })
+        if (paused) yield* scheduler.stop(id)
+      })
+
+    const service: WeftService = {
+      integrations: {
+        connect,
+        reconnect,
+        get: (id) => Effect.map(getIntegration(id), integrationView),
+        list: (query) => Effect.map(store.integrations.list(query), (rows) => rows.map(integrationView)),
+        disconnect: (id) =>
+          Effect.gen(function*() {
+            yield* getIntegration(id)
+            yield* Effect.forEach(yield* store.syncs.list({ integrationId: id }), stopAndDelete, { discard: true })
+            yield* store.integrations.delete(id)
+          }),
+        request: (id, request) =>
+          Effect.gen(function*() {
+            const row = yield* getIntegration(id)
+            const opened = yield* integrations.open(row).pipe(
+              Effect.catchTag("CredentialsUnavailableError", (e) => Effect.fail(new InvalidCredentialsError({ connector: row.connector, detail: e.detail })))
+            )
+            return yield* opened.context.http.execute(request)
+          })
+      },
+      destinations: {
+        create: (input) => Effect.flatMap(createDestination(input), destinationView),
+        get: (id) => Effect.flatMap(getDestination(id), destinationView),
+        list: () => Effect.flatMap(store.destinations.list(), (rows) => Effect.forEach(rows, destinationView)),
+        enable: (id) =>
+          Effect.gen(function*() {
+            yield* getDestination(id)
+            yield* store.destinations.setEnabled(id, true, undefined, yield* Clock.currentTimeMillis)
+            yield* delivery.wake(id)
+          }),
+        disable: (id, reason) =>
+          Effect.gen(function*() {
+            yield* getDestination(id)
+            yield* store.destinations.setEnabled(id, false, reason ?? "Disabled by the host.", yield* Clock.currentTimeMillis)
+          }),
+        setSecrets: (id, secrets) =>
+          Effect.gen(function*() {
+            const row = yield* getDestination(id)
+            yield* sink.validate({ url: row.url, secrets: secrets.map((s) => Redacted.make(reveal(s))), options: row.options })
+            const now = yield* Clock.currentTimeMillis
+            yield* store.destinations.put({ ...row, secrets: vault.sealJson(secrets.map(reveal), id), updatedAt: now })
+          })
+      },
+      syncs: {
+        create: (input) =>
+          Effect.gen(function*() {
+            const integration = yield* getIntegration(input.integrationId)
+            const connector = yield* connectors.get(integration.connector)
+            const plan = yield* planSync(connector, input)
+            return yield* createPlannedSync(integration.id, plan, input.paused === true)
+          }),
+        get: getSync,
+        list: (query) => store.syncs.list(query),
+        pause: (id) => setPaused(id, true),
+        resume: (id) =>
+          Effect.gen(function*() {
+            yield* setPaused(id, false)
+            yield* Effect.ignore(scheduler.trigger(id, { type: "delta" }))
+          }),
+        trigger: (id, triggerOptions) => Effect.zipRight(getSync(id), Effect.asVoid(scheduler.trigger(id, triggerOptions))),
+        triggerAndWait: (id, triggerOptions) =>
+          Effect.gen(function*() {
+            yield* getSync(id)
+            const done = yield* scheduler.trigger(id, triggerOptions)
+            return yield* done
+          }),
+        resyncRecord: (id, model, recordId, resyncOptions) => engine.resyncRecords(id, model, [recordId], resyncOptions),
+        delete: (id) => Effect.flatMap(getSync(id), stopAndDelete)
+      },
+      runs: {
+        list: (query) => store.runs.list(query),
+        get: getRun
+      },
+      events: {
+        list: (query) => Effect.map(store.outbox.list(query), (entries) => entries.map(eventSummary)),
+        replay: (selector) => replay(selector).pipe(Effect.provideService(Store, store), Effect.provideService(SyncEngine, engine))
+      }
+    }
+    return service
+  })
+
+/**
+ * The Weft layer: the host API with its scheduler and delivery workers.
+ * Requires a Store, a Sink, the Vault and an HttpClient — the host picks them.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Weft, Vault } from "@weft/core"
+ * import { StoreMemory } from "@weft/store-memory"
+ * import { SinkWebhook } from "@weft/sink-webhook"
+ * import { BambooHR } from "@weft/connectors"
+ *
+ * const WeftLive = Weft.layer({ connectors: [BambooHR.connector()] }).pipe(
+ *   Layer.provide([StoreMemory.layer, SinkWebhook.layer(), Vault.layerConfig(), NodeHttpClient.layerUndici])
+ * )
+ * ```
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: WeftOptions
+): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient> => {
+  const base = Layer.mergeAll(connectorsLayer(options.connectors), signalLayer)
+  const integrations = integrationsLayer.pipe(Layer.provide(base))
+  const engine = engineLayer(options.engine).pipe(Layer.provide(Layer.merge(base, integrations)))
+  const background = Layer.merge(schedulerLayer.pipe(Layer.provide(engine)), deliveryLayer(options.delivery).pipe(Layer.provide(base)))
+  return Layer.effect(Weft, make(options)).pipe(
+    Layer.provide(Layer.mergeAll(base, integrations, engine, background))
+  )
+}
