@@ -6,3 +6,4 @@
  */
 export * as ConnectorFixture from "./conformance/connector/Fixture.js"
 export * from "./fakes/kit/index.js"
+export * as WebhookReceiver from "./receiver/WebhookReceiver.js"
