@@ -1,0 +1,215 @@
+import type { RawEmployee } from "./api.js"
+
+/**
+ * BambooHR employee → `hris.employee`. The mapping never throws and never
+ * invents: a field BambooHR left empty is left out, and a value it cannot
+ * normalise keeps its raw string in `rawValues` (an unknown employment type
+ * becomes `other`; an unknown gender or pay unit is left out).
+ *
+ * @since 0.1.0
+ */
+
+type Json = Record<string, unknown>
+
+/** A non-empty trimmed string from a string or number; anything else is absent. */
+const text = (value: unknown): string | undefined => {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value)
+  if (typeof value !== "string") return undefined
+  const trimmed = value.trim()
+  return trimmed === "" ? undefined : trimmed
+}
+
+/** BambooHR writes an empty date as `0000-00-00`. */
+const date = (value: unknown): string | undefined => {
+  const t = text(value)
+  return t === undefined || t.startsWith("0000-00-00") ? undefined : t
+}
+
+/** Lower-case letters only, so "Full-Time", "full time" and "FULLTIME" compare equal. */
+const key = (value: string): string => value.toLowerCase().replace(/[^a-z]/g, "")
+
+/** Drops `undefined` entries; `undefined` when nothing is left. */
+const compact = (fields: Json): Json | undefined => {
+  const out: Json = {}
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
+const STATUS: Readonly<Record<string, string>> = { active: "active", inactive: "inactive" }
+
+const EMPLOYMENT_TYPE: Readonly<Record<string, string>> = {
+  fulltime: "full_time",
+  parttime: "part_time",
+  contractor: "contractor",
+  contract: "contractor",
+  consultant: "contractor",
+  intern: "intern",
+  internship: "intern",
+  temporary: "temporary",
+  temp: "temporary",
+  seasonal: "temporary"
+}
+
+/** Employment statuses that say the person left, not how they were employed. */
+const NOT_A_TYPE = new Set(["terminated"])
+
+const GENDER: Readonly<Record<string, string>> = {
+  male: "male",
+  female: "female",
+  nonbinary: "non_binary",
+  other: "other",
+  prefernottosay: "undisclosed",
+  declinetoanswer: "undisclosed",
+  undisclosed: "undisclosed"
+}
+
+const MARITAL: Readonly<Record<string, string>> = {
+  single: "single",
+  married: "married",
+  domesticpartnership: "domestic_partnership",
+  civilpartnership: "domestic_partnership",
+  divorced: "divorced",
+  separated: "separated",
+  widowed: "widowed",
+  other: "other"
+}
+
+const PAY_PER: Readonly<Record<string, string>> = {
+  hour: "hour",
+  day: "day",
+  week: "week",
+  month: "month",
+  quarter: "quarter",
+  year: "year"
+}
+
+/**
+ * Normalises one enum value: the normalised value (or `fallback` for an
+ * unknown one) and the provider's string under `path` in `rawValues`.
+ */
+const normalise = (
+  raw: string | undefined,
+  table: Readonly<Record<string, string>>,
+  path: string,
+  rawValues: Record<string, string>,
+  fallback?: string
+): string | undefined => {
+  if (raw === undefined) return undefined
+  const value = table[key(raw)] ?? fallback
+  rawValues[path] = raw
+  return value
+}
+
+/**
+ * A pay rate as BambooHR gives it: `"85000.00 USD"` (amount, then ISO
+ * currency; thousands separators allowed) or `{ value, currency }` as in the
+ * compensation table.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parsePayRate = (value: unknown): { readonly amount: string; readonly currency: string } | undefined => {
+  if (typeof value === "object" && value !== null) {
+    const v = value as Json
+    const amount = text(v["value"])?.replace(/,/g, "")
+    const currency = text(v["currency"])
+    return amount !== undefined && currency !== undefined ? { amount, currency } : undefined
+  }
+  const t = text(value)
+  const match = t === undefined ? null : /^([\d,]+(?:\.\d+)?)\s*([A-Za-z]{3})$/.exec(t)
+  return match === null ? undefined : { amount: match[1]!.replace(/,/g, ""), currency: match[2]!.toUpperCase() }
+}
+
+/**
+ * Maps one BambooHR employee (Get Employee fields, see `EMPLOYEE_FIELDS`) to
+ * the encoded shape of `hris.employee`.
+ *
+ * @example
+ * ```ts
+ * toEmployee({ id: "7", firstName: "Ava", status: "Active", employmentStatus: "Full-Time" })
+ * // { id: "7", profile: { firstName: "Ava" },
+ * //   employment: { status: "active", type: "full_time" },
+ * //   rawValues: { "employment.status": "Active", "employment.type": "Full-Time" } }
+ * ```
+ * @since 0.1.0
+ * @category mapping
+ */
+export const toEmployee = (raw: RawEmployee): Json => {
+  const rawValues: Record<string, string> = {}
+  const f = (name: string) => text(raw[name])
+
+  const homeEmail = f("homeEmail")
+  const profile = compact({
+    firstName: f("firstName"),
+    lastName: f("lastName"),
+    preferredName: f("preferredName"),
+    displayName: f("displayName"),
+    employeeNumber: f("employeeNumber"),
+    workEmail: f("workEmail"),
+    personalEmails: homeEmail === undefined ? undefined : [homeEmail],
+    birthDate: date(raw["birthDate"]),
+    gender: normalise(f("gender"), GENDER, "profile.gender", rawValues),
+    maritalStatus: normalise(f("marital"), MARITAL, "profile.maritalStatus", rawValues, "other")
+  })
+
+  const employmentStatus = f("employmentStatus")
+  const employment = compact({
+    status: normalise(f("status"), STATUS, "employment.status", rawValues),
+    type: employmentStatus === undefined || NOT_A_TYPE.has(key(employmentStatus))
+      ? undefined
+      : normalise(employmentStatus, EMPLOYMENT_TYPE, "employment.type", rawValues, "other"),
+    startDate: date(raw["hireDate"]),
+    terminationDate: date(raw["terminationDate"])
+  })
+
+  const managerId = f("reportsToId")
+  const orgStructure = compact({
+    jobTitle: f("jobTitleName"),
+    department: f("department"),
+    // BambooHR uses 0 for "reports to nobody" in some exports.
+    manager: managerId === undefined || managerId === "0" ? undefined : { id: managerId }
+  })
+
+  const phones = [
+    ["work", f("workPhone")],
+    ["mobile", f("mobilePhone")],
+    ["home", f("homePhone")]
+  ].flatMap(([type, number]) => (number === undefined ? [] : [{ type, number }]))
+  const contactInfo = phones.length === 0 ? undefined : { phones }
+
+  const home = compact({
+    line1: f("address1"),
+    line2: f("address2"),
+    city: f("city"),
+    state: f("state"),
+    postalCode: f("zipcode"),
+    country: f("country")
+  })
+  const locations = home === undefined ? undefined : { home }
+
+  const rate = parsePayRate(raw["payRate"])
+  const payType = f("payType")
+  if (rate !== undefined && payType !== undefined) rawValues["compensation.fixed.type"] = payType
+  const pay = rate === undefined ? undefined : compact({
+    // Free text in the model: "Salary" → "salary", "Exception Hourly" → "exception_hourly".
+    type: payType === undefined ? undefined : payType.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, ""),
+    amount: rate.amount,
+    currency: rate.currency,
+    period: normalise(f("payPer"), PAY_PER, "compensation.fixed.period", rawValues)
+  })
+  const compensation = pay === undefined ? undefined : { fixed: [pay] }
+
+  return {
+    id: String(raw.id),
+    ...compact({
+      remoteUpdatedAt: f("lastChanged"),
+      profile,
+      employment,
+      orgStructure,
+      contactInfo,
+      locations,
+      compensation,
+      rawValues: Object.keys(rawValues).length === 0 ? undefined : rawValues
+    })
+  }
+}
