@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * as BambooHRFake from "./fakes/bamboohr/index.js"
 export * as ConnectorFixture from "./conformance/connector/Fixture.js"
 export * from "./fakes/kit/index.js"
 export * as WebhookReceiver from "./receiver/WebhookReceiver.js"
