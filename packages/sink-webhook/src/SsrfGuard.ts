@@ -203,17 +203,22 @@ export class RefusedAddressError extends Error {
  * @example
  * ```ts
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+ * import * as Effect from "effect/Effect"
  * import * as Layer from "effect/Layer"
  * import { Agent } from "undici"
  * import { SinkWebhook, SsrfGuard } from "@weft/sink-webhook"
  *
- * const GuardedHttp = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
- *   Layer.provide(Layer.scoped(NodeHttpClient.Dispatcher, Effect.acquireRelease(
+ * const GuardedDispatcher = Layer.scoped(
+ *   NodeHttpClient.Dispatcher,
+ *   Effect.acquireRelease(
  *     Effect.sync(() => new Agent({ connect: { lookup: SsrfGuard.lookup() } })),
  *     (agent) => Effect.promise(() => agent.destroy())
- *   )))
+ *   )
  * )
- * const SinkLive = SinkWebhook.layer().pipe(Layer.provide(GuardedHttp))
+ * const SinkLive = SinkWebhook.layer().pipe(
+ *   Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+ *   Layer.provide(GuardedDispatcher)
+ * )
  * ```
  * @since 0.1.0
  * @category guards
