@@ -143,9 +143,8 @@ const resolveTarget = (
   }
   const destinationOptions = decodeDestinationOptions(spec.options ?? {})
   if (Either.isLeft(destinationOptions)) {
-    // DestinationError has no reason for options yet; the URL reason is the nearest.
     return Either.left({
-      reason: "invalid_url",
+      reason: "invalid_options",
       detail: `invalid destination options: ${ParseResult.TreeFormatter.formatErrorSync(destinationOptions.left)}`
     })
   }

@@ -118,6 +118,7 @@ describe("validate", () => {
   it.effect("refuses malformed destination options", () =>
     Effect.gen(function*() {
       const error = yield* validate(spec("https://hooks.example.com/", [vector.secret], { timeoutMs: -5 }))
+      expect(error.reason).toBe("invalid_options")
       expect(error.detail).toContain("invalid destination options")
       expect(error.detail).toContain("timeoutMs")
       const ack = yield* validate(spec("https://hooks.example.com/", [vector.secret], { ack: "201" }))

@@ -21,7 +21,7 @@ export interface DestinationSpec {
   readonly url: string
   /** Signing secrets; all active ones sign every attempt (rotation). */
   readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
-  /** Sink-specific options (e.g. `timeoutMs`, `ack`, `allowHosts`). */
+  /** Sink-specific options (e.g. `timeoutMs`, `ack`). Address policy is the sink's, never a destination's. */
   readonly options?: Readonly<Record<string, unknown>> | undefined
 }
 
@@ -81,7 +81,14 @@ export type Outcome =
  */
 export class DestinationError extends Schema.TaggedError<DestinationError>()("DestinationError", {
   url: Schema.String,
-  reason: Schema.Literal("invalid_url", "insecure_scheme", "refused_address", "unresolvable_host", "invalid_secret"),
+  reason: Schema.Literal(
+    "invalid_url",
+    "insecure_scheme",
+    "refused_address",
+    "unresolvable_host",
+    "invalid_secret",
+    "invalid_options"
+  ),
   detail: Schema.String
 }) {
   override get message(): string {
