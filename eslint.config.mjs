@@ -13,6 +13,8 @@ export default tseslint.config(
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-empty-object-type": "off",
       "require-yield": "off",
+      // Effect.gen bodies are generator functions: they cannot capture `this` lexically.
+      "@typescript-eslint/no-this-alias": "off",
       "no-restricted-imports": ["error", { paths: [{ name: "@effect/schema", message: "Use effect/Schema." }] }]
     }
   },
