@@ -1,0 +1,320 @@
+import { Fingerprint } from "@weft/core/ground"
+import { Rows } from "@weft/core/store"
+import { reject } from "./attempt.js"
+import { clonePlain, type Mutable } from "./copy.js"
+import { MAX_GENERATION, Scopes } from "./fingerprints.js"
+import { type Entry, Outbox } from "./outbox.js"
+import { Tables } from "./tables.js"
+
+/** A run as kept: its row (whose `delivery` is ignored) and the store-owned counters. */
+interface RunRecord {
+  row: Rows.RunRow
+  readonly delivery: Mutable<Rows.RunDelivery>
+}
+
+const DEFAULT_OUTBOX_LIMIT = 1000
+const DEFAULT_RUN_LIMIT = 100
+
+const countsToRun = (row: Rows.OutboxEntry): boolean => row.kind === "record" && row.replay !== true
+
+const validLimit = (limit: number, what: string): number => {
+  if (!Number.isInteger(limit) || limit < 0) reject(`${what} must be a non-negative integer, got ${limit}`)
+  return limit
+}
+
+const validTime = (time: number, what: string): number => {
+  if (!Number.isFinite(time)) reject(`${what} must be a finite number of milliseconds, got ${time}`)
+  return time
+}
+
+/**
+ * Everything the memory store keeps, with one method per store operation.
+ * Each method runs as one synchronous step and validates everything before
+ * it mutates anything, so a rejected operation changes nothing.
+ *
+ * @internal
+ */
+export class MemoryState {
+  readonly scopes = new Scopes()
+  readonly tables = new Tables(this.scopes)
+  readonly outbox = new Outbox()
+  private readonly runs = new Map<string, RunRecord>()
+
+  // --- fingerprints -------------------------------------------------------
+
+  getFingerprints(scope: Rows.FingerprintScope, recordIds: ReadonlyArray<string>): Map<string, Rows.Fingerprint> {
+    const out = new Map<string, Rows.Fingerprint>()
+    const table = this.scopes.table(scope)
+    if (table === undefined) return out
+    for (let i = 0; i < recordIds.length; i++) {
+      const found = table.get(recordIds[i])
+      if (found !== undefined) out.set(recordIds[i], found)
+    }
+    return out
+  }
+
+  countFingerprints(scope: Rows.FingerprintScope): Rows.FingerprintCounts {
+    const table = this.scopes.table(scope)
+    return table === undefined ? { active: 0, inactive: 0 } : { active: table.active, inactive: table.inactive }
+  }
+
+  countStale(scope: Rows.FingerprintScope, generation: number): Rows.FingerprintCounts {
+    return this.scopes.table(scope)?.countStale(generation) ?? { active: 0, inactive: 0 }
+  }
+
+  stale(scope: Rows.FingerprintScope, generation: number, limit: number) {
+    validLimit(limit, "limit")
+    return this.scopes.table(scope)?.stale(generation, limit) ?? []
+  }
+
+  modelState(scope: Rows.FingerprintScope): Rows.ModelState | undefined {
+    const state = this.scopes.state(scope)
+    return state === undefined ? undefined : clonePlain(state)
+  }
+
+  // --- runs ---------------------------------------------------------------
+
+  createRun(run: Rows.RunRow): void {
+    if (this.runs.has(run.id)) reject(`run "${run.id}" already exists; runs are created once`)
+    this.runs.set(run.id, { row: clonePlain(run), delivery: { ...Rows.emptyDelivery } })
+  }
+
+  getRun(id: string): Rows.RunRow | undefined {
+    const run = this.runs.get(id)
+    return run === undefined ? undefined : this.snapshot(run)
+  }
+
+  listRuns(query: Rows.RunQuery): Array<Rows.RunRow> {
+    const limit = validLimit(query.limit ?? DEFAULT_RUN_LIMIT, "limit")
+    const matching: Array<RunRecord> = []
+    for (const run of this.runs.values()) {
+      if (query.syncId !== undefined && run.row.syncId !== query.syncId) continue
+      if (query.integrationId !== undefined && run.row.integrationId !== query.integrationId) continue
+      matching.push(run)
+    }
+    matching.sort((a, b) =>
+      b.row.startedAt - a.row.startedAt || (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0)
+    )
+    return matching.slice(0, limit).map((run) => this.snapshot(run))
+  }
+
+  closeRun(close: Rows.RunClose): void {
+    const run = this.existingRun(close.run.id, "close")
+    if (run.delivery.emissionClosed) reject(`run "${close.run.id}" is already closed; a run is closed once`)
+    this.checkNewIds([close.allEmitted])
+    const syncId = run.row.syncId
+    const initialCompletedAt = close.sync?.initialCompletedAt
+    const sync = initialCompletedAt === undefined ? undefined : this.tables.syncs.get(syncId)
+    if (initialCompletedAt !== undefined && sync === undefined) {
+      reject(`run "${close.run.id}" belongs to sync "${syncId}", which does not exist; cannot set its initialCompletedAt`)
+    }
+    const row: Rows.RunRow = {
+      ...run.row,
+      status: close.run.status,
+      finishedAt: close.run.finishedAt,
+      warnings: clonePlain(close.run.warnings),
+      errors: clonePlain(close.run.errors),
+      models: clonePlain(close.run.models)
+    }
+    const delivery = { ...run.delivery, emissionClosed: true }
+    const consumed = this.consumedIfDue(row, delivery, close.consumed, [close.allEmitted.id])
+    // Everything validated: apply.
+    run.row = row
+    this.outbox.insert(close.allEmitted)
+    run.delivery.emissionClosed = true
+    if (consumed !== undefined) {
+      this.outbox.insert(consumed)
+      run.delivery.consumedEnqueued = true
+    }
+    if (sync !== undefined) this.tables.syncs.set(syncId, { ...sync, initialCompletedAt })
+  }
+
+  // --- page commit --------------------------------------------------------
+
+  commit(page: Rows.PageCommit): void {
+    const run = this.existingRun(page.run.runId, "commit a page to")
+    for (const upsert of page.upserts) {
+      const { hash, generation } = upsert.fingerprint
+      if (!(hash instanceof Uint8Array) || hash.length !== Fingerprint.HASH_BYTES) {
+        reject(`fingerprint of record "${upsert.recordId}" must be a ${Fingerprint.HASH_BYTES}-byte hash`)
+      }
+      if (!Number.isInteger(generation) || generation < 0 || generation > MAX_GENERATION) {
+        reject(`generation of record "${upsert.recordId}" must be an integer in 0..${MAX_GENERATION}, got ${generation}`)
+      }
+    }
+    const recordEvents = this.checkEvents(page.events, page.run.runId)
+    const audit = clonePlain(page.run.audit)
+    const state = page.state === undefined ? undefined : clonePlain(page.state)
+    // Everything validated: apply, in the documented order.
+    if (page.upserts.length > 0) {
+      const table = this.scopes.tableOrCreate(page.scope)
+      for (let i = 0; i < page.upserts.length; i++) table.upsert(page.upserts[i].recordId, page.upserts[i].fingerprint)
+    }
+    if (page.deletes.length > 0) {
+      const table = this.scopes.table(page.scope)
+      if (table !== undefined) for (let i = 0; i < page.deletes.length; i++) table.delete(page.deletes[i])
+    }
+    if (state !== undefined) this.scopes.setState(page.scope, state)
+    for (let i = 0; i < page.events.length; i++) this.outbox.insert(page.events[i])
+    run.delivery.recordEvents += recordEvents
+    run.row = { ...run.row, models: { ...run.row.models, [audit.model]: audit } }
+  }
+
+  // --- outbox -------------------------------------------------------------
+
+  claimDue(options: {
+    readonly now: number
+    readonly limit: number
+    readonly leaseMs: number
+    readonly destinationId?: string | undefined
+  }): Array<Rows.OutboxEntry> {
+    const now = validTime(options.now, "now")
+    const limit = validLimit(options.limit, "limit")
+    const leaseMs = validTime(options.leaseMs, "leaseMs")
+    if (leaseMs < 0) reject(`leaseMs must not be negative, got ${leaseMs}`)
+    return this.outbox.claim(now, limit, leaseMs, options.destinationId, this.tables.isEnabled).map(rowOf)
+  }
+
+  nextDueAt(destinationId: string): number | undefined {
+    return this.tables.isEnabled(destinationId) ? this.outbox.nextDueAt(destinationId) : undefined
+  }
+
+  settle(id: string, settlement: Rows.Settlement, consumed: Rows.ConsumedEventBuilder): void {
+    const entry = this.outbox.get(id)
+    if (entry === undefined) return reject(`no outbox entry with id "${id}"`)
+    if (settlement._tag === "Released") {
+      if (entry.row.status === "pending") this.outbox.release(entry)
+      return
+    }
+    if (entry.row.status !== "pending") {
+      reject(`entry "${id}" is already ${entry.row.status}; only pending entries can be settled (requeue it first)`)
+    }
+    if (settlement._tag === "Retry") return this.outbox.retry(entry, settlement)
+    let run: RunRecord | undefined
+    let next: Rows.OutboxEntry | undefined
+    if (countsToRun(entry.row)) {
+      run = this.existingRun(entry.row.runId, "count a settled event to")
+      const delivery = {
+        ...run.delivery,
+        acked: run.delivery.acked + (settlement._tag === "Acked" ? 1 : 0),
+        deadLettered: run.delivery.deadLettered + (settlement._tag === "DeadLettered" ? 1 : 0)
+      }
+      next = this.consumedIfDue(run.row, delivery, consumed, [])
+    }
+    // Everything validated: apply.
+    if (settlement._tag === "Acked") this.outbox.acked(entry, settlement)
+    else this.outbox.dead(entry, settlement)
+    if (run !== undefined) {
+      if (settlement._tag === "Acked") run.delivery.acked++
+      else run.delivery.deadLettered++
+      if (next !== undefined) {
+        this.outbox.insert(next)
+        run.delivery.consumedEnqueued = true
+      }
+    }
+  }
+
+  getEntry(id: string): Rows.OutboxEntry | undefined {
+    const entry = this.outbox.get(id)
+    return entry === undefined ? undefined : rowOf(entry)
+  }
+
+  listEntries(query: Rows.OutboxQuery): Array<Rows.OutboxEntry> {
+    const limit = validLimit(query.limit ?? DEFAULT_OUTBOX_LIMIT, "limit")
+    return this.outbox.list(query, limit).map(rowOf)
+  }
+
+  requeue(ids: ReadonlyArray<string>, now: number): Array<string> {
+    validTime(now, "now")
+    const requeued: Array<string> = []
+    const seen = new Set<string>()
+    for (const id of ids) {
+      if (seen.has(id)) continue
+      seen.add(id)
+      const entry = this.outbox.get(id)
+      if (entry === undefined || entry.row.payload === null) continue
+      this.outbox.requeue(entry, now)
+      requeued.push(id)
+    }
+    return requeued
+  }
+
+  enqueue(entries: ReadonlyArray<Rows.OutboxEntry>): void {
+    this.checkNewIds(entries)
+    const perRun = new Map<string, number>()
+    for (const row of entries) {
+      if (!countsToRun(row)) continue
+      const run = this.existingRun(row.runId, "enqueue a record event of")
+      if (run.delivery.emissionClosed) {
+        reject(`run "${row.runId}" is closed; enqueue event "${row.id}" with replay: true to deliver it again`)
+      }
+      perRun.set(row.runId, (perRun.get(row.runId) ?? 0) + 1)
+    }
+    for (const row of entries) this.outbox.insert(row)
+    for (const [runId, n] of perRun) this.existingRun(runId, "count").delivery.recordEvents += n
+  }
+
+  // --- helpers ------------------------------------------------------------
+
+  private existingRun(id: string, doing: string): RunRecord {
+    const run = this.runs.get(id)
+    if (run === undefined) return reject(`cannot ${doing} run "${id}": no such run; create it with runs.create first`)
+    return run
+  }
+
+  private snapshot(run: RunRecord): Rows.RunRow {
+    return clonePlain({ ...run.row, delivery: run.delivery })
+  }
+
+  /** Rejects entries whose id is already in the outbox or repeated in the batch. */
+  private checkNewIds(entries: ReadonlyArray<Rows.OutboxEntry>, taken: ReadonlyArray<string> = []): void {
+    const ids = new Set<string>(taken)
+    for (const entry of entries) {
+      if (ids.has(entry.id) || this.outbox.has(entry.id)) {
+        reject(`outbox entry id "${entry.id}" is already used; every event needs a unique id`)
+      }
+      ids.add(entry.id)
+    }
+  }
+
+  /** Validates a page's events and returns how many count towards the run's delivery. */
+  private checkEvents(events: ReadonlyArray<Rows.OutboxEntry>, runId: string): number {
+    this.checkNewIds(events)
+    let counted = 0
+    for (const event of events) {
+      if (!countsToRun(event)) continue
+      if (event.runId !== runId) {
+        reject(`record event "${event.id}" belongs to run "${event.runId}" but the page commits run "${runId}"`)
+      }
+      counted++
+    }
+    if (counted > 0 && this.runs.get(runId)?.delivery.emissionClosed === true) {
+      reject(`run "${runId}" is closed (allEmitted is out); it takes no more record events`)
+    }
+    return counted
+  }
+
+  /**
+   * The run's `allConsumed` entry if, with `delivery`, its emission is closed,
+   * every record event is settled and none was enqueued yet. Built before
+   * anything is applied, so a failing builder changes nothing.
+   */
+  private consumedIfDue(
+    row: Rows.RunRow,
+    delivery: Rows.RunDelivery,
+    build: Rows.ConsumedEventBuilder,
+    taken: ReadonlyArray<string>
+  ): Rows.OutboxEntry | undefined {
+    if (!delivery.emissionClosed || delivery.consumedEnqueued) return undefined
+    if (delivery.acked + delivery.deadLettered !== delivery.recordEvents) return undefined
+    const counts = { acked: delivery.acked, deadLettered: delivery.deadLettered }
+    const entry = build(clonePlain({ ...row, delivery: { ...delivery, consumedEnqueued: true } }), counts)
+    this.checkNewIds([entry], taken)
+    return entry
+  }
+}
+
+const rowOf = (entry: Entry): Rows.OutboxEntry => {
+  const row = entry.row
+  return { ...row, payload: row.payload === null ? null : new Uint8Array(row.payload) }
+}

@@ -1,0 +1,302 @@
+import { Fingerprint } from "@weft/core/ground"
+import { Rows } from "@weft/core/store"
+
+/**
+ * Builders of valid store rows for tests. Every builder takes overrides, so
+ * a test spells out only what it is about.
+ *
+ * @since 0.1.0
+ */
+
+let counter = 0
+const next = (): number => ++counter
+
+/**
+ * A well-formed event id (`evt_` + 32 hex digits) from a number.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const eventId = (n: number): string => `evt_${n.toString(16).padStart(32, "0")}`
+
+/**
+ * The scope the builders use unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultScope: Rows.FingerprintScope = { syncId: "syn_test", model: "hris.employee" }
+
+/**
+ * Bytes standing in for a sealed payload. Distinct seeds give distinct bytes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const payloadOf = (seed: string): Uint8Array => new TextEncoder().encode(`sealed:${seed}`)
+
+/**
+ * A fingerprint whose hash is derived from `seed` (equal seeds, equal hashes).
+ *
+ * @example
+ * ```ts
+ * import { StoreSuite } from "@weft/testing"
+ * const fp = StoreSuite.makeFingerprint("ada", { generation: 2 })
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeFingerprint = (
+  seed: string | number,
+  options: { readonly generation?: number; readonly inactive?: boolean } = {}
+): Rows.Fingerprint => ({
+  // A plain Uint8Array copy: `ofValue` may return a Buffer view.
+  hash: new Uint8Array(Fingerprint.ofValue({ seed })),
+  generation: options.generation ?? 1,
+  inactive: options.inactive ?? false
+})
+
+/**
+ * A run in status `running`, with empty delivery counters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRun = (overrides: Partial<Rows.RunRow> = {}): Rows.RunRow => ({
+  id: "run_test",
+  syncId: defaultScope.syncId,
+  integrationId: "int_test",
+  connector: "fake",
+  tenant: "acme",
+  type: "initial",
+  status: "running",
+  startedAt: 1_000,
+  models: {},
+  warnings: [],
+  errors: [],
+  delivery: Rows.emptyDelivery,
+  ...overrides
+})
+
+/**
+ * A pending record event (`record.changed`) with a fresh id and its own
+ * record; pass `recordId` to put several events on one ordering key.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEntry = (overrides: Partial<Rows.OutboxEntry> = {}): Rows.OutboxEntry => {
+  const n = next()
+  const syncId = overrides.syncId ?? defaultScope.syncId
+  const model = overrides.model ?? defaultScope.model
+  const recordId = overrides.recordId ?? `rec-${n}`
+  const id = overrides.id ?? eventId(n)
+  return {
+    id,
+    type: "record.changed",
+    kind: "record",
+    runId: "run_test",
+    syncId,
+    destinationId: "dst_test",
+    orderingKey: `${syncId}/${model}/${recordId}`,
+    model,
+    recordId,
+    createdAt: 1_000,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: 0,
+    payload: payloadOf(id),
+    ...overrides
+  }
+}
+
+/**
+ * A pending run event (`sync.events.*`) of run `runId`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRunEvent = (
+  runId: string,
+  type: "sync.events.processed" | "sync.events.allEmitted" | "sync.events.allConsumed",
+  overrides: Partial<Rows.OutboxEntry> = {}
+): Rows.OutboxEntry => {
+  const id = overrides.id ?? eventId(next())
+  return {
+    id,
+    type,
+    kind: "run",
+    runId,
+    syncId: defaultScope.syncId,
+    destinationId: "dst_test",
+    orderingKey: `run/${runId}`,
+    createdAt: 1_000,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: 0,
+    payload: payloadOf(id),
+    ...overrides
+  }
+}
+
+/**
+ * A model audit with zero counters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeAudit = (model: string = defaultScope.model, overrides: Partial<Rows.ModelAudit> = {}): Rows.ModelAudit => ({
+  model,
+  status: "running",
+  counters: Rows.emptyCounters,
+  fullRead: true,
+  invalidRecords: [],
+  warnings: [],
+  ...overrides
+})
+
+/**
+ * A page commit: nothing but the run audit unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCommit = (options: {
+  readonly runId?: string
+  readonly scope?: Rows.FingerprintScope
+  readonly upserts?: ReadonlyArray<Rows.FingerprintUpsert>
+  readonly deletes?: ReadonlyArray<string>
+  readonly state?: Rows.ModelState
+  readonly events?: ReadonlyArray<Rows.OutboxEntry>
+  readonly audit?: Rows.ModelAudit
+} = {}): Rows.PageCommit => {
+  const scope = options.scope ?? defaultScope
+  return {
+    scope,
+    upserts: options.upserts ?? [],
+    deletes: options.deletes ?? [],
+    state: options.state,
+    events: options.events ?? [],
+    run: { runId: options.runId ?? "run_test", audit: options.audit ?? makeAudit(scope.model) }
+  }
+}
+
+/**
+ * An active integration with sealed-looking credentials.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeIntegration = (overrides: Partial<Rows.IntegrationRow> = {}): Rows.IntegrationRow => ({
+  id: "int_test",
+  tenant: "acme",
+  connector: "fake",
+  status: "active",
+  credentials: payloadOf(`credentials:${overrides.id ?? "int_test"}`),
+  createdAt: 1_000,
+  updatedAt: 1_000,
+  ...overrides
+})
+
+/**
+ * An enabled destination.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeDestination = (overrides: Partial<Rows.DestinationRow> = {}): Rows.DestinationRow => ({
+  id: "dst_test",
+  url: "http://127.0.0.1:9/hook",
+  secrets: payloadOf(`secrets:${overrides.id ?? "dst_test"}`),
+  enabled: true,
+  options: { timeoutMs: 15_000, allow: ["127.0.0.1"] },
+  maxConcurrency: 32,
+  createdAt: 1_000,
+  updatedAt: 1_000,
+  ...overrides
+})
+
+/**
+ * An active sync of one model.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeSync = (overrides: Partial<Rows.SyncRow> = {}): Rows.SyncRow => ({
+  id: defaultScope.syncId,
+  integrationId: "int_test",
+  destinationId: "dst_test",
+  models: [{ model: defaultScope.model }],
+  frequencyMs: 3_600_000,
+  status: "active",
+  includeInactive: false,
+  createdAt: 1_000,
+  updatedAt: 1_000,
+  ...overrides
+})
+
+/**
+ * A {@link Rows.ConsumedEventBuilder} that records its calls, as the engine's
+ * would build `sync.events.allConsumed`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const consumedBuilder = (): Rows.ConsumedEventBuilder & {
+  readonly calls: Array<{ readonly run: Rows.RunRow; readonly acked: number; readonly deadLettered: number }>
+} => {
+  const calls: Array<{ readonly run: Rows.RunRow; readonly acked: number; readonly deadLettered: number }> = []
+  const build = (run: Rows.RunRow, counts: { readonly acked: number; readonly deadLettered: number }) => {
+    calls.push({ run, ...counts })
+    return makeRunEvent(run.id, "sync.events.allConsumed", { syncId: run.syncId })
+  }
+  return Object.assign(build, { calls })
+}
+
+/**
+ * The run-closing step the engine writes once a run emitted everything.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeClose = (
+  run: Rows.RunRow,
+  consumed: Rows.ConsumedEventBuilder,
+  overrides: Partial<Rows.RunClose> = {}
+): Rows.RunClose => ({
+  run: { ...run, status: "succeeded", finishedAt: run.startedAt + 1_000 },
+  allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { syncId: run.syncId }),
+  consumed,
+  ...overrides
+})
+
+/**
+ * Settlements, as a delivery worker reports them.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const settlement = {
+  acked: (at: number, attempts = 1, firstAttemptAt = at): Rows.Settlement => ({
+    _tag: "Acked",
+    at,
+    attempts,
+    firstAttemptAt
+  }),
+  retry: (at: number, nextAttemptAt: number, error = "HTTP 503", attempts = 1, firstAttemptAt = at): Rows.Settlement => ({
+    _tag: "Retry",
+    at,
+    attempts,
+    firstAttemptAt,
+    nextAttemptAt,
+    error
+  }),
+  dead: (at: number, error = "HTTP 400", attempts = 1, firstAttemptAt: number | undefined = at): Rows.Settlement => ({
+    _tag: "DeadLettered",
+    at,
+    attempts,
+    firstAttemptAt,
+    error
+  }),
+  released: { _tag: "Released" } as Rows.Settlement
+}

@@ -1,0 +1,40 @@
+import { describe } from "@effect/vitest"
+import { commitTests } from "./commitTests.js"
+import type { StoreLayer } from "./Harness.js"
+import { outboxTests } from "./outboxTests.js"
+import { settleTests } from "./settleTests.js"
+import { tableTests } from "./tableTests.js"
+
+/**
+ * The Store conformance suite: what every `Store` implementation must do,
+ * as `@effect/vitest` tests. An implementation's test file calls
+ * {@link storeConformance} with its layer; each test gets a fresh store.
+ *
+ * @since 0.1.0
+ */
+
+export * from "./Builders.js"
+export { expectStoreError, type StoreLayer, storeTest } from "./Harness.js"
+
+/**
+ * Registers the Store conformance suite under `describe(name, …)`. `layer`
+ * is called once per test, so every test starts with an empty store.
+ *
+ * @example
+ * ```ts
+ * import { StoreMemory } from "@weft/store-memory"
+ * import { StoreSuite } from "@weft/testing"
+ *
+ * StoreSuite.storeConformance("StoreMemory", () => StoreMemory.layer)
+ * ```
+ * @since 0.1.0
+ * @category tests
+ */
+export const storeConformance = (name: string, layer: StoreLayer): void => {
+  describe(name, () => {
+    describe("fingerprints, model state and page commits", () => commitTests(layer))
+    describe("outbox claims", () => outboxTests(layer))
+    describe("settlements, run closing and replays", () => settleTests(layer))
+    describe("integrations, destinations, syncs and runs", () => tableTests(layer))
+  })
+}

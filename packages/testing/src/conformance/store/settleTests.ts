@@ -1,0 +1,364 @@
+import { expect } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { Rows, Store } from "@weft/core/store"
+import {
+  consumedBuilder,
+  makeClose,
+  makeCommit,
+  makeEntry,
+  makeRun,
+  makeRunEvent,
+  makeSync,
+  payloadOf,
+  settlement
+} from "./Builders.js"
+import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harness.js"
+
+/**
+ * Conformance tests for settlements, run closing, `allConsumed`, replays and
+ * payload bytes.
+ *
+ * @since 0.1.0
+ */
+
+const LEASE = 30_000
+const never: Rows.ConsumedEventBuilder = () => {
+  throw new Error("allConsumed must not be built here")
+}
+
+const seed = (store: Store.StoreService, events: ReadonlyArray<Rows.OutboxEntry>, run = makeRun()) =>
+  Effect.gen(function*() {
+    yield* store.runs.create(run)
+    yield* store.commit(makeCommit({ runId: run.id, events }))
+    return run
+  })
+
+const delivery = (store: Store.StoreService, runId = "run_test") =>
+  Effect.map(store.runs.get(runId), (run) => some(run, "run").delivery)
+
+const typesOfRun = (store: Store.StoreService, runId = "run_test") =>
+  Effect.map(store.outbox.list({ runId }), (rows) => rows.map((row) => row.type))
+
+/**
+ * @since 0.1.0
+ * @category tests
+ */
+export const settleTests = (layer: StoreLayer): void => {
+  const test = storeTest(layer)
+
+  test("Acked: status acked, payload removed, attempt fields set, lease cleared, run counted", (store) =>
+    Effect.gen(function*() {
+      const e = makeEntry()
+      yield* seed(store, [e])
+      yield* store.outbox.claimDue({ now: 2_000, limit: 1, leaseMs: LEASE })
+      yield* store.outbox.settle(e.id, settlement.acked(2_500, 2, 1_500), never)
+      const row = some(yield* store.outbox.get(e.id))
+      expect(row.status).toBe("acked")
+      expect(row.payload).toBeNull()
+      expect(row.settledAt).toBe(2_500)
+      expect(row.attempts).toBe(2)
+      expect(row.firstAttemptAt).toBe(1_500)
+      expect(row.leaseUntil).toBeUndefined()
+      expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 1, deadLettered: 0 })
+    }))
+
+  test("Retry: stays pending with its new schedule and error, lease cleared, run not counted", (store) =>
+    Effect.gen(function*() {
+      const e = makeEntry()
+      yield* seed(store, [e])
+      yield* store.outbox.claimDue({ now: 2_000, limit: 1, leaseMs: LEASE })
+      yield* store.outbox.settle(e.id, settlement.retry(2_100, 7_100, "HTTP 503 Service Unavailable", 1, 2_000), never)
+      const row = some(yield* store.outbox.get(e.id))
+      expect(row.status).toBe("pending")
+      expect(row.attempts).toBe(1)
+      expect(row.firstAttemptAt).toBe(2_000)
+      expect(row.nextAttemptAt).toBe(7_100)
+      expect(row.lastError).toBe("HTTP 503 Service Unavailable")
+      expect(row.leaseUntil).toBeUndefined()
+      expect(row.payload).toEqual(e.payload)
+      expect(yield* delivery(store)).toMatchObject({ acked: 0, deadLettered: 0 })
+      expect(yield* store.outbox.claimDue({ now: 7_099, limit: 1, leaseMs: LEASE })).toEqual([])
+      expect(ids(yield* store.outbox.claimDue({ now: 7_100, limit: 1, leaseMs: LEASE }))).toEqual([e.id])
+    }))
+
+  test("DeadLettered: status dead, payload kept for replay, run counted, next event of the key unblocked", (store) =>
+    Effect.gen(function*() {
+      const e = makeEntry({ recordId: "r1" })
+      const next = makeEntry({ recordId: "r1" })
+      yield* seed(store, [e, next])
+      yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
+      yield* store.outbox.settle(e.id, settlement.dead(3_000, "HTTP 400 Bad Request", 7, 1_000), never)
+      const row = some(yield* store.outbox.get(e.id))
+      expect(row.status).toBe("dead")
+      expect(row.payload).toEqual(e.payload)
+      expect(row.settledAt).toBe(3_000)
+      expect(row.lastError).toBe("HTTP 400 Bad Request")
+      expect(row.attempts).toBe(7)
+      expect(row.leaseUntil).toBeUndefined()
+      expect(yield* delivery(store)).toMatchObject({ acked: 0, deadLettered: 1 })
+      expect(ids(yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE }))).toEqual([next.id])
+    }))
+
+  test("settling an unknown id fails", (store) =>
+    Effect.gen(function*() {
+      yield* seed(store, [])
+      yield* expectStoreError(store.outbox.settle("evt_missing", settlement.acked(1), never))
+    }))
+
+  test("run events and replays do not move the run's counters", (store) =>
+    Effect.gen(function*() {
+      const processed = makeRunEvent("run_test", "sync.events.processed")
+      const record = makeEntry()
+      yield* seed(store, [processed, record])
+      yield* store.outbox.settle(processed.id, settlement.acked(2_000), never)
+      expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 0, deadLettered: 0 })
+      const replay = makeEntry({ replay: true })
+      yield* store.outbox.enqueue([replay])
+      yield* store.outbox.settle(replay.id, settlement.dead(2_000), never)
+      expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 0, deadLettered: 0 })
+    }))
+
+  test("runs.close writes the final fields, keeps the store's counters and sets the sync's initialCompletedAt", (store) =>
+    Effect.gen(function*() {
+      yield* store.syncs.put(makeSync())
+      const run = yield* seed(store, [makeEntry(), makeEntry()])
+      const consumed = consumedBuilder()
+      const final: Rows.RunRow = {
+        ...run,
+        status: "partial",
+        finishedAt: 9_000,
+        warnings: ["sweep skipped: would delete 80% of records"],
+        errors: ["ats.candidate: HTTP 500"],
+        models: { "hris.employee": { model: "hris.employee", status: "succeeded", counters: { processed: 2, new: 2, changed: 0, deleted: 0, invalid: 0 }, fullRead: true, invalidRecords: [], warnings: [] } },
+        delivery: { recordEvents: 99, acked: 99, deadLettered: 0, emissionClosed: false, consumedEnqueued: true }
+      }
+      const close = makeClose(run, consumed, { run: final, sync: { initialCompletedAt: 9_000 } })
+      yield* store.runs.close(close)
+      const row = some(yield* store.runs.get(run.id))
+      expect(row.status).toBe("partial")
+      expect(row.finishedAt).toBe(9_000)
+      expect(row.warnings).toEqual(final.warnings)
+      expect(row.errors).toEqual(final.errors)
+      expect(row.models).toEqual(final.models)
+      expect(row.startedAt).toBe(run.startedAt)
+      expect(row.delivery).toEqual({ recordEvents: 2, acked: 0, deadLettered: 0, emissionClosed: true, consumedEnqueued: false })
+      expect(consumed.calls.length).toBe(0)
+      expect(some(yield* store.outbox.get(close.allEmitted.id)).type).toBe("sync.events.allEmitted")
+      expect(some(yield* store.syncs.get(run.syncId)).initialCompletedAt).toBe(9_000)
+    }))
+
+  test("runs.close of an unknown run fails and enqueues nothing", (store) =>
+    Effect.gen(function*() {
+      const close = makeClose(makeRun({ id: "run_missing" }), never)
+      yield* expectStoreError(store.runs.close(close))
+      expect(Option.isNone(yield* store.outbox.get(close.allEmitted.id))).toBe(true)
+      expect(Option.isNone(yield* store.runs.get("run_missing"))).toBe(true)
+    }))
+
+  test("allConsumed: closed first, enqueued exactly once when the last record event settles", (store) =>
+    Effect.gen(function*() {
+      const [a, b] = [makeEntry(), makeEntry()]
+      const run = yield* seed(store, [a, b])
+      const consumed = consumedBuilder()
+      yield* store.runs.close(makeClose(run, consumed))
+      expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed", "sync.events.allEmitted"])
+      yield* store.outbox.settle(a.id, settlement.acked(3_000), consumed)
+      expect(consumed.calls.length).toBe(0)
+      expect(yield* delivery(store)).toMatchObject({ acked: 1, consumedEnqueued: false })
+      yield* store.outbox.settle(b.id, settlement.dead(3_001), consumed)
+      expect(consumed.calls.length).toBe(1)
+      expect(consumed.calls[0]).toMatchObject({ acked: 1, deadLettered: 1 })
+      expect(consumed.calls[0].run.id).toBe(run.id)
+      expect(yield* delivery(store)).toEqual({ recordEvents: 2, acked: 1, deadLettered: 1, emissionClosed: true, consumedEnqueued: true })
+      expect(yield* typesOfRun(store)).toEqual([
+        "record.changed",
+        "record.changed",
+        "sync.events.allEmitted",
+        "sync.events.allConsumed"
+      ])
+      // A replay settling later builds nothing more.
+      yield* store.outbox.requeue([b.id], 4_000)
+      yield* store.outbox.settle(b.id, settlement.acked(4_001), consumed)
+      expect(consumed.calls.length).toBe(1)
+      expect((yield* typesOfRun(store)).filter((t) => t === "sync.events.allConsumed").length).toBe(1)
+    }))
+
+  test("allConsumed: all settled first, enqueued by the close, after allEmitted", (store) =>
+    Effect.gen(function*() {
+      const [a, b] = [makeEntry(), makeEntry()]
+      const run = yield* seed(store, [a, b])
+      const consumed = consumedBuilder()
+      yield* store.outbox.settle(a.id, settlement.acked(3_000), consumed)
+      yield* store.outbox.settle(b.id, settlement.acked(3_001), consumed)
+      expect(consumed.calls.length).toBe(0)
+      expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed"])
+      const close = makeClose(run, consumed)
+      yield* store.runs.close(close)
+      expect(consumed.calls.length).toBe(1)
+      expect(consumed.calls[0]).toMatchObject({ acked: 2, deadLettered: 0 })
+      expect(yield* delivery(store)).toMatchObject({ emissionClosed: true, consumedEnqueued: true })
+      expect(yield* typesOfRun(store)).toEqual([
+        "record.changed",
+        "record.changed",
+        "sync.events.allEmitted",
+        "sync.events.allConsumed"
+      ])
+      // Both run events share the run's ordering key: allConsumed goes out strictly after allEmitted.
+      const first = yield* store.outbox.claimDue({ now: 4_000, limit: 10, leaseMs: LEASE })
+      expect(ids(first)).toEqual([close.allEmitted.id])
+      yield* store.outbox.settle(close.allEmitted.id, settlement.acked(4_001), consumed)
+      const second = yield* store.outbox.claimDue({ now: 4_001, limit: 10, leaseMs: LEASE })
+      expect(second.map((e) => e.type)).toEqual(["sync.events.allConsumed"])
+      expect(consumed.calls.length).toBe(1)
+    }))
+
+  test("allConsumed: a run without record events gets it right at close", (store) =>
+    Effect.gen(function*() {
+      const run = yield* seed(store, [])
+      const consumed = consumedBuilder()
+      yield* store.runs.close(makeClose(run, consumed))
+      expect(consumed.calls).toMatchObject([{ acked: 0, deadLettered: 0 }])
+      expect(yield* typesOfRun(store)).toEqual(["sync.events.allEmitted", "sync.events.allConsumed"])
+    }))
+
+  test("allConsumed is not enqueued while emission is open, even when every event so far is settled", (store) =>
+    Effect.gen(function*() {
+      const a = makeEntry()
+      yield* seed(store, [a])
+      const consumed = consumedBuilder()
+      yield* store.outbox.settle(a.id, settlement.acked(3_000), consumed)
+      const b = makeEntry()
+      yield* store.commit(makeCommit({ events: [b] }))
+      yield* store.outbox.settle(b.id, settlement.acked(3_001), consumed)
+      expect(consumed.calls.length).toBe(0)
+      expect(yield* delivery(store)).toEqual({ recordEvents: 2, acked: 2, deadLettered: 0, emissionClosed: false, consumedEnqueued: false })
+    }))
+
+  test("requeue: dead entries come back as replays at the back of their key; acked ones are not requeued", (store) =>
+    Effect.gen(function*() {
+      const dead = makeEntry({ recordId: "r1" })
+      const acked = makeEntry({ recordId: "r2" })
+      yield* seed(store, [dead, acked])
+      yield* store.outbox.settle(dead.id, settlement.dead(2_000, "HTTP 422"), never)
+      yield* store.outbox.settle(acked.id, settlement.acked(2_000), never)
+      const later = makeEntry({ recordId: "r1" })
+      yield* store.commit(makeCommit({ events: [later] }))
+      const before = yield* delivery(store)
+
+      const requeued = yield* store.outbox.requeue([dead.id, acked.id, "evt_missing"], 5_000)
+      expect(requeued).toEqual([dead.id])
+      const row = some(yield* store.outbox.get(dead.id))
+      expect(row.status).toBe("pending")
+      expect(row.replay).toBe(true)
+      expect(row.attempts).toBe(0)
+      expect(row.firstAttemptAt).toBeUndefined()
+      expect(row.nextAttemptAt).toBe(5_000)
+      expect(row.leaseUntil).toBeUndefined()
+      expect(row.payload).toEqual(dead.payload)
+      expect(some(yield* store.outbox.get(acked.id)).status).toBe("acked")
+      expect(yield* delivery(store)).toEqual(before)
+
+      // The replay went to the back: `later` (same record) goes first.
+      expect(ids(yield* store.outbox.claimDue({ now: 5_000, limit: 10, leaseMs: LEASE }))).toEqual([later.id])
+      yield* store.outbox.settle(later.id, settlement.acked(5_001), never)
+      expect(ids(yield* store.outbox.claimDue({ now: 5_001, limit: 10, leaseMs: LEASE }))).toEqual([dead.id])
+      yield* store.outbox.settle(dead.id, settlement.acked(5_002), never)
+      expect(yield* delivery(store)).toEqual({ ...before, acked: before.acked + 1 })
+      expect(some(yield* store.outbox.get(dead.id)).payload).toBeNull()
+    }))
+
+  test("requeue of a pending entry moves it behind the later events of its key", (store) =>
+    Effect.gen(function*() {
+      const first = makeEntry({ recordId: "r1" })
+      const second = makeEntry({ recordId: "r1" })
+      yield* seed(store, [first, second])
+      yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
+      expect(yield* store.outbox.requeue([first.id], 1_500)).toEqual([first.id])
+      expect(some(yield* store.outbox.get(first.id)).leaseUntil).toBeUndefined()
+      expect(ids(yield* store.outbox.claimDue({ now: 1_500, limit: 10, leaseMs: LEASE }))).toEqual([second.id])
+    }))
+
+  test("a requeued entry is ordered as if newly inserted, behind entries of other keys", (store) =>
+    Effect.gen(function*() {
+      const old = makeEntry({ recordId: "r1" })
+      const newer = makeEntry({ recordId: "r2", nextAttemptAt: 4_000 })
+      yield* seed(store, [old, newer])
+      yield* store.outbox.settle(old.id, settlement.dead(2_000), never)
+      yield* store.outbox.requeue([old.id], 3_000)
+      expect(ids(yield* store.outbox.claimDue({ now: 5_000, limit: 1, leaseMs: LEASE }))).toEqual([newer.id])
+      expect(ids(yield* store.outbox.claimDue({ now: 5_000, limit: 1, leaseMs: LEASE }))).toEqual([old.id])
+    }))
+
+  test("enqueue appends replays outside a commit; they are claimable and keep their bytes", (store) =>
+    Effect.gen(function*() {
+      yield* seed(store, [])
+      const replay = makeEntry({ replay: true, createdAt: 8_000, nextAttemptAt: 8_000 })
+      yield* store.outbox.enqueue([replay])
+      expect(some(yield* store.outbox.get(replay.id))).toEqual(replay)
+      const claimed = yield* store.outbox.claimDue({ now: 8_000, limit: 10, leaseMs: LEASE })
+      expect(ids(claimed)).toEqual([replay.id])
+      expect(claimed[0].payload).toEqual(replay.payload)
+      expect(yield* delivery(store)).toMatchObject({ recordEvents: 0 })
+    }))
+
+  test("payloads: the bytes given are the bytes returned, copied both ways; acked removes them", (store) =>
+    Effect.gen(function*() {
+      const bytes = new Uint8Array(256)
+      for (let i = 0; i < 256; i++) bytes[i] = 255 - i
+      const e = makeEntry({ payload: bytes })
+      const expected = new Uint8Array(bytes)
+      const empty = makeEntry({ payload: new Uint8Array(0) })
+      yield* seed(store, [e, empty])
+      bytes.fill(0)
+      expect(some(yield* store.outbox.get(e.id)).payload).toEqual(expected)
+      expect((yield* store.outbox.list({}))[0].payload).toEqual(expected)
+      const claimed = yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
+      expect(claimed[0].payload).toEqual(expected)
+      expect(claimed[1].payload).toEqual(new Uint8Array(0))
+      claimed[0].payload?.fill(1)
+      expect(some(yield* store.outbox.get(e.id)).payload).toEqual(expected)
+      yield* store.outbox.settle(e.id, settlement.acked(1_001), never)
+      expect(some(yield* store.outbox.get(e.id)).payload).toBeNull()
+      expect(yield* store.outbox.requeue([e.id], 2_000)).toEqual([])
+    }))
+
+  test("list: oldest first, filters combined, limit 1,000 by default", (store) =>
+    Effect.gen(function*() {
+      yield* store.runs.create(makeRun())
+      yield* store.runs.create(makeRun({ id: "run_two", syncId: "syn_two" }))
+      const many = Array.from({ length: 1_100 }, (_, i) => makeEntry({ createdAt: 1_000 + i }))
+      yield* store.commit(makeCommit({ events: many }))
+      const other = Array.from({ length: 5 }, (_, i) =>
+        makeEntry({ runId: "run_two", syncId: "syn_two", createdAt: 5_000 + i })
+      )
+      yield* store.commit(makeCommit({ runId: "run_two", scope: { syncId: "syn_two", model: "hris.employee" }, events: other }))
+      yield* store.outbox.settle(many[1].id, settlement.acked(9_000), never)
+      yield* store.outbox.settle(other[2].id, settlement.dead(9_000), never)
+
+      const all = yield* store.outbox.list({})
+      expect(all.length).toBe(1_000)
+      expect(ids(all)).toEqual(ids(many.slice(0, 1_000)))
+      expect((yield* store.outbox.list({ limit: 2_000 })).length).toBe(1_105)
+      expect(ids(yield* store.outbox.list({ runId: "run_two" }))).toEqual(ids(other))
+      expect(ids(yield* store.outbox.list({ syncId: "syn_two", status: "pending" }))).toEqual(
+        ids([other[0], other[1], other[3], other[4]])
+      )
+      expect(ids(yield* store.outbox.list({ status: "acked" }))).toEqual([many[1].id])
+      expect(ids(yield* store.outbox.list({ from: 1_010, to: 1_013 }))).toEqual(ids(many.slice(10, 13)))
+      expect(ids(yield* store.outbox.list({ runId: "run_test", from: 2_098 }))).toEqual(ids(many.slice(1_098)))
+      expect(ids(yield* store.outbox.list({ runId: "run_two", status: "dead", from: 5_000, to: 6_000 }))).toEqual([other[2].id])
+      expect(ids(yield* store.outbox.list({ limit: 3 }))).toEqual(ids(many.slice(0, 3)))
+      expect(yield* store.outbox.list({ runId: "run_none" })).toEqual([])
+    }))
+
+  test("the payload of an allEmitted entry round-trips byte-exact", (store) =>
+    Effect.gen(function*() {
+      const run = yield* seed(store, [])
+      const close = makeClose(run, consumedBuilder(), {
+        allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { payload: payloadOf("allEmitted ✓") })
+      })
+      yield* store.runs.close(close)
+      expect(some(yield* store.outbox.get(close.allEmitted.id)).payload).toEqual(payloadOf("allEmitted ✓"))
+    }))
+}
