@@ -1,11 +1,10 @@
-import * as Clock from "effect/Clock"
-import * as Effect from "effect/Effect"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Option from "effect/Option"
+import type * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
-import { ReauthRequiredError } from "./Errors.js"
+import type { ReauthRequiredError } from "./Errors.js"
+import * as internal from "./internal/oauth2.js"
 
 /**
  * How a connector authenticates its requests. Each kind reads what it needs
@@ -165,10 +164,24 @@ export const oauth2 = <C>(options: {
   withTokens: options.withTokens
 })
 
+// RFC 7617: user and password are UTF-8; `btoa` would throw on anything
+// outside Latin-1.
+const basicHeader = (username: string, password: string): string =>
+  `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`
+
 /**
  * Writes the credentials into a request (for OAuth 2: the current access
  * token; refreshing is the provider client's job).
  *
+ * @example
+ * ```ts
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Redacted from "effect/Redacted"
+ * import { Auth } from "@weft/core/connector"
+ * const bamboo = Auth.apiKeyAsBasicUser<{ apiKey: Redacted.Redacted<string> }>({ key: (c) => c.apiKey, password: "x" })
+ * const request = Auth.authorize(bamboo, { apiKey: Redacted.make("k") })(HttpClientRequest.get("/v1/employees"))
+ * // request.headers.authorization === "Basic azp4"
+ * ```
  * @since 0.1.0
  * @category combinators
  */
@@ -178,7 +191,11 @@ export const authorize = <C>(auth: Auth<C>, credentials: C) =>
     case "apiKeyHeader":
       return HttpClientRequest.setHeader(request, auth.header, (auth.prefix ?? "") + reveal(auth.key(credentials)))
     case "basic":
-      return HttpClientRequest.basicAuth(request, reveal(auth.username(credentials)), reveal(auth.password(credentials)))
+      return HttpClientRequest.setHeader(
+        request,
+        "authorization",
+        basicHeader(reveal(auth.username(credentials)), reveal(auth.password(credentials)))
+      )
     case "bearer":
       return HttpClientRequest.bearerToken(request, reveal(auth.token(credentials)))
     case "oauth2":
@@ -186,103 +203,61 @@ export const authorize = <C>(auth: Auth<C>, credentials: C) =>
   }
 }
 
-const TokenResponse = Schema.Struct({
-  access_token: Schema.String,
-  refresh_token: Schema.optional(Schema.String),
-  expires_in: Schema.optional(Schema.Number),
-  token_type: Schema.optional(Schema.String)
-})
-
-const tokenRequest = <C>(
-  auth: OAuth2<C>,
-  connector: string,
-  params: Record<string, string>,
-  previousRefresh: Option.Option<Redacted.Redacted<string>>
-): Effect.Effect<OAuth2Tokens, ReauthRequiredError, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
-    const client = yield* HttpClient.HttpClient
-    const fail = (detail: string) => new ReauthRequiredError({ connector, detail })
-    const response = yield* client.execute(
-      HttpClientRequest.post(auth.tokenUrl).pipe(
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.bodyUrlParams({
-          ...params,
-          client_id: auth.clientId,
-          client_secret: Redacted.value(auth.clientSecret)
-        })
-      )
-    ).pipe(Effect.mapError((e) => fail(`token endpoint unreachable: ${e._tag}`)))
-    if (response.status < 200 || response.status >= 300) {
-      const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
-      const code = /"error"\s*:\s*"([^"]+)"/.exec(body)?.[1]
-      return yield* fail(`token endpoint answered HTTP ${response.status}${code === undefined ? "" : ` (${code})`}`)
-    }
-    const json = yield* response.json.pipe(
-      Effect.flatMap(Schema.decodeUnknown(TokenResponse)),
-      Effect.mapError(() => fail("token endpoint answered an unreadable body"))
-    )
-    const now = yield* Clock.currentTimeMillis
-    const refresh = json.refresh_token !== undefined ? Option.some(Redacted.make(json.refresh_token)) : previousRefresh
-    if (Option.isNone(refresh)) return yield* fail("token endpoint issued no refresh token")
-    return {
-      accessToken: Redacted.make(json.access_token),
-      refreshToken: refresh.value,
-      expiresAt: json.expires_in === undefined ? undefined : now + json.expires_in * 1000
-    }
-  })
-
 /**
  * Exchanges a refresh token for new tokens. A rotated refresh token in the
  * answer replaces the old one; otherwise the old one is kept.
  *
+ * Fails with {@link ReauthRequiredError} when the provider refuses the grant
+ * (HTTP 400/401/403, or an OAuth `error` body): the end user must connect
+ * again. A network failure, 429, 5xx or unreadable answer is an
+ * `HttpClientError`: transient, the tokens are still good.
+ *
  * @since 0.1.0
  * @category oauth2
  */
-export const refresh = <C>(
+export const refresh: <C>(
   auth: OAuth2<C>,
   connector: string,
   tokens: OAuth2Tokens
-): Effect.Effect<OAuth2Tokens, ReauthRequiredError, HttpClient.HttpClient> =>
-  tokenRequest(
-    auth,
-    connector,
-    { grant_type: "refresh_token", refresh_token: Redacted.value(tokens.refreshToken) },
-    Option.some(tokens.refreshToken)
-  )
+) => Effect.Effect<OAuth2Tokens, ReauthRequiredError | HttpClientError.HttpClientError, HttpClient.HttpClient> = internal.refresh
 
 /**
  * Exchanges an authorization code (from the provider's redirect) for tokens.
+ * Errors as for {@link refresh}; a code the provider refuses (expired, already
+ * used, wrong redirect URI) is a {@link ReauthRequiredError}.
  *
+ * @example
+ * ```ts
+ * // in the host's OAuth callback handler
+ * const tokens = yield* Auth.exchangeCode(hubspot.auth, "hubspot", { code, redirectUri: "https://app.example/oauth/callback" })
+ * ```
  * @since 0.1.0
  * @category oauth2
  */
-export const exchangeCode = <C>(
+export const exchangeCode: <C>(
   auth: OAuth2<C>,
   connector: string,
   options: { readonly code: string; readonly redirectUri: string }
-): Effect.Effect<OAuth2Tokens, ReauthRequiredError, HttpClient.HttpClient> =>
-  tokenRequest(
-    auth,
-    connector,
-    { grant_type: "authorization_code", code: options.code, redirect_uri: options.redirectUri },
-    Option.none()
-  )
+) => Effect.Effect<OAuth2Tokens, ReauthRequiredError | HttpClientError.HttpClientError, HttpClient.HttpClient> = internal.exchangeCode
 
 /**
- * The URL to send the end user to, to grant access.
+ * The URL to send the end user to, to grant access: `client_id`,
+ * `redirect_uri`, `response_type=code`, `state`, the space-separated `scope`
+ * and any provider-specific `extraParams` (e.g. `access_type=offline`).
  *
+ * @example
+ * ```ts
+ * Auth.authorizationUrl(hubspot.auth, { redirectUri: "https://app.example/oauth/callback", state: csrfToken })
+ * // "https://app.hubspot.com/oauth/authorize?client_id=…&redirect_uri=…&response_type=code&state=…&scope=…"
+ * ```
  * @since 0.1.0
  * @category oauth2
  */
-export const authorizationUrl = <C>(
+export const authorizationUrl: <C>(
   auth: OAuth2<C>,
-  options: { readonly redirectUri: string; readonly state: string }
-): string => {
-  const url = new URL(auth.authorizeUrl)
-  url.searchParams.set("client_id", auth.clientId)
-  url.searchParams.set("redirect_uri", options.redirectUri)
-  url.searchParams.set("response_type", "code")
-  url.searchParams.set("state", options.state)
-  if (auth.scopes.length > 0) url.searchParams.set("scope", auth.scopes.join(" "))
-  return url.toString()
-}
+  options: {
+    readonly redirectUri: string
+    readonly state: string
+    readonly extraParams?: Readonly<Record<string, string>> | undefined
+  }
+) => string = internal.authorizationUrl

@@ -1,16 +1,21 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
+import type * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
-import type * as RateLimiter from "effect/RateLimiter"
 import type * as Model from "../models/Model.js"
 import type * as Auth from "./Auth.js"
-import type { ConnectionError, ConnectorError, PaginationLoopError, ReauthRequiredError } from "./Errors.js"
+import type { ConnectionError, PaginationLoopError, ReauthRequiredError } from "./Errors.js"
+import { ConnectorError } from "./Errors.js"
+import { redactParseError } from "./internal/redactIssue.js"
 import * as ProviderHttp from "./ProviderHttp.js"
 
 /**
@@ -63,8 +68,11 @@ export interface RecordPage {
 export interface ConnectorContext<C> {
   readonly integrationId: string
   readonly tenant: string
+  /** The credentials the context was made with (see `currentCredentials` of {@link makeContext} after a refresh). */
   readonly credentials: C
   readonly http: ProviderHttp.ProviderClient
+  /** The base URL relative requests resolve against; {@link passthrough} only sends to its origin. */
+  readonly baseUrl?: string | undefined
 }
 
 /**
@@ -103,6 +111,11 @@ export interface ModelReader<C> {
 export interface Credentials<C> {
   /** The schema, for documentation and connect forms. */
   readonly schema: Schema.Schema.AnyNoContext
+  /**
+   * Decodes credentials; fails on the first problem, naming its field
+   * (`Model.describeParseError` gives `apiKey: …`). Unknown fields are
+   * refused. The error never quotes the offending values: they may be secrets.
+   */
   decode(input: unknown): Effect.Effect<C, ParseResult.ParseError>
   encode(credentials: C): Effect.Effect<unknown, ParseResult.ParseError>
 }
@@ -119,7 +132,7 @@ export interface Connector<C = unknown> {
   readonly name: string
   readonly category: Model.Category
   readonly credentials: Credentials<C>
-  readonly auth: Auth.Auth<C>
+  readonly auth: Auth.Auth<NoInfer<C>>
   baseUrl(credentials: C): string
   /** Validates credentials with a cheap, permission-revealing call. */
   check(context: ConnectorContext<C>): Effect.Effect<void, ConnectionError>
@@ -146,10 +159,12 @@ export type Any = Connector<unknown>
  * import { Auth, Connector } from "@weft/core/connector"
  * import { Employee } from "@weft/core/models"
  *
+ * const Credentials = Schema.Struct({ apiKey: Schema.Redacted(Schema.String) })
+ *
  * export const acme = Connector.define({
  *   id: "acme", name: "Acme HR", category: "hris",
- *   credentials: Schema.Struct({ apiKey: Schema.Redacted(Schema.String) }),
- *   auth: Auth.bearer((c) => c.apiKey),
+ *   credentials: Credentials,
+ *   auth: Auth.bearer<typeof Credentials.Type>((c) => c.apiKey),
  *   baseUrl: () => "https://api.acme.example",
  *   check: (ctx) => checkMe(ctx),
  *   readers: [{ model: Employee.model, mode: "full", readAll: (ctx) => listEmployees(ctx) }]
@@ -163,14 +178,18 @@ export const define = <C, I>(options: {
   readonly name: string
   readonly category: Model.Category
   readonly credentials: Schema.Schema<C, I>
-  readonly auth: Auth.Auth<C>
-  readonly baseUrl: (credentials: C) => string
-  readonly check: (context: ConnectorContext<C>) => Effect.Effect<void, ConnectionError>
-  readonly readers: ReadonlyArray<ModelReader<C>>
+  // `C` comes from the credentials schema alone: `baseUrl`, `check` and the
+  // readers are typed by it. A nested generic call such as `Auth.bearer(…)`
+  // cannot see it, so name the type there: `Auth.bearer<Credentials>(…)`.
+  readonly auth: Auth.Auth<NoInfer<C>>
+  readonly baseUrl: (credentials: NoInfer<C>) => string
+  readonly check: (context: ConnectorContext<NoInfer<C>>) => Effect.Effect<void, ConnectionError>
+  readonly readers: ReadonlyArray<ModelReader<NoInfer<C>>>
   readonly rateLimit?: ProviderHttp.RateLimit | undefined
   readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
 }): Connector<C> => {
-  const decode = Schema.decodeUnknown(options.credentials, { errors: "first", onExcessProperty: "error" })
+  const decodeRaw = Schema.decodeUnknown(options.credentials, { errors: "first", onExcessProperty: "error" })
+  const decode = (input: unknown) => Effect.mapError(decodeRaw(input), redactParseError)
   const encode = Schema.encode(options.credentials)
   return {
     id: options.id,
@@ -219,9 +238,10 @@ export const makeContext = <C>(
 ): Effect.Effect<ConnectorContext<C> & { readonly currentCredentials: Effect.Effect<C> }, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const credentials = yield* Ref.make(options.credentials)
+    const baseUrl = connector.baseUrl(options.credentials)
     const http = yield* ProviderHttp.make({
       connector: connector.id,
-      baseUrl: connector.baseUrl(options.credentials),
+      baseUrl,
       auth: connector.auth,
       credentials,
       onCredentialsRefreshed: options.onCredentialsRefreshed,
@@ -233,6 +253,70 @@ export const makeContext = <C>(
       tenant: options.tenant,
       credentials: options.credentials,
       http,
+      baseUrl,
       currentCredentials: Ref.get(credentials)
     }
+  })
+
+/**
+ * The rate limiter a connector asks for (`rateLimit`), or `undefined` when it
+ * declares none. Build it once per integration in a scope that outlives the
+ * integration's runs and pass it to every {@link makeContext} of that
+ * integration, so consecutive and concurrent runs share one budget.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRateLimiter = <C>(
+  connector: Connector<C>
+): Effect.Effect<RateLimiter.RateLimiter | undefined, never, Scope.Scope> =>
+  connector.rateLimit === undefined ? Effect.succeed(undefined) : ProviderHttp.makeRateLimiter(connector.rateLimit)
+
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Sends any request to the integration's provider with the integration's
+ * auth, rate limit and retry policy, and returns the provider's response as
+ * is (any status; read its body as you need). This is how a host reaches
+ * provider endpoints no common model covers.
+ *
+ * A relative URL is resolved against the connector's base URL. An absolute
+ * URL must have the base URL's origin: the integration's credentials are
+ * never sent to another host, so anything else fails with a
+ * {@link ConnectorError} before a request is made.
+ *
+ * @example
+ * ```ts
+ * const ctx = yield* Connector.makeContext(hubspot, { integrationId, tenant, credentials })
+ * const response = yield* Connector.passthrough(ctx, HttpClientRequest.get("/crm/v3/owners"))
+ * const owners = yield* response.json
+ * ```
+ * @since 0.1.0
+ * @category passthrough
+ */
+export const passthrough = <C>(
+  context: ConnectorContext<C>,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderHttp.ProviderClientError | ConnectorError> =>
+  Effect.suspend((): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderHttp.ProviderClientError | ConnectorError> => {
+    if (ProviderHttp.isAbsoluteUrl(request.url)) {
+      const target = originOf(request.url)
+      const allowed = context.baseUrl === undefined ? undefined : originOf(context.baseUrl)
+      if (target === undefined || allowed === undefined || target !== allowed) {
+        return Effect.fail(
+          new ConnectorError({
+            operation: `passthrough ${request.method}`,
+            detail: `refused to send the integration's credentials to ${target ?? "an unreadable URL"}: ` +
+              `use a path relative to the provider's base URL${allowed === undefined ? "" : ` (${allowed})`}`
+          })
+        )
+      }
+    }
+    return context.http.execute(request)
   })

@@ -1,9 +1,10 @@
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { ConnectorError, PaginationLoopError } from "./Errors.js"
+import { isAbsoluteUrl } from "./ProviderHttp.js"
 import type { ProviderClient, ProviderClientError } from "./ProviderHttp.js"
 
 /**
@@ -107,7 +108,10 @@ export const json = <A, E>(
 /**
  * A cursor carried in the response body (`next_cursor`, `paging.next.after`,
  * …). `request` builds the page request from the cursor (none for the first
- * page); it may put the cursor in the query string or in a POST body.
+ * page); it may put the cursor in the query string or in a POST body. The
+ * stream ends when `decode` reports no next cursor or an empty one (several
+ * providers send `""` on the last page); a cursor seen before fails with
+ * {@link PaginationLoopError}.
  *
  * @example
  * ```ts
@@ -135,29 +139,124 @@ export const cursor = <A, E>(options: {
     fetch: (state) =>
       executeOk(options.client, options.request(state)).pipe(
         Effect.flatMap((response) => json(response, options.operation, options.decode)),
-        Effect.map((page) => ({ items: page.items, next: Option.map(page.next, Option.some) }))
+        Effect.map((page) => ({
+          items: page.items,
+          next: Option.map(Option.filter(page.next, (c) => c.length > 0), Option.some)
+        }))
       )
   })
 
 /**
- * The `next` target of an RFC 8288 `Link` header, if any.
+ * One link of an RFC 8288 `Link` header: its target and parameters (names
+ * lower-cased, values unquoted).
  *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LinkValue {
+  readonly target: string
+  readonly params: Readonly<Record<string, string>>
+}
+
+/**
+ * Parses an RFC 8288 `Link` header. Targets may contain commas and
+ * semicolons, and quoted parameter values may too, so the header is scanned
+ * rather than split.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseLinkHeader = (header: string): ReadonlyArray<LinkValue> => {
+  const links: Array<LinkValue> = []
+  let i = 0
+  const skipSpace = () => {
+    while (i < header.length && /\s/.test(header[i]!)) i++
+  }
+  while (i < header.length) {
+    const open = header.indexOf("<", i)
+    if (open === -1) break
+    const close = header.indexOf(">", open)
+    if (close === -1) break
+    const target = header.slice(open + 1, close).trim()
+    const params: Record<string, string> = {}
+    i = close + 1
+    for (;;) {
+      skipSpace()
+      if (header[i] !== ";") break
+      i++
+      skipSpace()
+      const nameStart = i
+      while (i < header.length && !/[=;,\s]/.test(header[i]!)) i++
+      const name = header.slice(nameStart, i).toLowerCase()
+      skipSpace()
+      let value = ""
+      if (header[i] === "=") {
+        i++
+        skipSpace()
+        if (header[i] === "\"") {
+          i++
+          while (i < header.length && header[i] !== "\"") {
+            if (header[i] === "\\" && i + 1 < header.length) i++
+            value += header[i]
+            i++
+          }
+          i++
+        } else {
+          const valueStart = i
+          while (i < header.length && !/[;,]/.test(header[i]!)) i++
+          value = header.slice(valueStart, i).trim()
+        }
+      }
+      // The first occurrence of a parameter wins (RFC 8288 §3).
+      if (name.length > 0 && !(name in params)) params[name] = value
+    }
+    links.push({ target, params })
+    skipSpace()
+    if (header[i] === ",") i++
+  }
+  return links
+}
+
+/**
+ * The `next` target of an RFC 8288 `Link` header, if any. `rel` may hold
+ * several space-separated relation types and is matched case-insensitively.
+ *
+ * @example
+ * ```ts
+ * Pagination.nextLink('<https://api.x/users?page=1>; rel="prev", <https://api.x/users?page=3&f=a,b>; rel="next"')
+ * // Option.some("https://api.x/users?page=3&f=a,b")
+ * ```
  * @since 0.1.0
  * @category parsing
  */
 export const nextLink = (header: string | undefined): Option.Option<string> => {
   if (header === undefined) return Option.none()
-  for (const part of header.split(",")) {
-    const match = /<([^>]+)>\s*;(.*)$/.exec(part.trim())
-    if (match !== null && /\brel\s*=\s*"?([^";]*\s)?next(\s[^";]*)?"?/.test(match[2]!)) return Option.some(match[1]!)
-  }
-  return Option.none()
+  const next = parseLinkHeader(header).find((link) =>
+    (link.params["rel"] ?? "").toLowerCase().split(/\s+/).includes("next")
+  )
+  return next === undefined ? Option.none() : Option.some(next.target)
+}
+
+// A relative link target is relative to the URL that was requested (RFC 8288
+// §3.2), which only the response knows once the base URL was applied.
+const resolveAgainst = (target: string, requested: string): string => {
+  if (isAbsoluteUrl(target) || !isAbsoluteUrl(requested)) return target
+  return new URL(target, requested).toString()
 }
 
 /**
- * `Link`-header pagination (`<…?page=2>; rel="next"`): follows `next` URLs
- * until there is none.
+ * `Link`-header pagination (`<…?page=2>; rel="next"`): follows `next` links
+ * until there is none. A relative link is resolved against the URL that was
+ * requested. `next` builds the request for a link (default: a GET of it).
  *
+ * @example
+ * ```ts
+ * Pagination.link({
+ *   client: ctx.http, operation: "list users",
+ *   first: HttpClientRequest.get("/users").pipe(HttpClientRequest.setUrlParam("per_page", "100")),
+ *   decode: Schema.decodeUnknown(Schema.Array(User))
+ * })
+ * ```
  * @since 0.1.0
  * @category constructors
  */
@@ -165,27 +264,44 @@ export const link = <A, E>(options: {
   readonly client: ProviderClient
   readonly operation: string
   readonly first: HttpClientRequest.HttpClientRequest
-  readonly next: (url: string) => HttpClientRequest.HttpClientRequest
+  readonly next?: ((url: string) => HttpClientRequest.HttpClientRequest) | undefined
   readonly decode: (body: unknown) => Effect.Effect<ReadonlyArray<A>, E>
-}): Stream.Stream<ReadonlyArray<A>, PaginationError> =>
-  paginate({
+}): Stream.Stream<ReadonlyArray<A>, PaginationError> => {
+  const next = options.next ?? ((url: string) => HttpClientRequest.get(url))
+  return paginate({
     operation: options.operation,
     initial: Option.none<string>(),
     key: Option.getOrElse(() => ""),
     fetch: (state) =>
-      executeOk(options.client, Option.match(state, { onNone: () => options.first, onSome: options.next })).pipe(
+      executeOk(options.client, Option.match(state, { onNone: () => options.first, onSome: next })).pipe(
         Effect.flatMap((response) =>
           Effect.map(json(response, options.operation, options.decode), (items) => ({
             items,
-            next: Option.map(nextLink(response.headers["link"]), Option.some)
+            next: Option.map(
+              nextLink(response.headers["link"]),
+              (target) => Option.some(resolveAgainst(target, response.request.url))
+            )
           }))
         )
       )
   })
+}
 
 /**
  * Offset pagination: `request(offset, limit)` (query string or POST body);
- * stops at the first page shorter than `limit`.
+ * stops at the first page shorter than `limit`. Keep `limit` within the
+ * provider's maximum page size: a provider that silently caps it answers a
+ * short page, which ends the stream early.
+ *
+ * @example
+ * ```ts
+ * Pagination.offset({
+ *   client: ctx.http, operation: "list deals", limit: 100,
+ *   request: (offset, limit) => HttpClientRequest.post("/deals/search").pipe(
+ *     HttpClientRequest.bodyUnsafeJson({ offset, limit })),
+ *   decode: (body) => Effect.map(Schema.decodeUnknown(DealPage)(body), (p) => p.results)
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constructors

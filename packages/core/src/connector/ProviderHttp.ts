@@ -1,14 +1,16 @@
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Random from "effect/Random"
-import type * as RateLimiter from "effect/RateLimiter"
+import * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
 import * as Auth from "./Auth.js"
 import type { ReauthRequiredError } from "./Errors.js"
 
@@ -80,6 +82,9 @@ export const parseRetryAfter = (value: string | undefined, nowMs: number): Optio
   if (value === undefined) return Option.none()
   const text = value.trim()
   if (/^\d+(\.\d+)?$/.test(text)) return Option.some(Math.round(Number(text) * 1000))
+  // An HTTP date names a day of the week; without one, `Date.parse` would also
+  // accept things like "5 s" or "1.5.2" and invent a date.
+  if (!/^[A-Za-z]{3},? /.test(text)) return Option.none()
   const at = Date.parse(text)
   return Number.isNaN(at) ? Option.none() : Option.some(Math.max(0, at - nowMs))
 }
@@ -97,15 +102,28 @@ export const backoff = (policy: RetryPolicy, retry: number): Effect.Effect<numbe
     return Math.round(Math.min(base, Duration.toMillis(policy.maxDelay)) * jitter)
   })
 
-const isTransportError = (error: HttpClientError.HttpClientError): boolean =>
-  error._tag === "RequestError" && error.reason === "Transport"
+const isTransportError = (error: unknown): boolean =>
+  HttpClientError.isHttpClientError(error) && error._tag === "RequestError" && error.reason === "Transport"
+
+// An unread body keeps its connection busy (undici); read and drop it before
+// sending the request again.
+const discardBody = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
+  Effect.ignore(response.arrayBuffer)
 
 /**
- * Retries throttled and transient answers per the policy. A response that is
- * still throttled when the policy gives up is returned as is (the caller turns
- * it into an error that names the status); a connection error that outlasts
- * the policy fails.
+ * Retries throttled and transient answers per the policy: a status in
+ * `statuses` waits for `Retry-After` (exactly) when the answer has one, else
+ * for the capped exponential {@link backoff}; a connection error waits for the
+ * backoff. A `Retry-After` above `maxRetryAfter` is not waited for: that
+ * response is returned at once. A response that is still throttled when the
+ * retries run out is returned as is (the caller turns it into an error that
+ * names the status); a connection error that outlasts them fails. Any other
+ * status (500 included) is returned untouched.
  *
+ * @example
+ * ```ts
+ * const client = (yield* HttpClient.HttpClient).pipe(ProviderHttp.withRetries({ maxRetries: 3 }))
+ * ```
  * @since 0.1.0
  * @category retries
  */
@@ -113,32 +131,36 @@ export const withRetries = (policy: Partial<RetryPolicy> = {}) =>
 <E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E, R> => {
   const p: RetryPolicy = { ...defaultRetryPolicy, ...policy }
   const maxRetryAfterMs = Duration.toMillis(p.maxRetryAfter)
+  const sleepMs = (ms: number) => Effect.sleep(Duration.millis(ms))
   return HttpClient.transform(client, (execute) => {
-    const loop = (retry: number): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> =>
-      execute.pipe(
-        Effect.flatMap((response) => {
-          if (!p.statuses.includes(response.status) || retry > p.maxRetries) return Effect.succeed(response)
-          return Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            const asked = parseRetryAfter(response.headers["retry-after"], now)
-            if (Option.isSome(asked) && asked.value > maxRetryAfterMs) return response
-            const wait = Option.isSome(asked) ? asked.value : yield* backoff(p, retry)
-            yield* Effect.sleep(Duration.millis(wait))
-            return yield* loop(retry + 1)
-          })
-        }),
-        Effect.catchIf(
-          (error): error is E => retry <= p.maxRetries && isTransportError(error as HttpClientError.HttpClientError),
-          () => Effect.flatMap(backoff(p, retry), (wait) => Effect.zipRight(Effect.sleep(Duration.millis(wait)), loop(retry + 1)))
-        )
-      )
-    return loop(1)
+    // Only the outcome of *this* attempt is inspected: wrapping the recursive
+    // call in a catch would retry the later attempts' failures again.
+    const attempt = (retry: number): Effect.Effect<HttpClientResponse.HttpClientResponse, E, R> =>
+      Effect.flatMap(Effect.either(execute), (outcome) => {
+        if (Either.isLeft(outcome)) {
+          if (retry > p.maxRetries || !isTransportError(outcome.left)) return Effect.fail(outcome.left)
+          return Effect.zipRight(Effect.flatMap(backoff(p, retry), sleepMs), attempt(retry + 1))
+        }
+        const response = outcome.right
+        if (!p.statuses.includes(response.status) || retry > p.maxRetries) return Effect.succeed(response)
+        return Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const asked = parseRetryAfter(response.headers["retry-after"], now)
+          if (Option.isSome(asked) && asked.value > maxRetryAfterMs) return response
+          const wait = Option.isSome(asked) ? asked.value : yield* backoff(p, retry)
+          yield* discardBody(response)
+          yield* sleepMs(wait)
+          return yield* attempt(retry + 1)
+        })
+      })
+    return attempt(1)
   })
 }
 
 /**
  * Runs every request through a rate limiter (one per integration, so one
- * tenant's sync cannot starve another's).
+ * tenant's sync cannot starve another's). Each attempt, retries included,
+ * takes a permit.
  *
  * @since 0.1.0
  * @category combinators
@@ -148,8 +170,26 @@ export const withRateLimiter = (limiter: RateLimiter.RateLimiter) =>
   HttpClient.transform(client, (execute) => limiter(execute))
 
 /**
- * A provider client's errors: HTTP failures, and for OAuth 2 connectors a
- * refresh the provider refused.
+ * A token-bucket limiter for a {@link RateLimit}: bursts up to `limit`, then
+ * one request every `interval / limit`. Build one per integration, in a scope
+ * that outlives its runs (the limiter's refill fiber lives in that scope), and
+ * hand it to every provider client of that integration.
+ *
+ * @example
+ * ```ts
+ * const limiter = yield* ProviderHttp.makeRateLimiter({ limit: 10, interval: "1 second" })
+ * const ctx = yield* Connector.makeContext(connector, { integrationId, tenant, credentials, rateLimiter: limiter })
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRateLimiter = (rateLimit: RateLimit): Effect.Effect<RateLimiter.RateLimiter, never, Scope.Scope> =>
+  RateLimiter.make({ limit: rateLimit.limit, interval: rateLimit.interval, algorithm: "token-bucket" })
+
+/**
+ * A provider client's errors: HTTP failures (for OAuth 2 connectors also a
+ * token endpoint that could not answer), and a refresh the provider refused
+ * ({@link ReauthRequiredError}).
  *
  * @since 0.1.0
  * @category models
@@ -183,43 +223,88 @@ export interface ProviderClientOptions<C> {
 }
 
 /**
- * The provider client of one integration: relative URLs resolve against
- * `baseUrl`, every request is authorized, rate-limited and retried per
- * policy. For OAuth 2 the access token is refreshed shortly before it expires
- * and once on a 401; refreshes are serialised so a rotating refresh token is
- * never spent twice.
+ * Whether a URL is absolute (has a scheme), so the base URL must not be
+ * prepended.
  *
+ * @since 0.1.0
+ * @category urls
+ */
+export const isAbsoluteUrl = (url: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+
+/**
+ * `url` resolved against the integration's `baseUrl`: absolute URLs are kept;
+ * a relative one is appended to the base URL's path with exactly one `/`
+ * between them (`"https://x/api/v1"` + `"/users"` → `"https://x/api/v1/users"`:
+ * a leading slash does not drop the base path, unlike browser URL resolution).
+ *
+ * @since 0.1.0
+ * @category urls
+ */
+export const resolveUrl = (baseUrl: string, url: string): string => {
+  if (isAbsoluteUrl(url)) return url
+  if (url === "") return baseUrl
+  if (url.startsWith("?") || url.startsWith("#")) return baseUrl + url
+  return `${baseUrl.replace(/\/+$/, "")}/${url.replace(/^\/+/, "")}`
+}
+
+/**
+ * The provider client of one integration: relative URLs resolve against
+ * `baseUrl` ({@link resolveUrl}), every request is authorized, rate-limited
+ * and retried per policy ({@link withRetries}).
+ *
+ * For OAuth 2 the access token is refreshed shortly before it expires
+ * (`refreshSkewMs`) and once on a 401, after which the request is sent once
+ * more. Refreshes are serialised, so N requests that find the token expired
+ * cause one refresh and a rotating refresh token is never spent twice. The
+ * new credentials go into `credentials` and to `onCredentialsRefreshed`.
+ * A refused refresh fails that request and every later one with the same
+ * {@link ReauthRequiredError}, without asking the provider again.
+ *
+ * @example
+ * ```ts
+ * const http = yield* ProviderHttp.make({
+ *   connector: "acme", baseUrl: "https://api.acme.example/v1", auth, credentials: yield* Ref.make(creds)
+ * })
+ * const response = yield* http.get("/employees")   // → https://api.acme.example/v1/employees
+ * ```
  * @since 0.1.0
  * @category constructors
  */
 export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<ProviderClient, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
     const base = yield* HttpClient.HttpClient
-    const policy = withRetries(options.retry)
+    const retry = withRetries(options.retry)
     const limited = options.rateLimiter === undefined ? base : withRateLimiter(options.rateLimiter)(base)
-    const retried = policy(limited)
+    const retried = retry(limited)
     const auth = options.auth
     const withBase = (request: HttpClientRequest.HttpClientRequest) =>
-      /^https?:\/\//.test(request.url) ? request : HttpClientRequest.prependUrl(request, options.baseUrl)
+      isAbsoluteUrl(request.url) ? request : HttpClientRequest.setUrl(request, resolveUrl(options.baseUrl, request.url))
     const authorized = (request: HttpClientRequest.HttpClientRequest, credentials: C) =>
       Auth.authorize(auth, credentials)(withBase(request))
 
     if (auth.kind !== "oauth2") {
       return HttpClient.makeWith(
-        (request) => Effect.flatMap(request, (r) => Effect.flatMap(Ref.get(options.credentials), (c) => retried.execute(authorized(r, c)))),
+        (request) =>
+          Effect.flatMap(request, (r) => Effect.flatMap(Ref.get(options.credentials), (c) => retried.execute(authorized(r, c)))),
         Effect.succeed
       ) as ProviderClient
     }
 
+    // The token endpoint gets the retry policy but not the API's rate limit.
+    const tokenClient = retry(base)
     const lock = yield* Effect.makeSemaphore(1)
-    const refreshFrom = (seen: C) =>
+    const refused = yield* Ref.make(Option.none<ReauthRequiredError>())
+    const refreshFrom = (seen: C): Effect.Effect<C, ProviderClientError> =>
       lock.withPermits(1)(
         Effect.gen(function*() {
+          const earlier = yield* Ref.get(refused)
+          if (Option.isSome(earlier)) return yield* earlier.value
           const current = yield* Ref.get(options.credentials)
           // Another request refreshed while this one waited: use its tokens.
           if (current !== seen) return current
           const tokens = yield* Auth.refresh(auth, options.connector, auth.tokens(current)).pipe(
-            Effect.provideService(HttpClient.HttpClient, base)
+            Effect.provideService(HttpClient.HttpClient, tokenClient),
+            Effect.tapErrorTag("ReauthRequiredError", (e) => Ref.set(refused, Option.some(e)))
           )
           const next = auth.withTokens(current, tokens)
           yield* Ref.set(options.credentials, next)
@@ -231,7 +316,12 @@ export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<Provid
       const current = yield* Ref.get(options.credentials)
       const expiresAt = auth.tokens(current).expiresAt
       const now = yield* Clock.currentTimeMillis
-      return expiresAt !== undefined && expiresAt - auth.refreshSkewMs <= now ? yield* refreshFrom(current) : current
+      if (expiresAt === undefined || expiresAt - auth.refreshSkewMs > now) return current
+      // Inside the skew window the old token still works: a token endpoint
+      // that is briefly down must not fail the request.
+      return yield* refreshFrom(current).pipe(
+        Effect.catchIf(HttpClientError.isHttpClientError, (e) => (expiresAt > now ? Effect.succeed(current) : Effect.fail(e)))
+      )
     })
     return HttpClient.makeWith(
       (request) =>
@@ -240,6 +330,7 @@ export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<Provid
           const credentials = yield* fresh
           const response = yield* retried.execute(authorized(r, credentials))
           if (response.status !== 401) return response
+          yield* discardBody(response)
           const renewed = yield* refreshFrom(credentials)
           return yield* retried.execute(authorized(r, renewed))
         }),
