@@ -92,7 +92,9 @@ export const check = (context: Connector.ConnectorContext<Credentials>): Effect.
     const domain = context.credentials.companyDomain
     const send = (request: HttpClientRequest.HttpClientRequest) =>
       context.http.execute(request).pipe(
-        Effect.mapError((error) => unreachable(error._tag === "ReauthRequiredError" ? "authorization" : error.reason)),
+        Effect.mapError((error) =>
+          unreachable(error._tag === "RequestError" ? "no connection" : error._tag === "ResponseError" ? "unreadable answer" : "authorization")
+        ),
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300 ? Effect.succeed(response) : Effect.fail(classify(response, domain))
         )
@@ -121,8 +123,7 @@ export const check = (context: Connector.ConnectorContext<Credentials>): Effect.
       return yield* refusal(
         "admin_required",
         "The BambooHR user who owns this API key cannot see compensation (pay rate, pay type), which this integration reads.",
-        "Create the API key as a BambooHR Full Admin (Settings › Access Levels shows who is one), or give the key's user an access level that can view the Compensation and Personal fields; then connect again.",
-        detail.status
+        "Create the API key as a BambooHR Full Admin (Settings › Access Levels shows who is one), or give the key's user an access level that can view the Compensation and Personal fields; then connect again."
       )
     }
   })

@@ -37,13 +37,13 @@ export interface ReaderOptions {
 
 type Context = Connector.ConnectorContext<Credentials>
 
-/** A BambooHR timestamp as the cursor form: seconds, UTC, `Z`. */
 /** An HTTP `Date` header (RFC 7231 IMF-fixdate). */
 const parseHttpDate = (value: string | undefined): Option.Option<number> => {
   if (value === undefined || !/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value.trim())) return Option.none()
   return Option.some(Date.parse(value))
 }
 
+/** An instant as the cursor form: ISO 8601 to the second, UTC. */
 const toCursor = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z")
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
@@ -116,7 +116,8 @@ export const readAll = (context: Context, options: ReaderOptions): Stream.Stream
   Stream.unwrap(Effect.gen(function*() {
     // The first answer's Date: every change after it shows up in the feed after it.
     const startedAt = yield* Ref.make(Option.none<number>())
-    // Fallback when no Date header came: the latest lastChanged read.
+    // Fallback when no Date header came: the latest lastChanged read. Weaker: an employee
+    // changed after its page was read but before a later-changed one is read would be skipped.
     const latestSeen = yield* Ref.make(Option.none<number>())
     const operation = "GET /api/v1/employees"
 

@@ -56,14 +56,6 @@ export interface EmployeeRow {
   readonly lastChanged: string
 }
 
-/**
- * BambooHR's default employment statuses (company admins can add more).
- *
- * @since 0.1.0
- * @category constants
- */
-export const EMPLOYMENT_STATUSES = ["Full-Time", "Part-Time", "Contractor", "Intern", "Temporary", "Per Diem"] as const
-
 const COUNTRY: Record<string, { readonly name: string; readonly currency: string; readonly division: string }> = {
   US: { name: "United States", currency: "USD", division: "North America" },
   CA: { name: "Canada", currency: "CAD", division: "North America" },
@@ -195,6 +187,7 @@ export const employee = (
   const country = COUNTRY[location.country]!
   const homeCountry = random() < 0.9 ? location.country : Seeded.pick(random, Object.keys(COUNTRY))
 
+  // BambooHR's default employment statuses (admins can add more).
   const typeDraw = random()
   const employmentType = typeDraw < 0.74
     ? "Full-Time"
