@@ -154,3 +154,47 @@ export class Collection<R extends { readonly id: number }> {
     return ids
   }
 }
+
+/**
+ * A "changed since" filter on a listing (`updated_after`, `created_after`,
+ * `last_activity_after`…), as instants in ms.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TimeFilter {
+  readonly after?: number | undefined
+  readonly before?: number | undefined
+  readonly createdAfter?: number | undefined
+  readonly status?: string | undefined
+}
+
+/**
+ * A {@link Filter} over a "changed since" window. `horizon` is the newest
+ * seeded timestamp: a window that starts after it can only match the overlay.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const timeFilter = <R>(
+  filter: TimeFilter,
+  horizon: number,
+  changedAt: (record: R) => number,
+  createdAt: (record: R) => number,
+  seededChangedAt: (position: number) => number,
+  seededCreatedAt: (position: number) => number
+): Filter<R> | undefined => {
+  const { after, before, createdAfter } = filter
+  if (after === undefined && before === undefined && createdAfter === undefined) return undefined
+  const test = (changed: () => number, created: () => number) =>
+    (after === undefined || changed() >= after) &&
+    (before === undefined || changed() < before) &&
+    (createdAfter === undefined || created() >= createdAfter)
+  return {
+    key: `after=${after}|before=${before}|created=${createdAfter}`,
+    matches: (r) => test(() => changedAt(r), () => createdAt(r)),
+    seeded: (p) => test(() => seededChangedAt(p), () => seededCreatedAt(p)),
+    // Seeded timestamps never pass the horizon: a delta after it only sees the overlay.
+    seededNone: (after !== undefined && after > horizon) || (createdAfter !== undefined && createdAfter > horizon)
+  }
+}

@@ -1,7 +1,8 @@
 import type * as Seeded from "../kit/Seeded.js"
-import { Collection, type Filter } from "./collection.js"
-import { Generator, IDS, REJECTION_REASONS, SOURCES } from "./generator.js"
+import { Collection, type Filter, type TimeFilter, timeFilter } from "./collection.js"
+import { Generator } from "./generator.js"
 import type { ApplicationJson, CandidateBase, CandidateJson, JobJson, OpeningJson } from "./records.js"
+import { IDS, REJECTION_REASONS, SOURCES } from "./vocabulary.js"
 
 /**
  * The state of one fake Greenhouse organisation: seeded collections, the
@@ -42,20 +43,6 @@ export type CandidatePatch = Partial<
  * @category models
  */
 export type JobPatch = Partial<Pick<JobJson, "name" | "requisition_id" | "confidential">>
-
-/**
- * A "changed since" filter on a listing (`updated_after`, `created_after`,
- * `last_activity_after`…), as instants in ms.
- *
- * @since 0.1.0
- * @category models
- */
-export interface TimeFilter {
-  readonly after?: number | undefined
-  readonly before?: number | undefined
-  readonly createdAfter?: number | undefined
-  readonly status?: string | undefined
-}
 
 const STEP_MS = 1000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -376,28 +363,5 @@ export class Organisation {
   private require<A>(value: A | undefined, what: string, id: number): A {
     if (value === undefined) throw new Error(`The fake has no ${what} ${id}`)
     return value
-  }
-}
-
-const timeFilter = <R>(
-  filter: TimeFilter,
-  horizon: number,
-  changedAt: (record: R) => number,
-  createdAt: (record: R) => number,
-  seededChangedAt: (position: number) => number,
-  seededCreatedAt: (position: number) => number
-): Filter<R> | undefined => {
-  const { after, before, createdAfter } = filter
-  if (after === undefined && before === undefined && createdAfter === undefined) return undefined
-  const test = (changed: () => number, created: () => number) =>
-    (after === undefined || changed() >= after) &&
-    (before === undefined || changed() < before) &&
-    (createdAfter === undefined || created() >= createdAfter)
-  return {
-    key: `after=${after}|before=${before}|created=${createdAfter}`,
-    matches: (r) => test(() => changedAt(r), () => createdAt(r)),
-    seeded: (p) => test(() => seededChangedAt(p), () => seededCreatedAt(p)),
-    // Seeded timestamps never pass the horizon: a delta after it only sees the overlay.
-    seededNone: (after !== undefined && after > horizon) || (createdAfter !== undefined && createdAfter > horizon)
   }
 }

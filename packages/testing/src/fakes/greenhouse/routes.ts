@@ -1,7 +1,7 @@
 import { type FakeRequest, type FakeResponse, Router } from "../kit/FakeServer.js"
 import type { Permission } from "./access.js"
-import type { Collection, Filter } from "./collection.js"
-import type { Organisation, TimeFilter } from "./organisation.js"
+import type { Collection, Filter, TimeFilter } from "./collection.js"
+import type { Organisation } from "./organisation.js"
 
 /**
  * The Harvest v1 endpoints the fake serves: list and retrieve for
