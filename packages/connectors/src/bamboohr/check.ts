@@ -27,19 +27,17 @@ const refusal = (
 
 /**
  * Turns a non-2xx BambooHR answer into the refusal an end user can act on.
+ * Messages quote nothing the user entered: the connect form shows it already.
  *
  * @since 0.1.0
  * @category errors
  */
-export const classify = (
-  response: HttpClientResponse.HttpClientResponse,
-  companyDomain: string
-): Errors.ConnectionError => {
+export const classify = (response: HttpClientResponse.HttpClientResponse): Errors.ConnectionError => {
   const status = response.status
   if (status === 401) {
     return refusal(
       "invalid_credentials",
-      `BambooHR did not accept the API key for the company "${companyDomain}".`,
+      "BambooHR did not accept the API key for this company.",
       "In BambooHR, click your name (top right) › API Keys › Add New Key, copy the new key and paste it here. A key stops working when it is deleted or its user is deactivated.",
       status
     )
@@ -47,7 +45,7 @@ export const classify = (
   if (status === 404) {
     return refusal(
       "account_not_found",
-      `No BambooHR company uses the domain "${companyDomain}".`,
+      "BambooHR has no company at the company domain entered.",
       "Check the address you sign in to BambooHR at: for https://acme.bamboohr.com the company domain is \"acme\".",
       status
     )
@@ -89,14 +87,13 @@ const unreachable = (detail: string) =>
  */
 export const check = (context: Connector.ConnectorContext<Credentials>): Effect.Effect<void, Errors.ConnectionError> =>
   Effect.gen(function*() {
-    const domain = context.credentials.companyDomain
     const send = (request: HttpClientRequest.HttpClientRequest) =>
       context.http.execute(request).pipe(
         Effect.mapError((error) =>
           unreachable(error._tag === "RequestError" ? "no connection" : error._tag === "ResponseError" ? "unreadable answer" : "authorization")
         ),
         Effect.flatMap((response) =>
-          response.status >= 200 && response.status < 300 ? Effect.succeed(response) : Effect.fail(classify(response, domain))
+          response.status >= 200 && response.status < 300 ? Effect.succeed(response) : Effect.fail(classify(response))
         )
       )
 
@@ -107,7 +104,7 @@ export const check = (context: Connector.ConnectorContext<Credentials>): Effect.
       Effect.mapError(() =>
         refusal(
           "account_not_found",
-          `The address for the company domain "${domain}" did not answer like a BambooHR account.`,
+          "The address for the company domain entered did not answer like a BambooHR account.",
           "Check the address you sign in to BambooHR at: for https://acme.bamboohr.com the company domain is \"acme\"."
         )
       )
