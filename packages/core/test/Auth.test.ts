@@ -1,3 +1,4 @@
+import * as Util from "node:util"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -241,6 +242,11 @@ describe("Auth: OAuth 2", () => {
       const error = yield* Effect.flip(p.http.get("/me"))
       expect(error._tag).toBe("ResponseError")
       expect(error.message).toContain("HTTP 500")
+      // The failed token request is in the error, but not its secrets.
+      for (const printed of [error.message, String(error), JSON.stringify(error), Util.inspect(error, { depth: 10 })]) {
+        expect(printed).not.toContain(CLIENT_SECRET)
+        expect(printed).not.toMatch(/refresh_token=/)
+      }
       // Not remembered as refused: the next request asks again.
       yield* Effect.flip(p.http.get("/me"))
       expect(p.tokenRequests()).toHaveLength(2)

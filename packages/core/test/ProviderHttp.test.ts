@@ -1,3 +1,4 @@
+import * as Util from "node:util"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -8,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
@@ -246,6 +248,35 @@ describe("ProviderHttp", () => {
         const response = yield* drive(http.get("/items"))
         expect(response.status).toBe(200)
         expect(gaps(sent)).toEqual([1_000])
+      }))
+  })
+
+  describe("credentials stay out of errors", () => {
+    it.effect("a connection error carries the request without its auth headers", () =>
+      Effect.gen(function*() {
+        const KEY = "custom-header-key-0123456789"
+        const mock = mockHttp(() => "transport-error")
+        const http = yield* ProviderHttp.make<{ key: Redacted.Redacted<string> }>({
+          connector: "acme",
+          baseUrl: "https://api.acme.test",
+          auth: Auth.apiKeyHeader({ header: "X-Acme-Token", key: (c) => c.key }),
+          credentials: yield* Ref.make({ key: Redacted.make(KEY) }),
+          retry: { maxRetries: 0 }
+        }).pipe(Effect.provide(Layer.succeed(HttpClient.HttpClient, mock.client)))
+        const error = yield* Effect.flip(http.get("/employees"))
+        // The key was sent…
+        expect(mock.sent[0]!.header("x-acme-token")).toBe(KEY)
+        // …but the error only knows the request without it.
+        expect(error).toMatchObject({ _tag: "RequestError", reason: "Transport" })
+        expect(error.message).toBe("Transport: connection refused (GET https://api.acme.test/employees)")
+        const lines: Array<string> = []
+        yield* Effect.logError("provider call failed", error).pipe(
+          Effect.provide(Logger.add(Logger.map(Logger.logfmtLogger, (line) => void lines.push(line))))
+        )
+        for (const printed of [String(error), JSON.stringify(error), Util.inspect(error, { depth: 10 }), ...lines]) {
+          expect(printed).not.toContain(KEY)
+        }
+        expect(lines).toHaveLength(1)
       }))
   })
 

@@ -89,16 +89,22 @@ export interface OAuth2<C> {
 }
 
 /**
+ * Any of the supported ways to authenticate, reading credentials of type `C`.
+ *
  * @since 0.1.0
  * @category models
  */
 export type Auth<C> = ApiKeyHeader<C> | Basic<C> | Bearer<C> | OAuth2<C>
 
 /**
+ * An API key in a header of the provider's choosing; `prefix` is written
+ * before the key as is (e.g. `"Token token="`).
+ *
  * @example
  * ```ts
+ * import * as Redacted from "effect/Redacted"
  * import { Auth } from "@weft/core/connector"
- * const auth = Auth.apiKeyHeader<{ apiKey: Redacted.Redacted }>({ header: "X-API-Key", key: (c) => c.apiKey })
+ * const auth = Auth.apiKeyHeader<{ apiKey: Redacted.Redacted<string> }>({ header: "X-API-Key", key: (c) => c.apiKey })
  * ```
  * @since 0.1.0
  * @category constructors
@@ -125,6 +131,8 @@ export const apiKeyAsBasicUser = <C>(options: {
 }
 
 /**
+ * HTTP basic auth from a user name and a password (UTF-8, RFC 7617).
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -134,12 +142,30 @@ export const basic = <C>(options: {
 }): Basic<C> => ({ kind: "basic", username: options.username, password: options.password })
 
 /**
+ * `Authorization: Bearer <token>` with a token that does not expire (a
+ * personal access token, an API key issued as a bearer token).
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const bearer = <C>(token: (credentials: C) => Secret): Bearer<C> => ({ kind: "bearer", token })
 
 /**
+ * OAuth 2 (authorization code grant with refresh tokens). `tokens` reads the
+ * tokens from the credentials and `withTokens` writes refreshed ones back, so
+ * rotated refresh tokens reach the stored credentials. The access token is
+ * refreshed `refreshSkewMs` (default 60 s) before it expires.
+ *
+ * @example
+ * ```ts
+ * const auth = Auth.oauth2<Credentials>({
+ *   authorizeUrl: "https://app.hubspot.com/oauth/authorize",
+ *   tokenUrl: "https://api.hubapi.com/oauth/v1/token",
+ *   clientId: "…", clientSecret: Redacted.make("…"), scopes: ["crm.objects.contacts.read"],
+ *   tokens: (c) => ({ accessToken: c.accessToken, refreshToken: c.refreshToken, expiresAt: c.expiresAt }),
+ *   withTokens: (c, t) => ({ ...c, accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt })
+ * })
+ * ```
  * @since 0.1.0
  * @category constructors
  */

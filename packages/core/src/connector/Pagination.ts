@@ -100,8 +100,9 @@ export const json = <A, E>(
 ): Effect.Effect<A, ConnectorError> =>
   response.json.pipe(
     Effect.flatMap(decode),
+    // The message only: an HTTP cause would carry the authorized request.
     Effect.mapError((cause) =>
-      new ConnectorError({ operation, detail: `unreadable response: ${String((cause as Error)?.message ?? cause)}`, cause })
+      new ConnectorError({ operation, detail: `unreadable response: ${String((cause as Error)?.message ?? cause)}` })
     )
   )
 

@@ -222,6 +222,17 @@ export interface ProviderClientOptions<C> {
   readonly rateLimiter?: RateLimiter.RateLimiter | undefined
 }
 
+const withoutCredentials = (
+  error: HttpClientError.HttpClientError,
+  request: HttpClientRequest.HttpClientRequest
+): HttpClientError.HttpClientError => {
+  const { cause, description } = error
+  const details = { ...(cause === undefined ? {} : { cause }), ...(description === undefined ? {} : { description }) }
+  return error._tag === "RequestError"
+    ? new HttpClientError.RequestError({ request, reason: error.reason, ...details })
+    : new HttpClientError.ResponseError({ request, response: error.response, reason: error.reason, ...details })
+}
+
 /**
  * Whether a URL is absolute (has a scheme), so the base URL must not be
  * prepended.
@@ -281,11 +292,18 @@ export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<Provid
       isAbsoluteUrl(request.url) ? request : HttpClientRequest.setUrl(request, resolveUrl(options.baseUrl, request.url))
     const authorized = (request: HttpClientRequest.HttpClientRequest, credentials: C) =>
       Auth.authorize(auth, credentials)(withBase(request))
+    // An HTTP error carries its request, headers included, into logs and
+    // JSON; only Authorization and a few other names are redacted there, so
+    // errors carry the request as it was before the credentials were added.
+    const send = (request: HttpClientRequest.HttpClientRequest, credentials: C) =>
+      retried.execute(authorized(request, credentials)).pipe(
+        Effect.mapError((error) => withoutCredentials(error, withBase(request)))
+      )
 
     if (auth.kind !== "oauth2") {
       return HttpClient.makeWith(
         (request) =>
-          Effect.flatMap(request, (r) => Effect.flatMap(Ref.get(options.credentials), (c) => retried.execute(authorized(r, c)))),
+          Effect.flatMap(request, (r) => Effect.flatMap(Ref.get(options.credentials), (c) => send(r, c))),
         Effect.succeed
       ) as ProviderClient
     }
@@ -328,11 +346,11 @@ export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<Provid
         Effect.gen(function*() {
           const r = yield* request
           const credentials = yield* fresh
-          const response = yield* retried.execute(authorized(r, credentials))
+          const response = yield* send(r, credentials)
           if (response.status !== 401) return response
           yield* discardBody(response)
           const renewed = yield* refreshFrom(credentials)
-          return yield* retried.execute(authorized(r, renewed))
+          return yield* send(r, renewed)
         }),
       Effect.succeed
     ) as ProviderClient
