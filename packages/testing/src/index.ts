@@ -6,6 +6,7 @@
  */
 export * as BambooHRFake from "./fakes/bamboohr/index.js"
 export * as ConnectorFixture from "./conformance/connector/Fixture.js"
+export * as ConnectorSuite from "./conformance/connector/ConnectorSuite.js"
 export * as StoreSuite from "./conformance/store/StoreSuite.js"
 export * from "./fakes/kit/index.js"
 export * as WebhookReceiver from "./receiver/WebhookReceiver.js"
