@@ -108,27 +108,57 @@ describe("Attio connector", () => {
         const { connector, ctx, fake } = yield* setup()
         for (const [model, object, schema] of [["crm.company", "companies", Company.model], ["crm.contact", "people", Contact.model]] as const) {
           const pages = yield* readAll(connector, ctx, model)
-          expect(pages.map((p) => p.records.length)).toEqual([500, 500, 200])
+          // Each page re-reads the last 10 of the previous one and drops them.
+          expect(pages.map((p) => p.records.length)).toEqual([500, 490, 210])
           const records = recordsOf(pages)
           expect(new Set(records.map((r) => r.id)).size).toBe(1200)
           for (const record of records) {
             const decoded = schema.decode(record)
             if (Either.isLeft(decoded)) throw new Error(`${record.id}: ${decoded.left.message}`)
           }
+          const sorts = [{ direction: "asc", attribute: "created_at" }]
           expect(queryBodies(fake, object)).toEqual([
-            { limit: 500, offset: 0 },
-            { limit: 500, offset: 500 },
-            { limit: 500, offset: 1000 }
+            { sorts, limit: 500, offset: 0 },
+            { sorts, limit: 500, offset: 490 },
+            { sorts, limit: 500, offset: 980 }
           ])
         }
       })))
 
-    it.effect("asks for one more page when the last one is full, and stops at the empty one", () =>
+    it.effect("asks for one more page when the last one is full, and yields no page with nothing new", () =>
       withHttp(Effect.gen(function*() {
-        const { connector, ctx, fake } = yield* setup({ size: 1000 })
+        const { connector, ctx, fake } = yield* setup({ size: 990 })
         const pages = yield* readAll(connector, ctx, "crm.company")
-        expect(pages.map((p) => p.records.length)).toEqual([500, 500])
-        expect(queryBodies(fake, "companies").map((b) => (b as { offset: number }).offset)).toEqual([0, 500, 1000])
+        expect(pages.map((p) => p.records.length)).toEqual([500, 490])
+        expect(queryBodies(fake, "companies").map((b) => (b as { offset: number }).offset)).toEqual([0, 490, 980])
+      })))
+
+    it.effect("loses no record when records are deleted between two pages", () =>
+      withHttp(Effect.gen(function*() {
+        const { connector, ctx, fake } = yield* setup({ size: 250, pageSize: 100 })
+        const pull = yield* Stream.toPull(Connector.readerFor(connector, "crm.contact")!.readAll(ctx))
+        const ids: Array<string> = []
+        const take = Effect.map(pull, (chunk) => Chunk.forEach(chunk, (page) => ids.push(...page.records.map((r) => (r as Rec).id))))
+        yield* take
+        // Three records the read already passed disappear: later offsets shift by three.
+        for (const i of [5, 50, 95]) fake.remove("people", fake.recordId("people", i))
+        yield* take
+        yield* take
+        expect(yield* Effect.either(pull)).toEqual(Either.left(Option.none()))
+        const expected = Array.from({ length: 250 }, (_, i) => fake.recordId("people", i))
+        expect(new Set(ids).size).toBe(ids.length)
+        expect([...ids].sort()).toEqual(expected.sort())
+      })))
+
+    it.effect("fails instead of skipping records when more records vanish than a page re-reads", () =>
+      withHttp(Effect.gen(function*() {
+        const { connector, ctx, fake } = yield* setup({ size: 250, pageSize: 100 })
+        const pull = yield* Stream.toPull(Connector.readerFor(connector, "crm.contact")!.readAll(ctx))
+        yield* pull
+        for (let i = 0; i < 12; i++) fake.remove("people", fake.recordId("people", i))
+        const error = yield* Effect.flip(pull)
+        expect(Option.getOrThrow(error)).toBeInstanceOf(Errors.ConnectorError)
+        expect((Option.getOrThrow(error) as Errors.ConnectorError).detail).toContain("deleted while the read paged")
       })))
 
     it.effect("sends the token on every request", () =>

@@ -41,7 +41,9 @@ const queryPage = async (
   limit: number
 ): Promise<ReadonlyArray<unknown>> => {
   const operation = `POST /v2/objects/${object}/records/query`
-  const response = await context.ky.post(`v2/objects/${object}/records/query`, { json: { limit, offset } })
+  const response = await context.ky.post(`v2/objects/${object}/records/query`, {
+    json: { sorts: [{ direction: "asc", attribute: "created_at" }], limit, offset }
+  })
   const list = decodeList(parse(await response.text(), operation, response.status))
   if (Either.isLeft(list)) {
     throw new AsyncConnector.ConnectorError({
@@ -54,8 +56,31 @@ const queryPage = async (
 }
 
 /**
- * Every record of an object, a page per `yield`; stops at the first page
- * shorter than `limit` (Attio's documented end of the list).
+ * How many records each page re-reads from the end of the previous one (at
+ * most a fifth of the page).
+ *
+ * @since 0.1.0
+ * @category readers
+ */
+export const PAGE_OVERLAP = 10
+
+const idOf = (record: unknown): string | undefined => {
+  const id = (record as { id?: { record_id?: unknown } } | null)?.id?.record_id
+  return typeof id === "string" ? id : undefined
+}
+
+/**
+ * Every record of an object, a page per `yield`, oldest first; stops at the
+ * first page shorter than `limit` (Attio's documented end of the list).
+ *
+ * Offsets shift when records are deleted during the read, which would skip
+ * records — and Weft's sweep would then report them removed. So each page
+ * starts {@link PAGE_OVERLAP} records before the end of the previous one and
+ * drops the records it already returned: up to that many deletions between
+ * two pages lose nothing. When none of the overlap comes back, more records
+ * moved than that, and the read fails (so nothing is swept) instead of
+ * guessing. Records created meanwhile sort last (by `created_at`) and shift
+ * nothing.
  *
  * @since 0.1.0
  * @category readers
@@ -66,11 +91,27 @@ export async function* readObject(
   limit: number,
   map: (record: unknown) => Record<string, unknown>
 ): AsyncGenerator<AsyncConnector.Page> {
-  for (let offset = 0; ; offset += limit) {
+  const overlap = Math.min(PAGE_OVERLAP, Math.floor(limit / 5))
+  let seen: ReadonlySet<string> = new Set()
+  for (let offset = 0; ; ) {
     const records = await queryPage(context, object, offset, limit)
+    const head = records.slice(0, overlap).map(idOf)
+    if (offset > 0 && overlap > 0 && records.length > 0 && !head.some((id) => id !== undefined && seen.has(id))) {
+      throw new AsyncConnector.ConnectorError({
+        operation: `POST /v2/objects/${object}/records/query`,
+        detail: `more than ${overlap} ${object} records were deleted while the read paged past them (offset ${offset}); ` +
+          "the read stops so that none is wrongly reported removed, and the next run reads again"
+      })
+    }
+    const fresh = records.filter((r, i) => {
+      const id = i < overlap ? idOf(r) : undefined
+      return id === undefined || !seen.has(id)
+    })
     // An empty page is only worth yielding when the object has no records at all.
-    if (records.length > 0 || offset === 0) yield { records: records.map(map) }
+    if (fresh.length > 0 || offset === 0) yield { records: fresh.map(map) }
     if (records.length < limit) return
+    seen = new Set(records.slice(records.length - overlap).flatMap((r) => idOf(r) ?? []))
+    offset += limit - overlap
   }
 }
 

@@ -43,4 +43,10 @@ export const ConnectorError = Errors.ConnectorError
  */
 export type ConnectorError = Errors.ConnectorError
 
+/**
+ * What ky throws for a non-2xx answer (the kit maps it to a `ConnectorError`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
 export { HTTPError } from "ky"

@@ -115,6 +115,12 @@ export const makeRouter = (options: RouteOptions): Router => {
       if (body.filter !== undefined && isObject(body.filter) && Object.keys(body.filter).length > 0) {
         throw invalid("This fake does not implement filters.", "filter_error")
       }
+      // Records are kept in creation order, which is `created_at` ascending.
+      const sorts = body.sorts
+      const byCreation = (s: unknown) => isObject(s) && s.attribute === "created_at" && s.direction === "asc"
+      if (sorts !== undefined && !(Array.isArray(sorts) && sorts.every(byCreation))) {
+        throw invalid("This fake only sorts by created_at ascending.")
+      }
       const limit = nonNegativeInteger(body.limit, "limit", DEFAULT_LIMIT)
       const offset = nonNegativeInteger(body.offset, "offset", 0)
       return ok({ data: workspace.page(object, offset, limit) })

@@ -221,13 +221,15 @@ export class Workspace {
           }, createdAt, system)
         ]
       } else if (slug === "team") {
-        values[slug] = this.teamOf(index).map((p) =>
-          row(
+        // A person linked before the company existed joined it when it was created.
+        values[slug] = this.teamOf(index).map((p) => {
+          const linked = this.currentRows("people", p, "company")[0]?.active_from
+          return row(
             referenceBody("people", this.recordId("people", p)),
-            this.currentRows("people", p, "company")[0]?.active_from ?? createdAt,
+            linked !== undefined && linked > createdAt ? linked : createdAt,
             system
           )
-        )
+        })
       } else {
         values[slug] = overlay?.current.get(slug) ?? seeded.get(slug) ?? []
       }
