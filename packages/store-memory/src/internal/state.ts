@@ -15,6 +15,10 @@ interface RunRecord {
 const DEFAULT_OUTBOX_LIMIT = 1000
 const DEFAULT_RUN_LIMIT = 100
 
+/** Orders runs by `startedAt`, then id. */
+const olderFirst = (a: RunRecord, b: RunRecord): number =>
+  a.row.startedAt - b.row.startedAt || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0)
+
 const countsToRun = (row: Rows.OutboxEntry): boolean => row.kind === "record" && row.replay !== true
 
 const validLimit = (limit: number, what: string): number => {
@@ -39,6 +43,8 @@ export class MemoryState {
   readonly tables = new Tables(this.scopes)
   readonly outbox = new Outbox()
   private readonly runs = new Map<string, RunRecord>()
+  /** Runs of each sync in creation order: `runs.list({ syncId })` is the common query. */
+  private readonly runsBySync = new Map<string, Array<RunRecord>>()
 
   // --- fingerprints -------------------------------------------------------
 
@@ -76,7 +82,11 @@ export class MemoryState {
 
   createRun(run: Rows.RunRow): void {
     if (this.runs.has(run.id)) reject(`run "${run.id}" already exists; runs are created once`)
-    this.runs.set(run.id, { row: clonePlain(run), delivery: { ...Rows.emptyDelivery } })
+    const record: RunRecord = { row: clonePlain(run), delivery: { ...Rows.emptyDelivery } }
+    this.runs.set(run.id, record)
+    const ofSync = this.runsBySync.get(run.syncId)
+    if (ofSync === undefined) this.runsBySync.set(run.syncId, [record])
+    else ofSync.push(record)
   }
 
   getRun(id: string): Rows.RunRow | undefined {
@@ -86,16 +96,19 @@ export class MemoryState {
 
   listRuns(query: Rows.RunQuery): Array<Rows.RunRow> {
     const limit = validLimit(query.limit ?? DEFAULT_RUN_LIMIT, "limit")
+    const source = query.syncId !== undefined ? (this.runsBySync.get(query.syncId) ?? []) : this.runs.values()
     const matching: Array<RunRecord> = []
-    for (const run of this.runs.values()) {
-      if (query.syncId !== undefined && run.row.syncId !== query.syncId) continue
+    for (const run of source) {
       if (query.integrationId !== undefined && run.row.integrationId !== query.integrationId) continue
       matching.push(run)
     }
-    matching.sort((a, b) =>
-      b.row.startedAt - a.row.startedAt || (a.row.id < b.row.id ? 1 : a.row.id > b.row.id ? -1 : 0)
-    )
-    return matching.slice(0, limit).map((run) => this.snapshot(run))
+    // Runs are mostly created in start order: then reading backwards is newest first, no sort needed.
+    let ordered = true
+    for (let i = 1; i < matching.length && ordered; i++) ordered = olderFirst(matching[i - 1], matching[i]) <= 0
+    if (!ordered) matching.sort(olderFirst)
+    const out: Array<Rows.RunRow> = []
+    for (let i = matching.length - 1; i >= 0 && out.length < limit; i--) out.push(this.snapshot(matching[i]))
+    return out
   }
 
   closeRun(close: Rows.RunClose): void {

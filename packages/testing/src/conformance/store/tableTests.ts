@@ -158,11 +158,12 @@ export const tableTests = (layer: StoreLayer): void => {
 
   test("runs.list: newest first by startedAt then id, filtered, 100 by default", (store) =>
     Effect.gen(function*() {
+      // Created out of order on purpose: run_04 before run_01, both started at 3,000.
       const runs = [
+        makeRun({ id: "run_04", syncId: "syn_c", integrationId: "int_b", startedAt: 3_000 }),
         makeRun({ id: "run_01", syncId: "syn_a", integrationId: "int_a", startedAt: 3_000 }),
         makeRun({ id: "run_02", syncId: "syn_a", integrationId: "int_a", startedAt: 1_000 }),
-        makeRun({ id: "run_03", syncId: "syn_b", integrationId: "int_a", startedAt: 2_000 }),
-        makeRun({ id: "run_04", syncId: "syn_c", integrationId: "int_b", startedAt: 3_000 })
+        makeRun({ id: "run_03", syncId: "syn_b", integrationId: "int_a", startedAt: 2_000 })
       ]
       yield* Effect.forEach(runs, store.runs.create, { discard: true })
       expect(ids(yield* store.runs.list())).toEqual(["run_04", "run_01", "run_03", "run_02"])
