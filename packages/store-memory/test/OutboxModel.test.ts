@@ -5,7 +5,7 @@ import type { Rows } from "@weft/core/store"
 import { StoreMemory } from "@weft/store-memory"
 // By path rather than through "@weft/testing": the suite is all these tests need,
 // not the provider fakes and connectors the package index also loads.
-import * as StoreSuite from "../../testing/src/conformance/store/StoreSuite.js"
+import { StoreSuite } from "@weft/testing/conformance"
 
 /**
  * The memory outbox indexes heads in heaps to claim in O(limit · log n). This

@@ -5,7 +5,7 @@ import { Store } from "@weft/core/store"
 import { StoreMemory } from "@weft/store-memory"
 // By path rather than through "@weft/testing": the suite is all these tests need,
 // not the provider fakes and connectors the package index also loads.
-import * as StoreSuite from "../../testing/src/conformance/store/StoreSuite.js"
+import { StoreSuite } from "@weft/testing/conformance"
 
 const {
   consumedBuilder,

@@ -40,7 +40,7 @@ export const payloadOf = (seed: string): Uint8Array => new TextEncoder().encode(
  *
  * @example
  * ```ts
- * import { StoreSuite } from "@weft/testing"
+ * import { StoreSuite } from "@weft/testing/conformance"
  * const fp = StoreSuite.makeFingerprint("ada", { generation: 2 })
  * ```
  * @since 0.1.0

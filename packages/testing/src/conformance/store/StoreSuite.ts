@@ -23,7 +23,7 @@ export { expectStoreError, type StoreLayer, storeTest } from "./Harness.js"
  * @example
  * ```ts
  * import { StoreMemory } from "@weft/store-memory"
- * import { StoreSuite } from "@weft/testing"
+ * import { StoreSuite } from "@weft/testing/conformance"
  *
  * StoreSuite.storeConformance("StoreMemory", () => StoreMemory.layer)
  * ```
