@@ -3,8 +3,6 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Store } from "@weft/core/store"
 import { StoreMemory } from "@weft/store-memory"
-// By path rather than through "@weft/testing": the suite is all these tests need,
-// not the provider fakes and connectors the package index also loads.
 import { StoreSuite } from "@weft/testing/conformance"
 
 const {
