@@ -47,6 +47,9 @@ export interface DeliveryOptions {
   readonly pollInterval?: Duration.DurationInput
 }
 
+// The shortest wait of an idle worker whose store says something is due but hands out nothing.
+const MIN_WAIT_MS = 10
+
 /**
  * @since 0.1.0
  * @category models
@@ -173,17 +176,30 @@ export const layer = (
       const workers = yield* FiberMap.make<string>()
       const wakes = new Map<string, Queue.Queue<void>>()
 
-      const worker = (destinationId: string, wakeUp: Queue.Queue<void>) =>
-        Effect.gen(function*() {
-          let inFlight = 0
-          const done = Effect.sync(() => {
-            inFlight -= 1
-          }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
+      const worker = (destinationId: string, wakeUp: Queue.Queue<void>) => {
+        // Outside the loop: attempts forked before a restart still hold their slots.
+        let inFlight = 0
+        const done = Effect.sync(() => {
+          inFlight -= 1
+        }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
+        const waitForWake = Queue.take(wakeUp)
+        const waitAtMost = (ms: number) => Effect.raceFirst(waitForWake, Effect.sleep(Duration.millis(ms)))
+        return Effect.gen(function*() {
           while (true) {
             const row = yield* store.destinations.get(destinationId)
-            const limit = Option.match(row, { onNone: () => 0, onSome: (r) => (r.enabled ? r.maxConcurrency - inFlight : 0) })
+            if (Option.isNone(row) || !row.value.enabled) {
+              // Held: `enable` wakes the worker; the poll covers a change made elsewhere.
+              yield* waitAtMost(pollMs)
+              continue
+            }
+            const free = row.value.maxConcurrency - inFlight
+            // Full: every finishing attempt wakes the worker, so there is nothing to poll for.
+            if (free <= 0) {
+              yield* waitForWake
+              continue
+            }
             const now = yield* Clock.currentTimeMillis
-            const claimed = limit > 0 ? yield* store.outbox.claimDue({ now, limit, leaseMs, destinationId }) : []
+            const claimed = yield* store.outbox.claimDue({ now, limit: free, leaseMs, destinationId })
             for (const entry of claimed) {
               inFlight += 1
               yield* attempt(entry).pipe(
@@ -192,13 +208,12 @@ export const layer = (
                 Effect.forkScoped
               )
             }
-            if (claimed.length > 0 && claimed.length === limit) {
-              yield* Queue.take(wakeUp)
-              continue
-            }
-            const due = claimed.length > 0 ? Option.some(now) : yield* store.outbox.nextDueAt(destinationId)
-            const waitMs = Option.match(due, { onNone: () => pollMs, onSome: (at) => Math.min(pollMs, Math.max(0, at - now)) })
-            if (waitMs > 0) yield* Effect.raceFirst(Queue.take(wakeUp), Effect.sleep(Duration.millis(waitMs)))
+            // Some were claimed: look again right away, more may be due.
+            if (claimed.length > 0) continue
+            const due = yield* store.outbox.nextDueAt(destinationId)
+            const waitMs = Option.match(due, { onNone: () => pollMs, onSome: (at) => Math.min(pollMs, at - now) })
+            // Due but not claimable (e.g. taken by another worker just now): never spin on it.
+            yield* waitAtMost(Math.max(waitMs, MIN_WAIT_MS))
           }
         }).pipe(
           Effect.catchAllCause((cause) => Effect.logError(`Delivery worker of ${destinationId} stopped; restarting`, cause)),
@@ -206,6 +221,7 @@ export const layer = (
           Effect.forever,
           Effect.scoped
         )
+      }
 
       const wake: DeliveryService["wake"] = (destinationId) =>
         Effect.gen(function*() {

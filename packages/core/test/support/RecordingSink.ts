@@ -1,3 +1,4 @@
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
@@ -12,6 +13,10 @@ export interface Delivered {
   readonly eventId: string
   readonly attempt: number
   readonly event: Event.WeftEvent
+  /** When the attempt reached the sink, on the test's `Clock`. */
+  readonly at: number
+  /** The destination it was sent to. */
+  readonly destinationId: string
 }
 
 export type Script = (delivery: Delivered) => Sink.Outcome | Effect.Effect<Sink.Outcome>
@@ -21,12 +26,14 @@ export const make = Effect.gen(function*() {
   const script = yield* Ref.make<Script>(() => ({ _tag: "Acked", status: 200 }))
   const service: Sink.SinkService = {
     validate: () => Effect.void,
-    deliver: (_destination, attempt) =>
+    deliver: (destination, attempt) =>
       Effect.gen(function*() {
         const delivered: Delivered = {
           eventId: attempt.eventId,
           attempt: attempt.attempt,
-          event: JSON.parse(Buffer.from(attempt.body).toString()) as Event.WeftEvent
+          event: JSON.parse(Buffer.from(attempt.body).toString()) as Event.WeftEvent,
+          at: yield* Clock.currentTimeMillis,
+          destinationId: destination.id
         }
         yield* Ref.update(deliveries, (all) => [...all, delivered])
         const outcome = (yield* Ref.get(script))(delivered)
@@ -35,8 +42,8 @@ export const make = Effect.gen(function*() {
   }
   return {
     layer: Layer.succeed(Sink.Sink, service),
+    /** Every attempt so far, in order. */
     deliveries: Ref.get(deliveries),
-    /** Distinct events acked so far, in order. */
     setScript: (f: Script) => Ref.set(script, f)
   }
 })
