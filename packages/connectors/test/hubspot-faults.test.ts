@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
-import { drain, live, reader, setup } from "./hubspot.support.js"
+import { bodyOf, drain, live, reader, setup } from "./hubspot.support.js"
 
 const pagesUntilFailure = <A, E>(stream: Stream.Stream<A, E>) =>
   Effect.gen(function*() {
@@ -97,18 +97,19 @@ describe("HubSpot failures mid-read", () => {
 })
 
 describe("HubSpot search limits", () => {
-  live("a delta fails clearly when more than 10,000 records share one modification time", () =>
+  live("a delta reads an import of more than 10,000 records stamped with one millisecond, never paging by offset", () =>
     Effect.gen(function*() {
       const { fake, hubspot, context } = yield* setup({ size: 10_050, connector: { lookback: 0, pageSize: 100 } })
       const contacts = reader(hubspot, "crm.contact")
       const cursor = String(fake.clock.now())
-      fake.importUpdates("contacts", Array.from({ length: 10_001 }, (_, i) => fake.idAt("contacts", i)), { lifecyclestage: "other" })
-      const { result, pages } = yield* pagesUntilFailure(contacts.readChanges!(context, cursor))
-      expect(pages).toBe(100)
-      expect(Either.isLeft(result) && result.left._tag).toBe("ConnectorError")
-      if (Either.isLeft(result)) expect(result.left.message).toMatch(/more than 10000 contacts share the modification time/)
-      // It stopped before asking HubSpot for a page past the cap.
-      expect(fake.requests.filter((r) => r.status === 400)).toEqual([])
+      const ids = Array.from({ length: 10_001 }, (_, i) => fake.idAt("contacts", i))
+      fake.importUpdates("contacts", ids, { lifecyclestage: "other" })
+      const delta = yield* drain(contacts.readChanges!(context, cursor))
+      expect(new Set(delta.records.map((r) => r["id"])).size).toBe(10_001)
+      expect(delta.records).toHaveLength(10_001)
+      const searches = fake.requests.filter((r) => r.path === "/crm/v3/objects/contacts/search")
+      expect(searches.every((r) => r.status === 200 && (bodyOf(r) as { after?: unknown }).after === undefined)).toBe(true)
+      expect(delta.cursor).toBe(String(Date.parse(fake.get("contacts", ids[0]!)!.properties["lastmodifieddate"]!)))
     }), 60_000)
 })
 

@@ -90,14 +90,6 @@ export const inlineAssociations: Readonly<Record<ObjectType, ReadonlyArray<Objec
  */
 export const maxPageSize = 100
 
-/**
- * The search API refuses to page past this many results of one query.
- *
- * @since 0.1.0
- * @category constants
- */
-export const searchResultCap = 10_000
-
 const Id = Schema.Union(Schema.String, Schema.Number)
 
 const InlineAssociations = Schema.Struct({
@@ -254,15 +246,40 @@ export const getRequest = (type: ObjectType, id: string, archived: boolean): Htt
  */
 export const modifiedSinceRequest = (
   type: ObjectType,
-  options: { readonly since: number; readonly limit: number; readonly after?: string | undefined }
+  options: { readonly since: number; readonly limit: number }
 ): HttpClientRequest.HttpClientRequest =>
   HttpClientRequest.post(`/crm/v3/objects/${type}/search`).pipe(
     HttpClientRequest.bodyUnsafeJson({
       filterGroups: [{ filters: [{ propertyName: modifiedProperty[type], operator: "GTE", value: String(options.since) }] }],
       sorts: [{ propertyName: modifiedProperty[type], direction: "ASCENDING" }],
       properties: properties[type],
-      limit: options.limit,
-      ...(options.after === undefined ? {} : { after: options.after })
+      limit: options.limit
+    })
+  )
+
+/**
+ * `POST /crm/v3/objects/{type}/search` for records modified exactly at `at`
+ * (Unix ms) with an id above `afterId`, in id order: pages through records
+ * that share one modification time without offsets.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const modifiedAtRequest = (
+  type: ObjectType,
+  options: { readonly at: number; readonly afterId: string; readonly limit: number }
+): HttpClientRequest.HttpClientRequest =>
+  HttpClientRequest.post(`/crm/v3/objects/${type}/search`).pipe(
+    HttpClientRequest.bodyUnsafeJson({
+      filterGroups: [{
+        filters: [
+          { propertyName: modifiedProperty[type], operator: "EQ", value: String(options.at) },
+          { propertyName: "hs_object_id", operator: "GT", value: options.afterId }
+        ]
+      }],
+      sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
+      properties: properties[type],
+      limit: options.limit
     })
   )
 

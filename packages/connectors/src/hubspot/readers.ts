@@ -12,9 +12,9 @@ import {
   CrmObject,
   getRequest,
   latestModifiedRequest,
+  modifiedAtRequest,
   modifiedProperty,
   modifiedSinceRequest,
-  searchResultCap,
   SearchPage
 } from "./api.js"
 import type { ObjectType } from "./api.js"
@@ -33,8 +33,8 @@ import * as Mapping from "./mapping.js"
  *   first, restarting the query at the newest timestamp of each page (keyset)
  *   instead of offset paging: an offset shifts when a record changes during
  *   the read (it moves to the end and another record is skipped) and search
- *   refuses offsets past 10,000. Offsets are used only inside one
- *   millisecond shared by a whole page. Then it lists archived records and
+ *   refuses offsets past 10,000. A full page sharing one millisecond is
+ *   walked by `hs_object_id`. Then it lists archived records and
  *   emits those archived since `cursor − lookback` as records with
  *   `archived: true` (the models' inactive flag). Ids HubSpot merged into
  *   another record (`hs_merged_object_ids`) become tombstones. The new cursor
@@ -81,24 +81,23 @@ const latestModified = <C>(context: Connector.ConnectorContext<C>, type: ObjectT
     (page) => maxOf(page.results.map((r) => Mapping.modifiedAt(r, modifiedProperty[type])), 0)
   )
 
-interface Keyset {
-  /** Lower bound (ms, inclusive) of the query. */
-  readonly from: number
-  /** Offset inside a page-sized run of records all modified at `from`. */
-  readonly after: string | undefined
-  /** Ids already emitted that were modified exactly at `from`. */
-  readonly boundary: ReadonlySet<string>
-}
+/**
+ * Where a change search stands: a range of modification times from `from`
+ * on, or a run of records that all share the time `at`, walked by id.
+ */
+type Keyset =
+  | { readonly mode: "range"; readonly from: number; readonly sent: ReadonlySet<string> }
+  | { readonly mode: "tie"; readonly at: number; readonly afterId: string; readonly sent: ReadonlySet<string> }
 
-const tooManyAtOnce = (type: ObjectType, at: number) =>
-  new Errors.ConnectorError({
-    operation: `search ${type} changes`,
-    detail: `more than ${searchResultCap} ${type} share the modification time ${new Date(at).toISOString()}, ` +
-      "past what the HubSpot search API can page through; run a full sync of this model instead"
-  })
+const byNumericId = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * Records modified at or after `since` (ms), as pages in modification order.
+ * Records modified at or after `since` (ms), as pages in modification order,
+ * without offsets: each page restarts the query at the newest time it
+ * returned (`sent` holds the ids already emitted at that time). A full page
+ * that all shares one time is walked by `hs_object_id` instead, so any
+ * number of records stamped with the same millisecond (an import) is read,
+ * and a record changing meanwhile shifts nothing.
  *
  * @since 0.1.0
  * @category readers
@@ -110,24 +109,34 @@ export const modifiedSince = <C>(
   pageSize: number
 ): Stream.Stream<ReadonlyArray<CrmObject>, Pagination.PaginationError> => {
   const property = modifiedProperty[type]
+  const operation = `search ${type} changes`
   return Pagination.paginate<Keyset, CrmObject, Pagination.PaginationError, never>({
-    operation: `search ${type} changes`,
-    initial: { from: since, after: undefined, boundary: new Set() },
-    key: (s) => `${s.from}/${s.after ?? ""}`,
+    operation,
+    initial: { mode: "range", from: since, sent: new Set() },
+    key: (s) => (s.mode === "range" ? `range/${s.from}` : `tie/${s.at}/${s.afterId}`),
     fetch: (s) =>
       Effect.gen(function*() {
-        if (s.after !== undefined && Number(s.after) >= searchResultCap) return yield* tooManyAtOnce(type, s.from)
-        const request = modifiedSinceRequest(type, { since: s.from, limit: pageSize, after: s.after })
-        const page = yield* fetchJson(context, `search ${type} changes`, request, SearchPage)
+        if (s.mode === "tie") {
+          const request = modifiedAtRequest(type, { at: s.at, afterId: s.afterId, limit: pageSize })
+          const page = yield* fetchJson(context, operation, request, SearchPage)
+          const items = page.results.filter((r) => !s.sent.has(r.id))
+          const last = page.results.map((r) => r.id).sort(byNumericId).at(-1)
+          const next: Keyset = page.paging?.next === undefined || last === undefined
+            ? { mode: "range", from: s.at + 1, sent: new Set() }
+            : { mode: "tie", at: s.at, afterId: last, sent: s.sent }
+          return { items, next: Option.some(next) }
+        }
+        const request = modifiedSinceRequest(type, { since: s.from, limit: pageSize })
+        const page = yield* fetchJson(context, operation, request, SearchPage)
         const times = page.results.map((r) => Mapping.modifiedAt(r, property))
-        const fresh = page.results.filter((r, i) => !(times[i] === s.from && s.boundary.has(r.id)))
-        const after = page.paging?.next?.after
-        if (after === undefined || page.results.length === 0) return { items: fresh, next: Option.none<Keyset>() }
+        const items = page.results.filter((r, i) => !(times[i] === s.from && s.sent.has(r.id)))
+        if (page.paging?.next === undefined || page.results.length === 0) return { items, next: Option.none<Keyset>() }
         const newest = maxOf(times, s.from)
+        const atNewest = page.results.filter((_, i) => times[i] === newest).map((r) => r.id)
         const next: Keyset = newest > s.from
-          ? { from: newest, after: undefined, boundary: new Set(page.results.filter((_, i) => times[i] === newest).map((r) => r.id)) }
-          : { from: s.from, after, boundary: new Set([...s.boundary, ...page.results.map((r) => r.id)]) }
-        return { items: fresh, next: Option.some(next) }
+          ? { mode: "range", from: newest, sent: new Set(atNewest) }
+          : { mode: "tie", at: s.from, afterId: "0", sent: new Set([...s.sent, ...atNewest]) }
+        return { items, next: Option.some(next) }
       })
   })
 }

@@ -12,19 +12,8 @@ import type { Rendered } from "./portal.js"
 import { rateLimitBody, router } from "./routes.js"
 
 /**
- * A fake HubSpot (CRM v3 + OAuth v1) on 127.0.0.1: one portal with seeded
- * contacts, companies and deals (associations, owners, two deal pipelines),
- * tokens for every credential case, HubSpot-shaped errors and rate-limit
- * answers, and mutations that move HubSpot's own change signals.
+ * The running fake: options, the `Fake` handle, `start` and `scoped`.
  *
- * @example
- * ```ts
- * import { HubSpotFake } from "@weft/testing"
- * const fake = yield* HubSpotFake.scoped({ size: 500, seed: 7 })
- * const hubspot = HubSpot.connector({ clientId: fake.clientId, clientSecret: Redacted.make(fake.clientSecret),
- *   baseUrl: fake.url, tokenUrl: `${fake.url}/oauth/v1/token` })
- * fake.update("contacts", fake.idAt("contacts", 3), { jobtitle: "CTO" })
- * ```
  * @since 0.1.0
  */
 

@@ -2,8 +2,8 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { HubSpot } from "@weft/connectors"
 import type { ConnectorFixture, ExpectedEvent } from "../../conformance/connector/Fixture.js"
-import type { Fake, ObjectType, TokenPair } from "./index.js"
-import * as HubSpotFake from "./index.js"
+import type { Fake, ObjectType, TokenPair } from "./fake.js"
+import * as HubSpotFake from "./fake.js"
 
 /**
  * The HubSpot connector's conformance fixture: the fake, good and bad

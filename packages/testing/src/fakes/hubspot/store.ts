@@ -224,17 +224,61 @@ export class Collection {
   search(query: SearchQuery): { ids: Array<string>; total: number } {
     const modified = modifiedProperty[this.type]
     const groups = query.filterGroups.filter((g) => g.length > 0)
+    const ranged = (f: Filter) => f.operator !== "NEQ" && f.operator !== "IN" && f.operator !== "NOT_IN"
     const fast = groups.length <= 1 &&
-      (groups[0] ?? []).every((f) => f.propertyName === modified && f.operator !== "NEQ" && f.operator !== "IN" && f.operator !== "NOT_IN") &&
-      (query.sort === undefined || query.sort.propertyName === modified)
+      (groups[0] ?? []).every((f) => (f.propertyName === modified || f.propertyName === "hs_object_id") && ranged(f)) &&
+      (query.sort === undefined || query.sort.propertyName === modified || query.sort.propertyName === "hs_object_id")
     return fast ? this.searchByModified(groups[0] ?? [], query) : this.searchByScan(groups, query)
+  }
+
+  /** Active records modified within [lo, hi] whose id passes `keep`, in (time, id) order. */
+  private inTimeRange(lo: number, hi: number, keep: (id: number) => boolean): Array<{ id: number; t: number }> {
+    const { times, order } = this.seededTimes()
+    const base = idBase[this.type]
+    const found: Array<{ id: number; t: number }> = []
+    for (let p = this.lowerBound(lo); p < this.size && times[order[p]!]! <= hi; p++) {
+      const id = base + order[p]!
+      if (!this.touched.has(id) && keep(id)) found.push({ id, t: times[order[p]!]! })
+    }
+    for (const [id, entry] of this.touched) {
+      if (entry.gone !== undefined || entry.archivedAt !== undefined || !keep(id)) continue
+      const t = this.modifiedOf(entry.properties)
+      if (t >= lo && t <= hi) found.push({ id, t })
+    }
+    return found.sort((a, b) => a.t - b.t || a.id - b.id)
+  }
+
+  private lowerBound(bound: number): number {
+    const { times, order } = this.seededTimes()
+    let a = 0
+    let b = this.size
+    while (a < b) {
+      const m = (a + b) >>> 1
+      if (times[order[m]!]! < bound) a = m + 1
+      else b = m
+    }
+    return a
   }
 
   private searchByModified(filters: ReadonlyArray<Filter>, query: SearchQuery): { ids: Array<string>; total: number } {
     const property = modifiedProperty[this.type]
     let lo = -Infinity
     let hi = Infinity
-    for (const f of filters) {
+    let idLo = -Infinity
+    let idHi = Infinity
+    for (const f of filters.filter((f) => f.propertyName === "hs_object_id")) {
+      const v = asNumber("hs_object_id", f.value)
+      if (v === undefined) return { ids: [], total: 0 }
+      if (f.operator === "GT") idLo = Math.max(idLo, v + 1)
+      else if (f.operator === "GTE") idLo = Math.max(idLo, v)
+      else if (f.operator === "LT") idHi = Math.min(idHi, v - 1)
+      else if (f.operator === "LTE") idHi = Math.min(idHi, v)
+      else if (f.operator === "EQ") {
+        idLo = Math.max(idLo, v)
+        idHi = Math.min(idHi, v)
+      }
+    }
+    for (const f of filters.filter((f) => f.propertyName === property)) {
       const v = asNumber(property, f.value)
       if (f.operator === "HAS_PROPERTY") continue
       if (f.operator === "NOT_HAS_PROPERTY") return { ids: [], total: 0 }
@@ -248,20 +292,17 @@ export class Collection {
         hi = Math.min(hi, f.operator === "EQ" ? v : asNumber(property, f.highValue) ?? -Infinity)
       }
     }
-    if (lo > hi) return { ids: [], total: 0 }
-    const { times, order } = this.seededTimes()
-    const lower = (bound: number) => {
-      let a = 0
-      let b = this.size
-      while (a < b) {
-        const m = (a + b) >>> 1
-        if (times[order[m]!]! < bound) a = m + 1
-        else b = m
-      }
-      return a
+    if (lo > hi || idLo > idHi) return { ids: [], total: 0 }
+    if (idLo > -Infinity || idHi < Infinity || query.sort?.propertyName === "hs_object_id") {
+      // Id-bounded or id-sorted: gather the (usually small) time range, then order.
+      const found = this.inTimeRange(lo, hi, (id) => id >= idLo && id <= idHi)
+      if (query.sort?.propertyName === "hs_object_id") found.sort((a, b) => a.id - b.id)
+      if (query.sort?.descending === true) found.reverse()
+      return { ids: found.slice(query.after, query.after + query.limit).map((f) => String(f.id)), total: found.length }
     }
-    const start = lower(lo)
-    const end = hi === Infinity ? this.size : lower(hi + 1)
+    const { times, order } = this.seededTimes()
+    const start = this.lowerBound(lo)
+    const end = hi === Infinity ? this.size : this.lowerBound(hi + 1)
     const base = idBase[this.type]
     const inRange = (t: number) => t >= lo && t <= hi
     // Overlay records: their current time decides; seeded ones they shadow are skipped.

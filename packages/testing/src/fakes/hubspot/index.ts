@@ -1,0 +1,25 @@
+/**
+ * A fake HubSpot (CRM v3 + OAuth v1) on 127.0.0.1: one portal with seeded
+ * contacts, companies and deals (associations, owners, two deal pipelines),
+ * tokens for every credential case, HubSpot-shaped errors and rate-limit
+ * answers, and mutations that move HubSpot's own change signals.
+ *
+ * @example
+ * ```ts
+ * import { HubSpotFake } from "@weft/testing"
+ * const fake = yield* HubSpotFake.scoped({ size: 500, seed: 7 })
+ * const hubspot = HubSpot.connector({ clientId: fake.clientId, clientSecret: Redacted.make(fake.clientSecret),
+ *   baseUrl: fake.url, tokenUrl: `${fake.url}/oauth/v1/token` })
+ * fake.update("contacts", fake.idAt("contacts", 3), { jobtitle: "CTO" })
+ * ```
+ * @since 0.1.0
+ */
+export * from "./fake.js"
+
+/**
+ * The HubSpot connector's conformance fixture.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export { fixture } from "./fixture.js"
