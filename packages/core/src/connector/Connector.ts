@@ -234,6 +234,8 @@ export const makeContext = <C>(
     readonly credentials: C
     readonly rateLimiter?: RateLimiter.RateLimiter | undefined
     readonly onCredentialsRefreshed?: ((credentials: C) => Effect.Effect<void>) | undefined
+    /** Overrides the connector's retry policy (e.g. a short one while a user waits on a connect screen). */
+    readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
   }
 ): Effect.Effect<ConnectorContext<C> & { readonly currentCredentials: Effect.Effect<C> }, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
@@ -245,7 +247,7 @@ export const makeContext = <C>(
       auth: connector.auth,
       credentials,
       onCredentialsRefreshed: options.onCredentialsRefreshed,
-      retry: connector.retry,
+      retry: options.retry === undefined ? connector.retry : { ...connector.retry, ...options.retry },
       rateLimiter: options.rateLimiter
     })
     return {

@@ -9,6 +9,7 @@ import * as RateLimiter from "effect/RateLimiter"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Connector from "../connector/Connector.js"
+import type * as ProviderHttp from "../connector/ProviderHttp.js"
 import type { IntegrationRow, IntegrationStatus } from "../store/Rows.js"
 import { Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
@@ -65,7 +66,12 @@ export interface IntegrationsService {
   /** A context for connector calls on behalf of an unsaved integration (connect-time check). */
   readonly contextFor: (
     connector: Connector.Any,
-    options: { readonly integrationId: string; readonly tenant: string; readonly credentials: unknown }
+    options: {
+      readonly integrationId: string
+      readonly tenant: string
+      readonly credentials: unknown
+      readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
+    }
   ) => Effect.Effect<Connector.ConnectorContext<unknown> & { readonly currentCredentials: Effect.Effect<unknown> }>
   /** Opens a stored integration for connector calls. */
   readonly open: (
@@ -134,7 +140,8 @@ export const layer: Layer.Layer<Integrations, never, Store | Vault | Connectors 
           tenant: options.tenant,
           credentials: options.credentials,
           rateLimiter,
-          onCredentialsRefreshed: persist(connector, options.integrationId)
+          onCredentialsRefreshed: persist(connector, options.integrationId),
+          retry: options.retry
         })
       }).pipe(Effect.provideService(HttpClient.HttpClient, http))
 

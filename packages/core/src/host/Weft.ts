@@ -195,6 +195,7 @@ export interface WeftOptions {
 
 const DEFAULT_FREQUENCY = Duration.hours(1)
 const DEFAULT_CONCURRENCY = 32
+const CHECK_RETRY = { maxRetries: 2, maxDelay: "2 seconds", maxRetryAfter: "10 seconds" } as const
 
 const orNotFound = <A>(entity: NotFoundError["entity"], id: string) => (option: Option.Option<A>): Effect.Effect<A, NotFoundError> =>
   Option.isSome(option) ? Effect.succeed(option.value) : Effect.fail(new NotFoundError({ entity, id }))
@@ -312,7 +313,8 @@ const make = (options: WeftOptions) =>
         const credentials = yield* integrations.decode(connector, input).pipe(
           Effect.mapError((e) => new InvalidCredentialsError({ connector: connectorId, detail: Model.describeParseError(e) }))
         )
-        const context = yield* integrations.contextFor(connector, { integrationId, tenant, credentials })
+        // Someone is waiting on a connect screen: retry briefly, then report.
+        const context = yield* integrations.contextFor(connector, { integrationId, tenant, credentials, retry: CHECK_RETRY })
         yield* connector.check(context)
         // The check may have refreshed OAuth tokens: keep the newest.
         const current = yield* context.currentCredentials

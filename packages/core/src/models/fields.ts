@@ -106,6 +106,8 @@ export const EmailEntry = Schema.Struct({
  * @category fields
  */
 export const Address = Schema.Struct({
+  /** The site's name where the provider names locations (e.g. "Berlin HQ"). */
+  name: Schema.optional(Schema.String),
   line1: Schema.optional(Schema.String),
   line2: Schema.optional(Schema.String),
   city: Schema.optional(Schema.String),
