@@ -236,6 +236,22 @@ describe("Weft host API", () => {
       }))
   })
 
+  it.effect("settled events are kept for the retention period, then purged; pending ones never", () =>
+    withWeft(seeded(3), (weft, sink) =>
+      Effect.gen(function*() {
+        const { syncs } = yield* connectGood(weft, "30 days")
+        yield* eventually(sink.deliveries, (d) => d.some((x) => x.event.type === "sync.events.allConsumed"))
+        const [run] = yield* weft.runs.list({ syncId: syncs[0]!.id })
+        const kept = yield* weft.events.list({ runId: run!.id })
+        expect(kept.length).toBeGreaterThan(3)
+        expect(kept.find((e) => e.type === "sync.events.allEmitted")!.payloadHeld).toBe(true)
+        expect(kept.find((e) => e.type === "record.new")!.payloadHeld).toBe(false)
+        yield* TestClock.adjust(6 * 24 * HOUR)
+        expect(yield* weft.events.list({ runId: run!.id })).toHaveLength(kept.length)
+        yield* TestClock.adjust(2 * 24 * HOUR)
+        yield* eventually(weft.events.list({ runId: run!.id }), (events) => events.length === 0)
+      })))
+
   it.effect("background fibers live in the layer's scope and stop with it", () => {
     const provider = seeded(3)
     return Effect.gen(function*() {

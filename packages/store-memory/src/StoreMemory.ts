@@ -87,7 +87,8 @@ export const make: Effect.Effect<Store.StoreService> = Effect.sync(() => {
       get: (id) => attempt("outbox.get", () => Option.fromNullable(state.getEntry(id))),
       list: (query) => attempt("outbox.list", () => state.listEntries(query)),
       requeue: (ids, now) => attempt("outbox.requeue", () => state.requeue(ids, now)),
-      enqueue: (entries) => attempt("outbox.enqueue", () => state.enqueue(entries))
+      enqueue: (entries) => attempt("outbox.enqueue", () => state.enqueue(entries)),
+      purge: (settledBefore) => attempt("outbox.purge", () => state.purge(settledBefore))
     }
   })
 })

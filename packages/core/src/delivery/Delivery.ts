@@ -43,7 +43,11 @@ export interface DeliveryOptions {
    * (default 2 minutes; keep it above the sink's timeout).
    */
   readonly lease?: Duration.DurationInput
-  /** Poll the outbox at least this often, for entries written elsewhere (default 30 s). */
+  /**
+   * Also poll the outbox this often, for entries written by other processes
+   * sharing the store. Default: no polling — writes in this process wake the
+   * workers directly, and retries wake them when due.
+   */
   readonly pollInterval?: Duration.DurationInput
 }
 
@@ -88,7 +92,7 @@ export const layer = (
       const window = options.retryWindow ?? RetrySchedule.DEFAULT_WINDOW
       const maxRetryAfter = options.maxRetryAfter ?? RetrySchedule.MAX_RETRY_AFTER
       const leaseMs = Duration.toMillis(options.lease ?? "2 minutes")
-      const pollMs = Duration.toMillis(options.pollInterval ?? "30 seconds")
+      const pollMs = options.pollInterval === undefined ? undefined : Duration.toMillis(options.pollInterval)
 
       const opened = new Map<string, { readonly updatedAt: number; readonly destination: Destination }>()
       const open = (row: DestinationRow) =>
@@ -183,7 +187,8 @@ export const layer = (
           inFlight -= 1
         }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
         const waitForWake = Queue.take(wakeUp)
-        const waitAtMost = (ms: number) => Effect.raceFirst(waitForWake, Effect.sleep(Duration.millis(ms)))
+        const waitAtMost = (ms: number | undefined) =>
+          ms === undefined ? waitForWake : Effect.raceFirst(waitForWake, Effect.sleep(Duration.millis(ms)))
         return Effect.gen(function*() {
           while (true) {
             const row = yield* store.destinations.get(destinationId)
@@ -211,9 +216,12 @@ export const layer = (
             // Some were claimed: look again right away, more may be due.
             if (claimed.length > 0) continue
             const due = yield* store.outbox.nextDueAt(destinationId)
-            const waitMs = Option.match(due, { onNone: () => pollMs, onSome: (at) => Math.min(pollMs, at - now) })
-            // Due but not claimable (e.g. taken by another worker just now): never spin on it.
-            yield* waitAtMost(Math.max(waitMs, MIN_WAIT_MS))
+            const waitMs = Option.match(due, {
+              onNone: () => pollMs,
+              // Due but not claimable (e.g. taken by another worker just now): never spin on it.
+              onSome: (at) => Math.max(MIN_WAIT_MS, pollMs === undefined ? at - now : Math.min(pollMs, at - now))
+            })
+            yield* waitAtMost(waitMs)
           }
         }).pipe(
           Effect.catchAllCause((cause) => Effect.logError(`Delivery worker of ${destinationId} stopped; restarting`, cause)),

@@ -2,8 +2,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { SyncEngine } from "../engine/SyncEngine.js"
 import type { OutboxEntry } from "../store/Rows.js"
-import { NotFoundError, Store, type StoreError } from "../store/Store.js"
 import * as Clock from "effect/Clock"
+import { OutboxSignal } from "../store/OutboxSignal.js"
+import { NotFoundError, Store, type StoreError } from "../store/Store.js"
 import type { ReplayResult, ReplaySelector } from "./Api.js"
 
 /**
@@ -16,9 +17,10 @@ import type { ReplayResult, ReplaySelector } from "./Api.js"
  */
 export const replay = (
   selector: ReplaySelector
-): Effect.Effect<ReplayResult, NotFoundError | StoreError, Store | SyncEngine> =>
+): Effect.Effect<ReplayResult, NotFoundError | StoreError, Store | SyncEngine | OutboxSignal> =>
   Effect.gen(function*() {
     const store = yield* Store
+    const signal = yield* OutboxSignal
     const engine = yield* SyncEngine
     let entries: ReadonlyArray<OutboxEntry>
     if ("eventId" in selector) {
@@ -34,6 +36,9 @@ export const replay = (
     const now = yield* Clock.currentTimeMillis
     const requeued = yield* store.outbox.requeue(held.map((e) => e.id), now)
     const requeuedSet = new Set(requeued)
+    // Wake the destinations' workers: a replay goes out now, not at some later poll.
+    const destinations = new Set(entries.filter((e) => requeuedSet.has(e.id)).map((e) => e.destinationId))
+    yield* Effect.forEach(destinations, signal.notify, { discard: true })
 
     const skipped: Array<{ eventId: string; reason: string }> = []
     const groups = new Map<string, { syncId: string; model: string; entries: Array<OutboxEntry> }>()

@@ -24,7 +24,7 @@ import {
 import * as Ids from "../ground/Ids.js"
 import * as Model from "../models/Model.js"
 import { type DestinationError, Sink } from "../sink/Sink.js"
-import { layer as signalLayer } from "../store/OutboxSignal.js"
+import { layer as signalLayer, OutboxSignal } from "../store/OutboxSignal.js"
 import type { DestinationRow, IntegrationRow, SyncModel, SyncRow } from "../store/Rows.js"
 import { NotFoundError, Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
@@ -47,6 +47,7 @@ import {
   UnsupportedModelError
 } from "./Api.js"
 import { replay } from "./Replay.js"
+import { layer as retentionLayer } from "./Retention.js"
 import { layer as schedulerLayer, Scheduler, type SyncPausedError, type TriggerOptions } from "./Scheduler.js"
 
 /**
@@ -191,6 +192,8 @@ export interface WeftOptions {
   readonly syncs?: Readonly<Record<string, ReadonlyArray<SyncConfig>>> | undefined
   readonly engine?: SyncEngineOptions | undefined
   readonly delivery?: DeliveryOptions | undefined
+  /** How long settled events stay listable and replayable (default 7 days). */
+  readonly retention?: Duration.DurationInput | undefined
 }
 
 const DEFAULT_FREQUENCY = Duration.hours(1)
@@ -210,6 +213,7 @@ const make = (options: WeftOptions) =>
     const engine = yield* SyncEngine
     const scheduler = yield* Scheduler
     const delivery = yield* Delivery
+    const signal = yield* OutboxSignal
 
     const reveal = (secret: string | Redacted.Redacted<string>) => (Redacted.isRedacted(secret) ? Redacted.value(secret) : secret)
 
@@ -441,7 +445,12 @@ const make = (options: WeftOptions) =>
       },
       events: {
         list: (query) => Effect.map(store.outbox.list(query), (entries) => entries.map(eventSummary)),
-        replay: (selector) => replay(selector).pipe(Effect.provideService(Store, store), Effect.provideService(SyncEngine, engine))
+        replay: (selector) =>
+          replay(selector).pipe(
+            Effect.provideService(Store, store),
+            Effect.provideService(SyncEngine, engine),
+            Effect.provideService(OutboxSignal, signal)
+          )
       }
     }
     return service
@@ -472,7 +481,11 @@ export const layer = (
   const base = Layer.mergeAll(connectorsLayer(options.connectors), signalLayer)
   const integrations = integrationsLayer.pipe(Layer.provide(base))
   const engine = engineLayer(options.engine).pipe(Layer.provide(Layer.merge(base, integrations)))
-  const background = Layer.merge(schedulerLayer.pipe(Layer.provide(engine)), deliveryLayer(options.delivery).pipe(Layer.provide(base)))
+  const background = Layer.mergeAll(
+    schedulerLayer.pipe(Layer.provide(engine)),
+    deliveryLayer(options.delivery).pipe(Layer.provide(base)),
+    retentionLayer(options.retention)
+  )
   return Layer.effect(Weft, make(options)).pipe(
     Layer.provide(Layer.mergeAll(base, integrations, engine, background))
   )

@@ -271,9 +271,22 @@ export interface OutboxEntry {
   readonly leaseUntil?: number | undefined
   /** A replay of a settled event: does not move its run's delivery counters. */
   readonly replay?: boolean | undefined
-  /** The event's JSON, sealed (AAD: the event id); `null` once acked. */
+  /**
+   * The event's JSON, sealed (AAD: the event id). Removed (`null`) once a
+   * `record.new` / `record.changed` is acked: those carry record data. Other
+   * events hold ids and counts only and keep it, so they replay as sent.
+   */
   readonly payload: Uint8Array | null
 }
+
+/**
+ * Whether acking an event of this type removes its payload: only events
+ * that carry record data lose it.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export const carriesRecordData = (type: EventType): boolean => type === "record.new" || type === "record.changed"
 
 /**
  * What happened to a claimed entry.

@@ -149,12 +149,19 @@ export interface StoreService {
     /** Oldest first. */
     readonly list: (query: OutboxQuery) => Op<ReadonlyArray<OutboxEntry>>
     /**
-     * Makes entries that still hold their payload pending again, due at `now`,
-     * marked as replays. Returns the ids requeued.
+     * Makes settled entries that still hold their payload pending again, due
+     * at `now`, marked as replays, at the back of their ordering key. Returns
+     * the ids requeued.
      */
     readonly requeue: (ids: ReadonlyArray<string>, now: number) => Op<ReadonlyArray<string>>
     /** Enqueues entries outside a page commit (replays of settled records). */
     readonly enqueue: (entries: ReadonlyArray<OutboxEntry>) => Op<void>
+    /**
+     * Forgets settled (acked or dead) entries settled before `settledBefore`:
+     * the outbox's retention. Pending entries are never removed. Returns how
+     * many were removed.
+     */
+    readonly purge: (settledBefore: number) => Op<number>
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Rows } from "@weft/core/store"
+import { Rows } from "@weft/core/store"
 import { copyEntry, type Mutable } from "./copy.js"
 import { MinHeap } from "./heap.js"
 
@@ -158,7 +158,7 @@ export class Outbox {
     this.dequeueKey(entry)
     const row = entry.row
     row.status = "acked"
-    row.payload = null
+    if (Rows.carriesRecordData(row.type)) row.payload = null
     row.settledAt = settlement.at
     row.attempts = settlement.attempts
     row.firstAttemptAt = settlement.firstAttemptAt
@@ -189,6 +189,25 @@ export class Outbox {
     row.settledAt = undefined
     entry.seq = this.nextSeq++
     this.enqueueKey(entry)
+  }
+
+  /** Removes settled entries settled before `before`; pending ones stay. */
+  purge(before: number): number {
+    let removed = 0
+    for (const [id, entry] of this.byId) {
+      const row = entry.row
+      if (row.status === "pending" || row.settledAt === undefined || row.settledAt >= before) continue
+      this.byId.delete(id)
+      removed++
+    }
+    if (removed > 0) {
+      for (const [runId, entries] of this.byRun) {
+        const kept = entries.filter((e) => this.byId.get(e.row.id) === e)
+        if (kept.length === 0) this.byRun.delete(runId)
+        else if (kept.length !== entries.length) this.byRun.set(runId, kept)
+      }
+    }
+    return removed
   }
 
   list(query: Rows.OutboxQuery, limit: number): Array<Entry> {

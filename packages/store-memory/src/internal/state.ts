@@ -245,11 +245,16 @@ export class MemoryState {
       if (seen.has(id)) continue
       seen.add(id)
       const entry = this.outbox.get(id)
-      if (entry === undefined || entry.row.payload === null) continue
+      if (entry === undefined || entry.row.payload === null || entry.row.status === "pending") continue
       this.outbox.requeue(entry, now)
       requeued.push(id)
     }
     return requeued
+  }
+
+  purge(settledBefore: number): number {
+    validTime(settledBefore, "settledBefore")
+    return this.outbox.purge(settledBefore)
   }
 
   enqueue(entries: ReadonlyArray<Rows.OutboxEntry>): void {

@@ -268,15 +268,47 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(some(yield* store.outbox.get(dead.id)).payload).toBeNull()
     }))
 
-  test("requeue of a pending entry moves it behind the later events of its key", (store) =>
+  test("requeue leaves pending entries alone: they are already on their way", (store) =>
     Effect.gen(function*() {
       const first = makeEntry({ recordId: "r1" })
       const second = makeEntry({ recordId: "r1" })
       yield* seed(store, [first, second])
       yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
-      expect(yield* store.outbox.requeue([first.id], 1_500)).toEqual([first.id])
-      expect(some(yield* store.outbox.get(first.id)).leaseUntil).toBeUndefined()
-      expect(ids(yield* store.outbox.claimDue({ now: 1_500, limit: 10, leaseMs: LEASE }))).toEqual([second.id])
+      expect(yield* store.outbox.requeue([first.id, second.id], 1_500)).toEqual([])
+      expect(some(yield* store.outbox.get(first.id)).replay).toBeUndefined()
+    }))
+
+  test("acking removes the payload only of events that carry record data; the others replay as sent", (store) =>
+    Effect.gen(function*() {
+      const changed = makeEntry({ recordId: "r1", type: "record.changed" })
+      const created = makeEntry({ recordId: "r2", type: "record.new" })
+      const deleted = makeEntry({ recordId: "r3", type: "record.deleted" })
+      yield* seed(store, [changed, created, deleted])
+      for (const entry of [changed, created, deleted]) yield* store.outbox.settle(entry.id, settlement.acked(2_000), never)
+      expect(some(yield* store.outbox.get(changed.id)).payload).toBeNull()
+      expect(some(yield* store.outbox.get(created.id)).payload).toBeNull()
+      expect(some(yield* store.outbox.get(deleted.id)).payload).toEqual(deleted.payload)
+      expect(yield* store.outbox.requeue([changed.id, deleted.id], 3_000)).toEqual([deleted.id])
+      expect(some(yield* store.outbox.get(deleted.id))).toMatchObject({ status: "pending", replay: true })
+    }))
+
+  test("purge forgets entries settled before the cutoff and never a pending one", (store) =>
+    Effect.gen(function*() {
+      const old = makeEntry({ recordId: "r1" })
+      const dead = makeEntry({ recordId: "r2" })
+      const recent = makeEntry({ recordId: "r3" })
+      const waiting = makeEntry({ recordId: "r4" })
+      yield* seed(store, [old, dead, recent, waiting])
+      yield* store.outbox.settle(old.id, settlement.acked(2_000), never)
+      yield* store.outbox.settle(dead.id, settlement.dead(2_500, "HTTP 422"), never)
+      yield* store.outbox.settle(recent.id, settlement.acked(9_000), never)
+      expect(yield* store.outbox.purge(5_000)).toBe(2)
+      expect(Option.isNone(yield* store.outbox.get(old.id))).toBe(true)
+      expect(Option.isNone(yield* store.outbox.get(dead.id))).toBe(true)
+      expect(ids(yield* store.outbox.list({ runId: "run_test" }))).toEqual([recent.id, waiting.id])
+      expect(yield* store.outbox.purge(5_000)).toBe(0)
+      expect(yield* store.outbox.purge(Number.MAX_SAFE_INTEGER)).toBe(1)
+      expect(ids(yield* store.outbox.claimDue({ now: 10_000, limit: 10, leaseMs: LEASE }))).toEqual([waiting.id])
     }))
 
   test("a requeued entry is ordered as if newly inserted, behind entries of other keys", (store) =>
