@@ -17,14 +17,18 @@ export interface Report {
 /** Peak resident set size of this process so far, in MB. */
 export const peakRssMB = (): number => Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10
 
-/** Current heap in use, in bytes, after a full GC when `--expose-gc` is on. */
+/**
+ * Memory in use, in bytes, after a full GC when `--expose-gc` is on: the JS
+ * heap plus ArrayBuffers (typed arrays live outside the heap).
+ */
 export const heapUsed = (): number => {
   const gc = (globalThis as { gc?: () => void }).gc
   if (gc !== undefined) {
     gc()
     gc()
   }
-  return process.memoryUsage().heapUsed
+  const usage = process.memoryUsage()
+  return usage.heapUsed + usage.arrayBuffers
 }
 
 /** Wall time of an async step, in ms. */

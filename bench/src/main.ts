@@ -3,6 +3,8 @@
  * the same process) and prints its report; the last line is JSON.
  */
 const benches: Record<string, () => Promise<{ readonly run: (args: ReadonlyArray<string>) => Promise<void> }>> = {
+  detect: () => import("./detect.js"),
+  deliver: () => import("./deliver.js"),
 }
 
 const [name, ...args] = process.argv.slice(2)

@@ -117,3 +117,31 @@ describe("Fingerprint", () => {
     expect(Fingerprint.equals(a, flipped)).toBe(false)
   })
 })
+
+describe("Fingerprint.withJson", () => {
+  const projectionOf = (keys: ReadonlyArray<string>, pick: number, volatileCount: number): Fingerprint.Projection => ({
+    fields: pick % 2 === 0 ? undefined : new Set(keys.filter((_, i) => i % 3 !== 0)),
+    volatile: keys.slice(0, volatileCount)
+  })
+
+  it("hash and JSON equal the canonical JSON of the projections they stand for", () => {
+    FastCheck.assert(
+      FastCheck.property(record, FastCheck.nat(), FastCheck.nat({ max: 3 }), (value, pick, volatileCount) => {
+        const projection = projectionOf(Object.keys(value), pick, volatileCount)
+        const { hash, json: text } = Fingerprint.withJson(value, projection)
+        expect(Fingerprint.equals(hash, Fingerprint.ofValue(Fingerprint.project(value, projection)))).toBe(true)
+        expect(Fingerprint.equals(Fingerprint.of(value, projection), hash)).toBe(true)
+        expect(text).toBe(CanonicalJson.stringify(Fingerprint.project(value, { fields: projection.fields, volatile: [] })))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("handles nested volatile paths by projecting first", () => {
+    const value = { id: "1", profile: { name: "Ada", fetchedAt: 1 } }
+    const projection = { volatile: ["profile.fetchedAt"] }
+    const { hash, json: text } = Fingerprint.withJson(value, projection)
+    expect(Fingerprint.equals(hash, Fingerprint.of({ id: "1", profile: { name: "Ada", fetchedAt: 2 } }, projection))).toBe(true)
+    expect(JSON.parse(text)).toEqual(value)
+  })
+})

@@ -19,7 +19,12 @@ import type { Fingerprint as StoredFingerprint, FingerprintUpsert, InvalidRecord
  * @category models
  */
 export type Change =
-  | { readonly type: "record.new" | "record.changed"; readonly recordId: string; readonly data: object }
+  | {
+    readonly type: "record.new" | "record.changed"
+    readonly recordId: string
+    /** The record as delivered: projected to the subscribed fields, as canonical JSON. */
+    readonly data: string
+  }
   | { readonly type: "record.deleted"; readonly recordId: string; readonly reason: DeleteReason }
 
 /**
@@ -66,16 +71,6 @@ export const idOf = (record: unknown): string | undefined => {
   const id = (record as { id?: unknown }).id
   return typeof id === "string" && id.length > 0 ? id : typeof id === "number" ? String(id) : undefined
 }
-
-/**
- * The record as delivered: projected to the subscribed fields (all fields
- * when the sync subscribes to every group).
- *
- * @since 0.1.0
- * @category projection
- */
-export const deliverable = (record: object, fields: ReadonlySet<string> | undefined): object =>
-  fields === undefined ? record : Fingerprint.project(record, { fields, volatile: [] })
 
 /**
  * Ids that a page mentions (records and tombstones), for the fingerprint
@@ -128,14 +123,27 @@ export const detect = (
   let repeated = false
 
   for (const input of records) {
-    const decoded = model.decode(input)
+    const knownId = idOf(input)
+    const prior = knownId === undefined ? undefined : current(knownId)
+    if (prior !== undefined && unchanged(policy, input as object, prior)) {
+      // Same subscribed content and activity as a record that was valid when stored: no need to
+      // validate it again. Only its generation moves (a full read saw it).
+      if (prior.generation !== generation) {
+        const touched: StoredFingerprint = { hash: prior.hash, generation, inactive: prior.inactive }
+        if (seen.has(knownId!)) repeated = true
+        seen.set(knownId!, touched)
+        upserts.push({ recordId: knownId!, fingerprint: touched })
+      }
+      continue
+    }
+    const decoded = model.validate(input)
     if (Either.isLeft(decoded)) {
       invalid.push({ recordId: idOf(input), error: Model.describeParseError(decoded.left) })
       continue
     }
     const record = decoded.right
     const id = record.id
-    const hash = Fingerprint.of(record, projection)
+    const { hash, json } = Fingerprint.withJson(record, projection)
     const inactive = !includeInactive && model.isInactive(record)
     const known = current(id)
     const next: StoredFingerprint = { hash, generation, inactive }
@@ -146,14 +154,14 @@ export const detect = (
     if (known === undefined || known.inactive) {
       // Not held by the receiver: it appears when it is (or becomes) active.
       if (!inactive) {
-        changes.push({ type: "record.new", recordId: id, data: deliverable(record, projection.fields) })
+        changes.push({ type: "record.new", recordId: id, data: json })
         created++
       }
     } else if (inactive) {
       changes.push({ type: "record.deleted", recordId: id, reason: "inactive" })
       removed++
     } else if (!Fingerprint.equals(known.hash, hash)) {
-      changes.push({ type: "record.changed", recordId: id, data: deliverable(record, projection.fields) })
+      changes.push({ type: "record.changed", recordId: id, data: json })
       changed++
     }
   }
@@ -182,6 +190,18 @@ export const detect = (
       deleted: removed,
       invalid: invalid.length
     }
+  }
+}
+
+// The fast judgement for a known record: its raw fingerprint and activity match what is stored.
+// Anything unusual (extra keys, a predicate that trips on raw data) falls through to validation.
+const unchanged = (policy: Policy, input: object, prior: StoredFingerprint): boolean => {
+  if (!Fingerprint.equals(Fingerprint.of(input, policy.projection), prior.hash)) return false
+  try {
+    const inactive = !policy.includeInactive && policy.model.isInactive(input as { readonly id: string })
+    return inactive === prior.inactive
+  } catch {
+    return false
   }
 }
 

@@ -135,7 +135,7 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
         const id = Ids.at("evt", nowMs)
         const data = change.type === "record.deleted"
           ? `{"id":${JSON.stringify(change.recordId)},"reason":"${change.reason satisfies DeleteReason}"}`
-          : JSON.stringify(change.data)
+          : change.data
         const json = `{"id":"${id}","type":"${change.type}","timestamp":"${timestamp}",${routing},"model":${modelJson},` +
           `"recordId":${JSON.stringify(change.recordId)},"data":${data}}`
         out[i] = entry(id, change.type, json, nowMs, "record", recordKey(envelope.syncId, model, change.recordId), model, change.recordId)

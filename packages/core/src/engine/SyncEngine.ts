@@ -6,6 +6,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Connector from "../connector/Connector.js"
+import * as Fingerprint from "../ground/Fingerprint.js"
 import * as Ids from "../ground/Ids.js"
 import * as Model from "../models/Model.js"
 import type { ModelAudit, RunRow, RunType, SyncRow } from "../store/Rows.js"
@@ -339,10 +340,10 @@ const forced = (
   record: unknown,
   known: { readonly inactive: boolean } | undefined
 ): ReadonlyArray<ChangeDetector.Change> => {
-  const decoded = policy.model.decode(record)
+  const decoded = policy.model.validate(record)
   if (Either.isLeft(decoded)) return []
   const value = decoded.right
   if (!policy.includeInactive && policy.model.isInactive(value)) return []
-  const data = ChangeDetector.deliverable(value, policy.projection.fields)
-  return [{ type: known === undefined || known.inactive ? "record.new" : "record.changed", recordId: value.id, data }]
+  const { json } = Fingerprint.withJson(value, policy.projection)
+  return [{ type: known === undefined || known.inactive ? "record.new" : "record.changed", recordId: value.id, data: json }]
 }

@@ -23,6 +23,22 @@ export const stringify = (value: unknown): string => {
   return out === undefined ? "null" : out
 }
 
+/**
+ * One object member, `"key":value`, in canonical form; `undefined` when the
+ * value has no JSON form (it is dropped, as `undefined` members are).
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const member = (key: string, value: unknown): string | undefined => {
+  const written = write(value)
+  return written === undefined ? undefined : quote(key) + ":" + written
+}
+
+// Field names almost never need escaping; skip JSON.stringify for those that do not.
+const PLAIN_KEY = /^[\w$.-]*$/
+const quote = (key: string): string => (PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key))
+
 const write = (value: unknown): string | undefined => {
   switch (typeof value) {
     case "string":
@@ -55,7 +71,7 @@ const write = (value: unknown): string | undefined => {
       for (const key of keys) {
         const member = write((value as Record<string, unknown>)[key])
         if (member === undefined) continue
-        s += (first ? "" : ",") + JSON.stringify(key) + ":" + member
+        s += (first ? "" : ",") + quote(key) + ":" + member
         first = false
       }
       return s + "}"

@@ -105,7 +105,65 @@ export const ofValue = (value: unknown): Hash => sha256(CanonicalJson.stringify(
  * @since 0.1.0
  * @category constructors
  */
-export const of = (record: object, projection: Projection): Hash => ofValue(project(record, projection))
+export const of = (record: object, projection: Projection): Hash =>
+  topLevelOnly(projection.volatile)
+    ? sha256(membersJson(record, projection, true).hashed).subarray(0, HASH_BYTES)
+    : ofValue(project(record, projection))
+
+/**
+ * A record's fingerprint together with the JSON delivered for it: the
+ * record projected to the subscribed fields, volatile fields included, as
+ * canonical JSON. One serialisation serves both (the hash input is the same
+ * members without the volatile ones).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const withJson = (record: object, projection: Projection): { readonly hash: Hash; readonly json: string } => {
+  if (!topLevelOnly(projection.volatile)) {
+    return {
+      hash: ofValue(project(record, projection)),
+      json: CanonicalJson.stringify(project(record, { fields: projection.fields, volatile: [] }))
+    }
+  }
+  const { hashed, whole } = membersJson(record, projection, false)
+  return { hash: sha256(hashed).subarray(0, HASH_BYTES), json: whole }
+}
+
+const topLevelOnly = (paths: ReadonlyArray<string>): boolean => {
+  for (const path of paths) if (path.includes(".")) return false
+  return true
+}
+
+// The canonical JSON of the record's kept members, built once: `hashed` leaves out the volatile
+// ones, `whole` keeps them. Equal to CanonicalJson.stringify(project(...)) for each.
+const membersJson = (record: object, projection: Projection, hashOnly: boolean): { hashed: string; whole: string } => {
+  const source = record as Record<string, unknown>
+  const keys = projection.fields === undefined
+    ? Object.keys(source)
+    : [...projection.fields].filter((key) => Object.hasOwn(source, key))
+  keys.sort()
+  const volatile = projection.volatile
+  let hashed = "{"
+  let whole = "{"
+  let firstHashed = true
+  let firstWhole = true
+  for (const key of keys) {
+    const value = source[key]
+    if (value === undefined) continue
+    const member = CanonicalJson.member(key, value)
+    if (member === undefined) continue
+    if (!volatile.includes(key)) {
+      hashed += firstHashed ? member : "," + member
+      firstHashed = false
+    }
+    if (!hashOnly) {
+      whole += firstWhole ? member : "," + member
+      firstWhole = false
+    }
+  }
+  return { hashed: hashed + "}", whole: whole + "}" }
+}
 
 /**
  * Byte equality of two hashes.

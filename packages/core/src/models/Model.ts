@@ -3,6 +3,7 @@ import * as JSONSchema from "effect/JSONSchema"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as Fingerprint from "../ground/Fingerprint.js"
+import { compile as fastCheck } from "./internal/fastCheck.js"
 
 /**
  * The categories of common models.
@@ -36,8 +37,15 @@ export interface Model<A extends { readonly id: string } = { readonly id: string
   readonly volatileFields: ReadonlyArray<string>
   /** A terminated employee, an archived contact, a rejected application… */
   isInactive(record: A): boolean
-  /** Validates unknown input into the model, reporting the first error with its path. */
+  /** Validates unknown input into the model, reporting the first error with its path. Unknown keys are dropped. */
   decode(input: unknown): Either.Either<A, ParseResult.ParseError>
+  /**
+   * {@link decode} for hot paths: an input that is already exactly the
+   * model's shape is returned as it is — a plain object with the record's
+   * fields, not a class instance — and not copied; any other input is
+   * decoded. Same verdicts and same data as `decode`.
+   */
+  validate(input: unknown): Either.Either<A, ParseResult.ParseError>
   /**
    * The model's JSON Schema (draft-07): an object schema whose `properties`
    * are the record's fields, titled with the model's name, with shared field
@@ -109,6 +117,12 @@ export const define = <A extends { readonly id: string }, I>(options: {
   readonly volatileFields?: ReadonlyArray<string>
 }): Model<A> => {
   const decodeEither = Schema.decodeUnknownEither(options.schema, { errors: "first", onExcessProperty: "ignore" })
+  // Change detection validates every record it reads: inputs that are certainly valid and exact skip the
+  // general decoder (same refinements, no copy); everything else takes it and gets its error message.
+  const fast = fastCheck(options.schema.ast)
+  const validate = fast === undefined
+    ? decodeEither
+    : (input: unknown): Either.Either<A, ParseResult.ParseError> => (fast(input) ? Either.right(input as A) : decodeEither(input))
   let cachedJsonSchema: JSONSchema.JsonSchema7Root | undefined
   return {
     name: options.name,
@@ -120,6 +134,7 @@ export const define = <A extends { readonly id: string }, I>(options: {
     volatileFields: options.volatileFields ?? ["remoteUpdatedAt"],
     isInactive: options.isInactive,
     decode: decodeEither,
+    validate,
     jsonSchema: () => (cachedJsonSchema ??= recordJsonSchema(options.schema, options.name, options.description))
   }
 }
