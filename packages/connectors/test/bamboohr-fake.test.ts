@@ -150,6 +150,63 @@ describe("BambooHR fake: protocol", () => {
   })
 })
 
+describe("BambooHR fake: fields and filter[ids]", () => {
+  it("adds only the requested optional fields, ignores unknown names, and nulls restricted ones", async () => {
+    const fake = await start({ size: 20, seed: 4 })
+    const base = ["employeeId", "firstName", "lastName", "preferredName", "photoUrl", "jobTitleName", "status", "_restrictedFields"]
+    const plain = (await get(fake, "/api/v1/employees?page[limit]=5")).json as unknown as ListBody
+    expect(Object.keys(plain.data[0]!).sort()).toEqual([...base].sort())
+    const asked = (await get(fake, "/api/v1/employees?page[limit]=5&fields=workEmail,locationName,departmentName,payRate,nonsense")).json as unknown as ListBody
+    const row = fake.get("1")!
+    expect(Object.keys(asked.data[0]!).sort()).toEqual([...base, "workEmail", "locationName", "departmentName"].sort())
+    expect(asked.data[0]).toMatchObject({ workEmail: row.workEmail, locationName: row.location, departmentName: row.department, _restrictedFields: [] })
+    const restricted = (await get(fake, "/api/v1/employees?page[limit]=5&fields=birthDate,hireDate", { key: keys.restricted })).json as unknown as ListBody
+    expect(restricted.data[0]).toMatchObject({ birthDate: null, hireDate: row.hireDate, _restrictedFields: ["birthDate"] })
+  })
+
+  it("batch-fetches by ids in both documented forms, in id order, with inactive and unknown ids", async () => {
+    const fake = await start({ size: 300, seed: 4 })
+    fake.remove("250")
+    const repeated = (await get(fake, "/api/v1/employees?filter[ids][]=207&filter[ids][]=12&filter[ids][]=250&filter[ids][]=9999&page[limit]=10")).json as unknown as ListBody
+    expect(repeated.data.map((e) => e["employeeId"])).toEqual(["12", "207"])
+    expect(repeated.meta.total).toBe(2)
+    const comma = (await get(fake, "/api/v1/employees?filter[ids]=207,12,250,9999&page[limit]=10")).json as unknown as ListBody
+    expect(comma.data).toEqual(repeated.data)
+    const inactive = fake.randomIds(1, { active: false })[0]!
+    const found = (await get(fake, `/api/v1/employees?filter[ids][]=${inactive}&fields=employmentStatusName`)).json as unknown as ListBody
+    expect(found.data[0]).toMatchObject({ employeeId: inactive, status: "Inactive", employmentStatusName: "Terminated" })
+    expect((await get(fake, "/api/v1/employees?filter[ids][]=12&filter[ids][]=abc")).json).toMatchObject({ error: { code: "BadRequest" } })
+  })
+
+  it("pages a batch of ids by cursor, and refuses a boundary outside the batch", async () => {
+    const fake = await start({ size: 100, seed: 4 })
+    const ids = [5, 9, 40, 41, 77]
+    const query = ids.map((id) => `filter[ids][]=${id}`).join("&")
+    const first = (await get(fake, `/api/v1/employees?${query}&page[limit]=2`)).json as unknown as ListBody
+    expect(first.data.map((e) => e["employeeId"])).toEqual(["5", "9"])
+    expect(first.meta.total).toBe(5)
+    const second = (await get(fake, `/api/v1/employees?${query}&page[limit]=2&page[after]=${first.meta.page.nextCursor}`)).json as unknown as ListBody
+    expect(second.data.map((e) => e["employeeId"])).toEqual(["40", "41"])
+    expect((await get(fake, `/api/v1/employees?${query}&page[limit]=2&page[after]=${cursorAfter(6)}`)).json).toMatchObject({ error: { code: "BadPage" } })
+  })
+
+  it("builds list pages of 500 from a company of 1,000,000 without scanning it", async () => {
+    const fake = await start({ size: 1_000_000, seed: 3 })
+    const fields = "workEmail,homeEmail,workPhone,mobilePhone,homePhone,birthDate,hireDate,departmentName,locationName,employmentStatusName,reportsToId"
+    const started = performance.now()
+    const page = (await get(fake, `/api/v1/employees?page[limit]=500&fields=${fields}&page[after]=${cursorAfter(600_000)}`)).json as unknown as ListBody
+    const ids = Array.from({ length: 100 }, (_, i) => `filter[ids][]=${1 + i * 9_999}`).join("&")
+    const batch = (await get(fake, `/api/v1/employees?${ids}&page[limit]=100&fields=${fields}`)).json as unknown as ListBody
+    const elapsed = performance.now() - started
+    expect(page.data).toHaveLength(500)
+    expect(page.data[0]!["employeeId"]).toBe("600001")
+    expect(batch.data).toHaveLength(100)
+    expect(batch.meta.total).toBe(100)
+    // Printed, not asserted: a figure for the fake's cost per page.
+    console.log(`BambooHR fake: a page of 500 and a batch of 100 ids from 1,000,000 employees in ${elapsed.toFixed(1)} ms`)
+  })
+})
+
 describe("BambooHR conformance fixture", () => {
   it.live("mutate() returns exactly what the next delta reads", () =>
     Effect.gen(function*() {

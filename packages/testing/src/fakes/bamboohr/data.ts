@@ -79,7 +79,20 @@ const HIRE_TO = Date.UTC(2025, 10, 28)
  * @since 0.1.0
  * @category formatting
  */
-export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+export const isoDay = (ms: number): string => {
+  // Seeded dates fall on a few tens of thousands of days: formatting each once keeps pages cheap.
+  const day = Math.floor(ms / DAY)
+  let text = dayCache.get(day)
+  if (text === undefined) {
+    text = new Date(day * DAY).toISOString().slice(0, 10)
+    dayCache.set(day, text)
+  }
+  return text
+}
+
+const dayCache = new Map<number, string>()
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n))
 
 /**
  * BambooHR's timestamp form: seconds precision with a `+00:00` offset.
@@ -87,12 +100,18 @@ export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0
  * @since 0.1.0
  * @category formatting
  */
-export const bambooTimestamp = (ms: number): string => new Date(ms).toISOString().slice(0, 19) + "+00:00"
+export const bambooTimestamp = (ms: number): string => {
+  const seconds = Math.floor((ms - Math.floor(ms / DAY) * DAY) / 1000)
+  return `${isoDay(ms)}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}+00:00`
+}
 
 const slug = (s: string): string => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]/g, "")
 
-const digits = (random: () => number, n: number): string =>
-  Array.from({ length: n }, () => Math.floor(random() * 10)).join("")
+const digits = (random: () => number, n: number): string => {
+  let out = ""
+  for (let i = 0; i < n; i++) out += Math.floor(random() * 10)
+  return out
+}
 
 /**
  * The company's org pools for a seed: departments, work locations.

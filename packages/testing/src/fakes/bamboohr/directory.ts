@@ -98,6 +98,29 @@ export class Directory {
     return { rows, more: false }
   }
 
+  /**
+   * The rows of `ids` (ascending) that pass `keep`: those after `afterId`, at
+   * most `limit`; `more` says whether any follow; `total` counts them all.
+   */
+  byIds(ids: ReadonlyArray<number>, afterId: number, limit: number, keep: (row: EmployeeRow) => boolean = () => true): {
+    readonly rows: ReadonlyArray<EmployeeRow>
+    readonly more: boolean
+    readonly total: number
+  } {
+    const rows: Array<EmployeeRow> = []
+    let more = false
+    let total = 0
+    for (const n of ids) {
+      const row = this.get(String(n))
+      if (row === undefined || !keep(row)) continue
+      total += 1
+      if (n <= afterId) continue
+      if (rows.length < limit) rows.push(row)
+      else more = true
+    }
+    return { rows, more, total }
+  }
+
   /** Every change at or after `sinceMs`, optionally of one action. */
   changesSince(sinceMs: number): ReadonlyArray<Change> {
     const out: Array<Change> = []

@@ -10,14 +10,17 @@ import { type Account, type Role, router } from "./routes.js"
 /**
  * A fake BambooHR: a real HTTP server on 127.0.0.1 serving one seeded company
  * under `/{companyDomain}/api/v1/...` with BambooHR's employee list (cursor
- * pages), Get Employee, the changed-employees feed and the field list; Basic
- * auth with the API key as user; per-key access levels; 503 + `Retry-After`
- * throttling; and mutations that move `lastChanged` on a logical clock.
+ * pages, optional `fields` with restricted values `null` and named in
+ * `_restrictedFields`, `filter[ids]` in both documented forms looked up by id
+ * rather than scanned), Get Employee, the changed-employees feed and the
+ * field list; Basic auth with the API key as user; per-key access levels;
+ * 503 + `Retry-After` throttling; and mutations that move `lastChanged` on a
+ * logical clock.
  *
  * @example
  * ```ts
  * const fake = yield* BambooHRFake.scoped({ size: 500, seed: 7 })
- * const bamboo = BambooHR.connector({ baseUrl: fake.baseUrl })
+ * const bamboo = BambooHR.connector({ baseUrl: fake.baseUrl }) // or { fields: "extended" }
  * fake.hire(); fake.terminate(fake.randomIds(1, { active: true })[0]!)
  * ```
  * @since 0.1.0

@@ -234,36 +234,47 @@ export const router = (options: RouterOptions): Router => {
     if (!Number.isInteger(limit) || limit < 1 || limit > options.maxPageLimit) {
       return v1Error(400, "BadRequest", `page[limit] must be an integer from 1 to ${options.maxPageLimit}.`)
     }
+    const status = q.get("filter[status]")
+    if (status !== null && status !== "active" && status !== "inactive") {
+      return v1Error(400, "BadRequest", "filter[status] must be active or inactive.")
+    }
+    // Both documented forms: repeated `filter[ids][]=` keys, or one comma-separated `filter[ids]=`.
+    const idTexts = [...q.getAll("filter[ids]"), ...q.getAll("filter[ids][]")].flatMap((v) => v.split(","))
+      .map((s) => s.trim())
+      .filter((s) => s !== "")
+    if (idTexts.some((s) => !/^\d{1,15}$/.test(s))) {
+      return v1Error(400, "BadRequest", "filter[ids] must be employee ids (integers).")
+    }
+    const ids = idTexts.length === 0 ? undefined : [...new Set(idTexts.map(Number))].sort((a, b) => a - b)
+    const contains = (value: string | null, needle: string | null) =>
+      needle === null || (value ?? "").toLowerCase().includes(needle.toLowerCase())
+    const [firstName, lastName, jobTitle] = [q.get("filter[firstName]"), q.get("filter[lastName]"), q.get("filter[jobTitleName]")]
+    const filtered = status !== null || firstName !== null || lastName !== null || jobTitle !== null
+    const keep = (row: EmployeeRow) =>
+      (status === null || row.status.toLowerCase() === status) &&
+      contains(row.firstName, firstName) &&
+      contains(row.lastName, lastName) &&
+      contains(row.jobTitleName, jobTitle)
+
     let afterId = 0
     const after = q.get("page[after]")
     if (after !== null) {
       const decoded = decodeCursor(after, "after")
       if (decoded === undefined) return v1Error(400, "BadPage", "The page cursor is malformed.")
-      // BambooHR refuses a cursor whose boundary employee is gone.
-      if (directory.get(String(decoded)) === undefined) {
+      // BambooHR refuses a cursor whose boundary employee is gone or no longer matches the filter.
+      const boundary = directory.get(String(decoded))
+      if (boundary === undefined || !keep(boundary) || (ids !== undefined && !ids.includes(decoded))) {
         return v1Error(400, "BadPage", "The employee at the page boundary changed; restart from the first page.")
       }
       afterId = decoded
     }
-    const status = q.get("filter[status]")
-    if (status !== null && status !== "active" && status !== "inactive") {
-      return v1Error(400, "BadRequest", "filter[status] must be active or inactive.")
-    }
-    const idsText = [...q.getAll("filter[ids]"), ...q.getAll("filter[ids][]")].join(",")
-    const ids = idsText.length === 0 ? undefined : new Set(idsText.split(",").map((s) => s.trim()).filter((s) => s !== ""))
-    const contains = (value: string | null, needle: string | null) =>
-      needle === null || (value ?? "").toLowerCase().includes(needle.toLowerCase())
-    const [firstName, lastName, jobTitle] = [q.get("filter[firstName]"), q.get("filter[lastName]"), q.get("filter[jobTitleName]")]
-    const filtered = status !== null || ids !== undefined || firstName !== null || lastName !== null || jobTitle !== null
-    const keep = (row: EmployeeRow) =>
-      (status === null || row.status.toLowerCase() === status) &&
-      (ids === undefined || ids.has(row.id)) &&
-      contains(row.firstName, firstName) &&
-      contains(row.lastName, lastName) &&
-      contains(row.jobTitleName, jobTitle)
 
+    // A batch by ids looks each one up; only other filters need a scan (for `total`).
+    const selected = ids === undefined
+      ? { ...directory.page(afterId, limit, keep), total: undefined }
+      : directory.byIds(ids, afterId, limit, keep)
     const requested = (q.get("fields") ?? "").split(",").map((s) => s.trim()).filter((s) => LIST_OPTIONAL.has(s))
-    const { rows, more } = directory.page(afterId, limit, keep)
+    const { rows, more } = selected
     const data = rows.map((row) => {
       const restricted: Array<string> = []
       const item: Record<string, unknown> = {
@@ -286,7 +297,7 @@ export const router = (options: RouterOptions): Router => {
       item["_restrictedFields"] = restricted
       return item
     })
-    const total = filtered ? directory.page(0, Number.MAX_SAFE_INTEGER, keep).rows.length : directory.count
+    const total = selected.total ?? (filtered ? directory.page(0, Number.MAX_SAFE_INTEGER, keep).rows.length : directory.count)
     const nextCursor = more && rows.length > 0 ? encodeCursor("after", rows[rows.length - 1]!.id) : null
     const prevCursor = after !== null && rows.length > 0 ? encodeCursor("before", rows[0]!.id) : null
     const self = `/api/v1/employees?${q.toString()}`
