@@ -1,74 +1,28 @@
-import type * as HttpClient from "@effect/platform/HttpClient"
-import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { BambooHR } from "@weft/connectors"
-import { Connector, type Errors } from "@weft/core/connector"
 import { Employee } from "@weft/core/models"
-import { BambooHRFake } from "@weft/testing"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import {
+  asCursor,
+  checkFailure,
+  collect,
+  detailRequests,
+  idOf,
+  initialCursor,
+  keys,
+  listRequests,
+  live,
+  readAllRecords,
+  reader,
+  setup
+} from "./bamboohr.support.js"
 
-const keys = BambooHRFake.keys
-
-/** The cursor form of an instant: ISO 8601 to the second. */
-const asCursor = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z")
-
-interface Setup {
-  readonly size?: number
-  readonly seed?: number
-  readonly apiKey?: string
-  readonly companyDomain?: string
-  readonly connector?: BambooHR.Options
-}
-
-/** A fake company and a connector context pointed at it. */
-const setup = (options: Setup = {}) =>
-  Effect.gen(function*() {
-    const fake = yield* BambooHRFake.scoped({ size: options.size ?? 120, seed: options.seed ?? 7 })
-    const bamboo = BambooHR.connector({
-      baseUrl: fake.baseUrl,
-      pageSize: 50,
-      rateLimit: "none",
-      retry: { baseDelay: "10 millis", maxDelay: "50 millis" },
-      ...options.connector
-    })
-    const credentials = yield* bamboo.credentials.decode({
-      companyDomain: options.companyDomain ?? "acme",
-      apiKey: options.apiKey ?? keys.admin
-    })
-    const context = yield* Connector.makeContext(bamboo, { integrationId: "int_bamboo", tenant: "acme", credentials })
-    return { fake, bamboo, context }
-  })
-
-const reader = (bamboo: Connector.Connector<BambooHR.Credentials>) => Connector.readerFor(bamboo, "hris.employee")!
-
-const collect = <A, E>(stream: Stream.Stream<A, E>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
-
-/** A test against the real fake over loopback: live clock (retries really wait), undici client. */
-const live = <A, E>(name: string, self: () => Effect.Effect<A, E, Scope.Scope | HttpClient.HttpClient>, timeout?: number) =>
-  it.live(name, () => self().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)), timeout)
-
-const refusal = (error: Errors.ConnectionError | undefined) => {
-  expect(error?._tag).toBe("ConnectionError")
-  expect(error!.message.length).toBeGreaterThan(10)
-  expect(error!.resolution.length).toBeGreaterThan(10)
-  for (const key of Object.values(keys)) {
-    expect(error!.message).not.toContain(key)
-    expect(error!.resolution).not.toContain(key)
-    expect(JSON.stringify(error)).not.toContain(key)
-    expect(String(error)).not.toContain(key)
-  }
-  return error!
-}
-
-const checkFailure = (context: Connector.ConnectorContext<BambooHR.Credentials>, bamboo: Connector.Connector<BambooHR.Credentials>) =>
-  Effect.map(Effect.flip(bamboo.check(context)), refusal)
+// The default connector (standard field set); bamboohr-fields.test.ts compares it with the extended one.
 
 describe("BambooHR credentials", () => {
   it.effect("reduce a pasted BambooHR address to its company domain and keep the key redacted", () =>
@@ -126,11 +80,25 @@ describe("BambooHR check", () => {
       expect(error.resolution).toContain("Access Levels")
     }))
 
-  live("a key whose user cannot see compensation → admin_required", () =>
+  live("a key whose user cannot see fields the list marks restricted → admin_required, naming them", () =>
     Effect.gen(function*() {
-      const { bamboo, context } = yield* setup({ apiKey: keys.restricted })
+      const { bamboo, context, fake } = yield* setup({ apiKey: keys.restricted })
       const error = yield* checkFailure(context, bamboo)
       expect(error.code).toBe("admin_required")
+      expect(error.message).toContain("birth date")
+      expect(error.resolution).toContain("Full Admin")
+      // One list call with the standard fields tells: no Get Employee probe.
+      expect(listRequests(fake)).toHaveLength(1)
+      expect(listRequests(fake)[0]!.query.get("fields")).toBe(BambooHR.LIST_FIELDS.join(","))
+      expect(detailRequests(fake)).toEqual([])
+    }))
+
+  live("extended fields: a key whose user cannot see compensation → admin_required", () =>
+    Effect.gen(function*() {
+      const { bamboo, context } = yield* setup({ apiKey: keys.restricted, connector: { fields: "extended" } })
+      const error = yield* checkFailure(context, bamboo)
+      expect(error.code).toBe("admin_required")
+      expect(error.message).toContain("compensation")
       expect(error.resolution).toContain("Full Admin")
     }))
 
@@ -169,75 +137,33 @@ describe("BambooHR readAll", () => {
       const decoded = records.map((r) => Employee.model.decode(r))
       expect(decoded.filter(Either.isLeft).map((l) => String(l.left))).toEqual([])
       expect(new Set(decoded.map((d) => Either.getOrThrow(d).id)).size).toBe(230)
-      const lists = fake.requests.filter((r) => r.path === "/acme/api/v1/employees")
+      const lists = listRequests(fake)
       expect(lists.length).toBe(5)
       expect(lists.every((r) => r.query.get("page[limit]") === "50")).toBe(true)
-      // Every list page was followed by at most one Get Employee per employee.
-      expect(fake.requests.filter((r) => /\/employees\/\d+$/.test(r.path)).length).toBe(230)
+      // Standard fields: the list pages are the whole read.
+      expect(fake.requests.length).toBe(5)
     }))
 
   live("every request carried the key as Basic user with password x", () =>
     Effect.gen(function*() {
       const { bamboo, context, fake } = yield* setup()
       yield* bamboo.check(context)
-      yield* collect(reader(bamboo).readAll(context))
+      const cursor = yield* initialCursor(bamboo, context)
+      fake.changeTitle("4", "Payroll Specialist")
+      fake.remove("5")
+      yield* collect(reader(bamboo).readChanges!(context, cursor))
+      yield* reader(bamboo).readOne!(context, "6")
       const expected = `Basic ${Buffer.from(`${keys.admin}:x`).toString("base64")}`
-      expect(fake.requests.length).toBeGreaterThan(100)
+      expect(fake.requests.length).toBeGreaterThan(5)
       expect(fake.requests.filter((r) => r.headers["authorization"] !== expected)).toEqual([])
       expect(fake.requests.every((r) => (r.headers["accept"] ?? "").includes("application/json"))).toBe(true)
       expect(fake.authProblems()).toEqual([])
     }))
 
-  live("maps BambooHR fields to the common model", () =>
-    Effect.gen(function*() {
-      const { bamboo, context, fake } = yield* setup({ size: 200 })
-      const records = (yield* collect(reader(bamboo).readAll(context))).flatMap((p) => p.records)
-      const byId = new Map(records.map((r) => [(r as { id: string }).id, Either.getOrThrow(Employee.model.decode(r))]))
-      let checkedInactive = 0
-      for (const [id, employee] of byId) {
-        const row = fake.get(id)!
-        expect(employee.profile?.firstName).toBe(row.firstName)
-        expect(employee.profile?.workEmail).toBe(row.workEmail)
-        expect(employee.profile?.personalEmails).toEqual(row.homeEmail === null ? undefined : [row.homeEmail])
-        expect(employee.profile?.birthDate).toBe(row.birthDate ?? undefined)
-        expect(employee.employment?.startDate).toBe(row.hireDate)
-        expect(employee.orgStructure?.jobTitle).toBe(row.jobTitleName)
-        expect(employee.orgStructure?.department).toBe(row.department)
-        expect(employee.orgStructure?.manager).toEqual(row.reportsToId === null ? undefined : { id: row.reportsToId })
-        expect(employee.remoteUpdatedAt).toBe(row.lastChanged)
-        expect(employee.rawValues?.["employment.status"]).toBe(row.status)
-        if (row.status === "Inactive") {
-          checkedInactive += 1
-          expect(employee.employment?.status).toBe("inactive")
-          expect(employee.employment?.terminationDate).toBe(row.terminationDate)
-          expect(employee.employment?.type).toBeUndefined()
-          expect(Employee.model.isInactive(employee)).toBe(true)
-        } else {
-          expect(employee.employment?.status).toBe("active")
-          expect(employee.employment?.terminationDate).toBeUndefined()
-          expect(employee.rawValues?.["employment.type"]).toBe(row.employmentStatus)
-        }
-        const [amount, currency] = row.payRate!.split(" ")
-        expect(employee.compensation?.fixed?.[0]).toEqual({
-          type: row.payType!.toLowerCase(),
-          amount,
-          currency,
-          period: row.payPer!.toLowerCase()
-        })
-        expect(employee.locations?.home?.postalCode).toBe(row.zipcode)
-        expect(employee.contactInfo?.phones?.find((p) => p.type === "mobile")?.number).toBe(row.mobilePhone ?? undefined)
-      }
-      expect(checkedInactive).toBeGreaterThan(0)
-      const types = new Set([...byId.values()].map((e) => e.employment?.type))
-      expect(types).toContain("full_time")
-      expect(types).toContain("part_time")
-      expect(byId.get("1")!.orgStructure?.manager).toBeUndefined()
-    }))
-
-  live("a key without compensation access reads employees without pay (nothing invented)", () =>
+  live("a key without access to personal fields reads employees without them (nothing invented)", () =>
     Effect.gen(function*() {
       const { bamboo, context } = yield* setup({ apiKey: keys.restricted, size: 60 })
-      const records = (yield* collect(reader(bamboo).readAll(context))).flatMap((p) => p.records)
+      const records = yield* readAllRecords(bamboo, context)
       expect(records.length).toBe(60)
       for (const r of records) {
         const employee = Either.getOrThrow(Employee.model.decode(r))
@@ -275,7 +201,7 @@ describe("BambooHR readAll", () => {
     Effect.gen(function*() {
       const { bamboo, context, fake } = yield* setup({ size: 80 })
       fake.corrupt("17")
-      const records = (yield* collect(reader(bamboo).readAll(context))).flatMap((p) => p.records)
+      const records = yield* readAllRecords(bamboo, context)
       expect(records.length).toBe(80)
       const bad = records.filter((r) => Either.isLeft(Employee.model.decode(r)))
       expect(bad).toHaveLength(1)
@@ -286,16 +212,13 @@ describe("BambooHR readAll", () => {
     Effect.gen(function*() {
       const { bamboo, context, fake } = yield* setup({ size: 60 })
       fake.throttle({ times: 2, retryAfter: "1" })
-      const records = (yield* collect(reader(bamboo).readAll(context))).flatMap((p) => p.records)
+      const records = yield* readAllRecords(bamboo, context)
       expect(records.length).toBe(60)
       expect(fake.requests.filter((r) => r.status === 503)).toHaveLength(2)
     }), 15_000)
 })
 
 describe("BambooHR deltas", () => {
-  const initialCursor = (bamboo: Connector.Connector<BambooHR.Credentials>, context: Connector.ConnectorContext<BambooHR.Credentials>) =>
-    Effect.map(collect(reader(bamboo).readAll(context)), (pages) => pages.at(-1)!.cursor!)
-
   live("readChanges returns exactly the hires, changes, terminations and deletions since the cursor", () =>
     Effect.gen(function*() {
       const { bamboo, context, fake } = yield* setup({ size: 150 })
@@ -310,13 +233,15 @@ describe("BambooHR deltas", () => {
       const pages = yield* collect(reader(bamboo).readChanges!(context, cursor))
       expect(pages).toHaveLength(1)
       const [page] = pages
-      const byId = new Map(page!.records.map((r) => [(r as { id: string }).id, Either.getOrThrow(Employee.model.decode(r))]))
+      const byId = new Map(page!.records.map((r) => [idOf(r), Either.getOrThrow(Employee.model.decode(r))]))
       expect([...byId.keys()].sort()).toEqual([hired.id, retitled!, terminated!].sort())
       expect(page!.deleted).toEqual([removed])
       expect(byId.get(hired.id)!.profile?.firstName).toBe("Nadia")
       expect(byId.get(hired.id)!.employment?.status).toBe("active")
       expect(byId.get(retitled!)!.orgStructure?.jobTitle).toBe("Head of People")
-      expect(byId.get(terminated!)!.employment).toMatchObject({ status: "inactive", terminationDate: "2026-01-05" })
+      // The list gives the status, not the termination date (the extended field set reads it).
+      expect(byId.get(terminated!)!.employment?.status).toBe("inactive")
+      expect(byId.get(terminated!)!.employment?.terminationDate).toBeUndefined()
       // The new cursor is the feed's latest change: the last mutation, on the fake's clock.
       expect(page!.cursor).toBe(asCursor(fake.clock.now()))
       expect(fake.requests.filter((r) => r.path.endsWith("/employees/changed")).at(-1)!.query.get("since")).toBe(cursor)
@@ -339,22 +264,30 @@ describe("BambooHR deltas", () => {
       const pages = yield* collect(reader(bamboo).readChanges!(context, cursor))
       expect(pages.map((p) => p.records.length)).toEqual([20, 20, 5])
       expect(pages.map((p) => p.cursor === undefined)).toEqual([true, true, false])
-      expect(new Set(pages.flatMap((p) => p.records.map((r) => (r as { id: string }).id)))).toEqual(new Set(ids))
+      expect(new Set(pages.flatMap((p) => p.records.map(idOf)))).toEqual(new Set(ids))
       // The next delta starts at the last change; the feed includes that second, so only it is read again.
       const again = yield* collect(reader(bamboo).readChanges!(context, pages.at(-1)!.cursor!))
-      expect(again.flatMap((p) => p.records.map((r) => (r as { id: string }).id))).toEqual([ids.at(-1)])
+      expect(again.flatMap((p) => p.records.map(idOf))).toEqual([ids.at(-1)])
       expect(again.at(-1)!.cursor).toBe(pages.at(-1)!.cursor)
     }))
 
-  live("an employee updated and then deleted before it is fetched becomes a tombstone", () =>
-    Effect.gen(function*() {
-      const { bamboo, context, fake } = yield* setup({ size: 60 })
-      const cursor = yield* initialCursor(bamboo, context)
-      fake.changeTitle("5", "Staff Engineer")
-      fake.faults.inject({ kind: "status", status: 404, body: "" }, { match: (r) => r.path.endsWith("/employees/5") })
-      const pages = yield* collect(reader(bamboo).readChanges!(context, cursor))
-      expect(pages).toEqual([{ records: [], deleted: ["5"], cursor: expect.any(String) }])
-    }))
+  for (const fields of ["standard", "extended"] as const) {
+    live(`${fields} fields: an employee updated and then deleted before it is fetched becomes a tombstone`, () =>
+      Effect.gen(function*() {
+        const { bamboo, context, fake } = yield* setup({ size: 60, connector: { fields } })
+        const cursor = yield* initialCursor(bamboo, context)
+        fake.changeTitle("5", "Staff Engineer")
+        const updated = fake.get("5")!.lastChanged
+        fake.remove("5")
+        // The feed as read just before the deletion: an update of an employee that is gone when fetched.
+        fake.faults.inject(
+          { kind: "status", status: 200, body: { latest: updated, employees: { "5": { id: "5", action: "Updated", lastChanged: updated } } } },
+          { match: (r) => r.path.endsWith("/employees/changed") }
+        )
+        const pages = yield* collect(reader(bamboo).readChanges!(context, cursor))
+        expect(pages).toEqual([{ records: [], deleted: ["5"], cursor: asCursor(Date.parse(updated)) }])
+      }))
+  }
 
   live("a cursor that is not a timestamp is a typed error", () =>
     Effect.gen(function*() {

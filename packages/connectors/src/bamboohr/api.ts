@@ -33,6 +33,7 @@ export const EMPLOYEE_FIELDS: ReadonlyArray<string> = [
   "terminationDate",
   "jobTitleName",
   "department",
+  "location",
   "reportsToId",
   "workPhone",
   "mobilePhone",
@@ -47,6 +48,29 @@ export const EMPLOYEE_FIELDS: ReadonlyArray<string> = [
   "payType",
   "payPer",
   "lastChanged"
+]
+
+/**
+ * The list endpoint's optional fields (`EmployeeOptionalField`) the mapping
+ * reads, asked for with `fields=` in the standard field set. The list always
+ * adds `employeeId`, `firstName`, `lastName`, `preferredName`, `photoUrl`,
+ * `jobTitleName` and `status`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const LIST_FIELDS: ReadonlyArray<string> = [
+  "workEmail",
+  "homeEmail",
+  "workPhone",
+  "mobilePhone",
+  "homePhone",
+  "birthDate",
+  "hireDate",
+  "departmentName",
+  "locationName",
+  "employmentStatusName",
+  "reportsToId"
 ]
 
 /**
@@ -76,13 +100,32 @@ export const RawEmployee = Schema.Struct(
 export type RawEmployee = typeof RawEmployee.Type
 
 /**
+ * One employee of `GET /api/v1/employees`: its id, the fixed identity fields,
+ * the optional fields asked for (a value the caller may not see is `null`)
+ * and `_restrictedFields` naming those.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListedEmployee = Schema.Struct(
+  { employeeId: Schema.Union(Schema.String, Schema.Number) },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export type ListedEmployee = typeof ListedEmployee.Type
+
+/**
  * A page of `GET /api/v1/employees` (cursor pagination).
  *
  * @since 0.1.0
  * @category schemas
  */
 export const EmployeePage = Schema.Struct({
-  data: Schema.Array(Schema.Struct({ employeeId: Schema.Union(Schema.String, Schema.Number) })),
+  data: Schema.Array(ListedEmployee),
   meta: Schema.Struct({
     total: Schema.optional(Schema.Number),
     page: Schema.Struct({
@@ -91,6 +134,12 @@ export const EmployeePage = Schema.Struct({
     })
   })
 })
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export type EmployeePage = typeof EmployeePage.Type
 
 /**
  * @since 0.1.0
@@ -132,13 +181,24 @@ export const ChangedEmployees = Schema.Struct({
 })
 
 /**
+ * A page of the employee list. `fields` adds optional fields; `ids` narrows
+ * the list to those employees, sent as repeated `filter[ids][]` keys (the
+ * documented form).
+ *
  * @since 0.1.0
  * @category requests
  */
-export const listEmployees = (options: { readonly limit: number; readonly after?: string | undefined }) =>
+export const listEmployees = (options: {
+  readonly limit: number
+  readonly after?: string | undefined
+  readonly fields?: ReadonlyArray<string> | undefined
+  readonly ids?: ReadonlyArray<string> | undefined
+}) =>
   HttpClientRequest.get("/api/v1/employees").pipe(
     HttpClientRequest.acceptJson,
     HttpClientRequest.setUrlParams({
+      ...(options.fields === undefined || options.fields.length === 0 ? {} : { fields: options.fields.join(",") }),
+      ...(options.ids === undefined ? {} : { "filter[ids][]": options.ids }),
       "page[limit]": String(options.limit),
       ...(options.after === undefined ? {} : { "page[after]": options.after })
     })

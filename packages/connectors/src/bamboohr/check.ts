@@ -5,17 +5,48 @@ import { Errors } from "@weft/core/connector"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { COMPENSATION_FIELDS, EmployeePage, getEmployee, listEmployees } from "./api.js"
+import { COMPENSATION_FIELDS, EmployeePage, getEmployee, LIST_FIELDS, type ListedEmployee, listEmployees } from "./api.js"
 import type { Credentials } from "./credentials.js"
+import type { FieldSet } from "./fieldSets.js"
 
 /**
  * The credential check: one employee list call (is the key valid, does the
- * company exist, may its user read employees?) and one Get Employee call on
- * the first employee for the compensation fields (is the user allowed to see
- * them, which takes an admin-level access?).
+ * company exist, may its user read employees?), then whether the user may see
+ * what the field set reads on the first employee — for `standard`, the list
+ * fields (the same call names the restricted ones); for `extended`, one Get
+ * Employee call for the compensation fields, which take an admin-level
+ * access.
  *
  * @since 0.1.0
  */
+
+/** What the end user sees for each field the standard set reads. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  firstName: "first name",
+  lastName: "last name",
+  preferredName: "preferred name",
+  jobTitleName: "job title",
+  status: "status",
+  workEmail: "work email",
+  homeEmail: "home email",
+  workPhone: "work phone",
+  mobilePhone: "mobile phone",
+  homePhone: "home phone",
+  birthDate: "birth date",
+  hireDate: "hire date",
+  departmentName: "department",
+  locationName: "location",
+  employmentStatusName: "employment status",
+  reportsToId: "reports to"
+}
+
+/** The fields of `listed` the standard set reads and the key's user may not see (`photoUrl` is not read). */
+const hiddenFields = (listed: ListedEmployee): ReadonlyArray<string> => {
+  const restricted = listed["_restrictedFields"]
+  return Array.isArray(restricted)
+    ? restricted.filter((name): name is string => typeof name === "string" && FIELD_LABELS[name] !== undefined)
+    : []
+}
 
 const refusal = (
   code: Errors.ConnectionErrorCode,
@@ -82,10 +113,13 @@ const unreachable = (detail: string) =>
   )
 
 /**
+ * The check of a connector reading `fieldSet`.
+ *
  * @since 0.1.0
  * @category check
  */
-export const check = (context: Connector.ConnectorContext<Credentials>): Effect.Effect<void, Errors.ConnectionError> =>
+export const check = (fieldSet: FieldSet) =>
+(context: Connector.ConnectorContext<Credentials>): Effect.Effect<void, Errors.ConnectionError> =>
   Effect.gen(function*() {
     const send = (request: HttpClientRequest.HttpClientRequest) =>
       context.http.execute(request).pipe(
@@ -97,7 +131,7 @@ export const check = (context: Connector.ConnectorContext<Credentials>): Effect.
         )
       )
 
-    const listed = yield* send(listEmployees({ limit: 1 }))
+    const listed = yield* send(listEmployees({ limit: 1, ...(fieldSet === "standard" ? { fields: LIST_FIELDS } : {}) }))
     // Anything but the list's JSON means the address is not a BambooHR API (e.g. a sign-in or marketing page).
     const page = yield* listed.json.pipe(
       Effect.flatMap(Schema.decodeUnknown(EmployeePage)),
@@ -111,6 +145,17 @@ export const check = (context: Connector.ConnectorContext<Credentials>): Effect.
     )
     const first = Option.fromNullable(page.data[0])
     if (Option.isNone(first)) return
+
+    if (fieldSet === "standard") {
+      const hidden = hiddenFields(first.value)
+      if (hidden.length === 0) return
+      const labels = hidden.map((name) => FIELD_LABELS[name]!).join(", ")
+      return yield* refusal(
+        "admin_required",
+        `The BambooHR user who owns this API key cannot see some employee fields this integration reads (${labels}).`,
+        `Create the API key as a BambooHR Full Admin (Settings › Access Levels shows who is one), or give the key's user an access level that can view these fields (${labels}) for all employees; then connect again.`
+      )
+    }
 
     const detail = yield* send(getEmployee(String(first.value.employeeId), COMPENSATION_FIELDS))
     const body = yield* detail.json.pipe(Effect.orElseSucceed((): unknown => undefined))

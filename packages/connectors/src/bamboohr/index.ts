@@ -2,17 +2,22 @@ import { Auth, Connector } from "@weft/core/connector"
 import type { ProviderHttp } from "@weft/core/connector"
 import { check } from "./check.js"
 import { Credentials } from "./credentials.js"
+import { extended, type FieldSet, standard } from "./fieldSets.js"
 import { employees } from "./readers.js"
 
 /**
  * The BambooHR connector: `hris.employee`, read incrementally from
- * BambooHR's changed-employees feed.
+ * BambooHR's changed-employees feed, with the standard field set (the
+ * employee list alone, one request per page) or the extended one (every
+ * employee's details, compensation included).
  *
  * @since 0.1.0
  */
 
+export { EMPLOYEE_FIELDS, LIST_FIELDS } from "./api.js"
 export { CompanyDomain, Credentials } from "./credentials.js"
-export { toEmployee } from "./mapping.js"
+export type { FieldSet } from "./fieldSets.js"
+export { fromListed, toEmployee } from "./mapping.js"
 
 /**
  * Options of {@link connector}.
@@ -26,9 +31,27 @@ export interface Options {
    * tests point it at a fake.
    */
   readonly baseUrl?: (companyDomain: string) => string
-  /** Employees per page: the list's `page[limit]` and the delta batch size. Default 100 (BambooHR allows up to 2500). */
+  /**
+   * Which employee fields are read (default `"standard"`):
+   * - `"standard"`: what the employee list gives (names, emails, phones, birth
+   *   and hire dates, job title, department, location, status, employment
+   *   status, manager) — one request per page of `pageSize` employees.
+   * - `"extended"`: every mapped field, compensation, termination date,
+   *   gender, marital status, home address, employee number and display name
+   *   included — one Get Employee request per employee, plus one per page.
+   */
+  readonly fields?: FieldSet
+  /**
+   * Employees per list page (`page[limit]`) and changes per delta page.
+   * Default 500 for `"standard"`, 100 for `"extended"`; BambooHR allows up to 2500.
+   */
   readonly pageSize?: number
-  /** Get Employee calls in flight at once while reading a page. Default 8. */
+  /** Employee ids per `filter[ids][]` request in a standard delta (~30 URL bytes each). Default 100. */
+  readonly idsPerRequest?: number
+  /**
+   * Requests in flight at once within a page: Get Employee calls (extended),
+   * or id batches of a delta page (standard). Default 8.
+   */
   readonly concurrency?: number
   /** Requests started per interval, per integration. Default 50 per second; `"none"` for no limit. */
   readonly rateLimit?: ProviderHttp.RateLimit | "none"
@@ -54,7 +77,7 @@ export const defaultRateLimit: ProviderHttp.RateLimit = { limit: 50, interval: "
  * import { Connector } from "@weft/core/connector"
  * import * as Redacted from "effect/Redacted"
  *
- * const bamboo = BambooHR.connector()
+ * const bamboo = BambooHR.connector() // standard fields; { fields: "extended" } adds compensation
  * const program = Effect.gen(function*() {
  *   const credentials = yield* bamboo.credentials.decode({ companyDomain: "acme", apiKey: "…" })
  *   const context = yield* Connector.makeContext(bamboo, { integrationId: "int_1", tenant: "acme", credentials })
@@ -66,8 +89,15 @@ export const defaultRateLimit: ProviderHttp.RateLimit = { limit: 50, interval: "
  */
 export const connector = (options: Options = {}): Connector.Connector<Credentials> => {
   const baseUrl = options.baseUrl ?? ((domain: string) => `https://${domain}.bamboohr.com`)
-  const pageSize = Math.max(1, Math.min(2500, Math.floor(options.pageSize ?? 100)))
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8))
+  const fieldSet = options.fields ?? "standard"
+  const limit = (n: number) => Math.max(1, Math.min(2500, Math.floor(n)))
+  const pageSize = limit(options.pageSize ?? (fieldSet === "standard" ? 500 : 100))
+  const fetcherOptions = {
+    pageSize,
+    idsPerRequest: limit(options.idsPerRequest ?? 100),
+    concurrency: Math.max(1, Math.floor(options.concurrency ?? 8))
+  }
+  const fetcher = fieldSet === "standard" ? standard(fetcherOptions) : extended(fetcherOptions)
   return Connector.define({
     id: "bamboohr",
     name: "BambooHR",
@@ -75,8 +105,8 @@ export const connector = (options: Options = {}): Connector.Connector<Credential
     credentials: Credentials,
     auth: Auth.apiKeyAsBasicUser<Credentials>({ key: (c) => c.apiKey, password: "x" }),
     baseUrl: (credentials) => baseUrl(credentials.companyDomain),
-    check,
-    readers: [employees({ pageSize, concurrency })],
+    check: check(fieldSet),
+    readers: [employees({ pageSize, fetcher })],
     rateLimit: options.rateLimit === "none" ? undefined : options.rateLimit ?? defaultRateLimit,
     retry: options.retry
   })

@@ -1,4 +1,4 @@
-import type { RawEmployee } from "./api.js"
+import type { ListedEmployee, RawEmployee } from "./api.js"
 
 /**
  * BambooHR employee → `hris.employee`. The mapping never throws and never
@@ -31,8 +31,13 @@ const key = (value: string): string => value.toLowerCase().replace(/[^a-z]/g, ""
 /** Drops `undefined` entries; `undefined` when nothing is left. */
 const compact = (fields: Json): Json | undefined => {
   const out: Json = {}
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v
-  return Object.keys(out).length === 0 ? undefined : out
+  let empty = true
+  for (const k in fields) {
+    if (fields[k] === undefined) continue
+    out[k] = fields[k]
+    empty = false
+  }
+  return empty ? undefined : out
 }
 
 const STATUS: Readonly<Record<string, string>> = { active: "active", inactive: "inactive" }
@@ -120,6 +125,31 @@ export const parsePayRate = (value: unknown): { readonly amount: string; readonl
   return match === null ? undefined : { amount: match[1]!.replace(/,/g, ""), currency: match[2]!.toUpperCase() }
 }
 
+/** List field names → the Get Employee names the mapping reads. */
+const LIST_NAMES: Readonly<Record<string, string>> = {
+  departmentName: "department",
+  locationName: "location",
+  employmentStatusName: "employmentStatus"
+}
+
+/**
+ * An employee of the list endpoint under the Get Employee field names, so one
+ * mapping serves both: `employeeId` → `id`, `departmentName` → `department`,
+ * `locationName` → `location`, `employmentStatusName` → `employmentStatus`.
+ * Restricted values are already `null` there, which the mapping leaves out.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const fromListed = (listed: ListedEmployee): RawEmployee => {
+  const out: Record<string, unknown> & { id: string | number } = { id: listed.employeeId }
+  for (const name in listed) {
+    if (name === "employeeId" || name === "_restrictedFields") continue
+    out[LIST_NAMES[name] ?? name] = listed[name]
+  }
+  return out
+}
+
 /**
  * Maps one BambooHR employee (Get Employee fields, see `EMPLOYEE_FIELDS`) to
  * the encoded shape of `hris.employee`.
@@ -185,7 +215,9 @@ export const toEmployee = (raw: RawEmployee): Json => {
     postalCode: f("zipcode"),
     country: f("country")
   })
-  const locations = home === undefined ? undefined : { home }
+  // BambooHR names a work location (a site) and gives no address for it.
+  const workSite = f("location")
+  const locations = compact({ work: workSite === undefined ? undefined : { name: workSite }, home })
 
   const rate = parsePayRate(raw["payRate"])
   const payType = f("payType")

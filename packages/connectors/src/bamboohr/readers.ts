@@ -1,25 +1,26 @@
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type { Connector, ProviderHttp } from "@weft/core/connector"
+import type { Connector } from "@weft/core/connector"
 import { Errors, Pagination } from "@weft/core/connector"
 import { Employee } from "@weft/core/models"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type Change, changedEmployees, ChangedEmployees, EmployeePage, getEmployee, listEmployees, RawEmployee } from "./api.js"
+import { type Change, changedEmployees, ChangedEmployees, type RawEmployee } from "./api.js"
 import type { Credentials } from "./credentials.js"
+import type { Fetcher } from "./fieldSets.js"
+import { sendOk } from "./http.js"
 import { toEmployee } from "./mapping.js"
 
 /**
  * The `hris.employee` reader: incremental over BambooHR's changed-employees
- * feed. A full read lists employee ids page by page and fetches each page's
- * employees with bounded concurrency; its last page carries the first cursor
- * (the `Date` of the first list answer). A delta reads the feed since the
- * cursor, fetches the inserted and updated employees, and tombstones the
- * deleted ones.
+ * feed. A full read goes through the employee list page by page, fetching
+ * each page's employees as its field set does (see `fieldSets.ts`); its last
+ * page carries the first cursor (the `Date` of the first list answer). A
+ * delta reads the feed since the cursor, fetches the inserted and updated
+ * employees the same way, and tombstones the deleted ones.
  *
  * @since 0.1.0
  */
@@ -29,13 +30,16 @@ import { toEmployee } from "./mapping.js"
  * @category models
  */
 export interface ReaderOptions {
-  /** Employees per page (list `page[limit]`, and change batch size). */
+  /** Changes per delta page. */
   readonly pageSize: number
-  /** Get Employee calls in flight at once, per page. */
-  readonly concurrency: number
+  /** How employees are fetched (the field set). */
+  readonly fetcher: Fetcher
 }
 
 type Context = Connector.ConnectorContext<Credentials>
+
+/** How far the first cursor starts before our own clock when BambooHR sent no `Date`: allows for clock skew. */
+const SKEW_MS = 10 * 60_000
 
 /** An HTTP `Date` header (RFC 7231 IMF-fixdate). */
 const parseHttpDate = (value: string | undefined): Option.Option<number> => {
@@ -55,56 +59,6 @@ const parseIso = (value: string | null | undefined): Option.Option<number> => {
   return Number.isNaN(ms) ? Option.none() : Option.some(ms)
 }
 
-const decodeRaw = Schema.decodeUnknown(RawEmployee)
-
-const operationOf = (request: HttpClientRequest.HttpClientRequest) => `${request.method} ${request.url}`
-
-/** A non-2xx answer as a typed error, with BambooHR's own explanation (sent in a header) when there is one. */
-const statusError = (
-  request: HttpClientRequest.HttpClientRequest,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<never, Errors.ConnectorError> =>
-  Effect.flatMap(response.text.pipe(Effect.orElseSucceed(() => "")), (body) => {
-    const explained = response.headers["x-bamboohr-message"] ?? response.headers["x-bamboohr-error-message"]
-    return Effect.fail(
-      new Errors.ConnectorError({
-        operation: operationOf(request),
-        status: response.status,
-        detail: explained ?? (body.trim() === "" ? "BambooHR answered with an error status" : body.slice(0, 300))
-      })
-    )
-  })
-
-const isOk = (response: HttpClientResponse.HttpClientResponse) => response.status >= 200 && response.status < 300
-
-/** Sends a request and insists on a 2xx answer. */
-const sendOk = (
-  client: ProviderHttp.ProviderClient,
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<HttpClientResponse.HttpClientResponse, Connector.ReadError> =>
-  Effect.flatMap(client.execute(request), (response) => (isOk(response) ? Effect.succeed(response) : statusError(request, response)))
-
-/**
- * One employee with every mapped field; `None` if BambooHR no longer has it.
- *
- * @since 0.1.0
- * @category reading
- */
-export const fetchEmployee = (
-  context: Context,
-  id: string
-): Effect.Effect<Option.Option<RawEmployee>, Connector.ReadError> => {
-  const request = getEmployee(id)
-  return Effect.flatMap(context.http.execute(request), (response) => {
-    if (response.status === 404) return Effect.succeedNone
-    if (!isOk(response)) return statusError(request, response)
-    return Effect.asSome(Pagination.json(response, operationOf(request), decodeRaw))
-  })
-}
-
-const fetchMany = (context: Context, ids: ReadonlyArray<string>, concurrency: number) =>
-  Effect.forEach(ids, (id) => Effect.map(fetchEmployee(context, id), (found) => [id, found] as const), { concurrency })
-
 /**
  * Every employee, page by page, then a page carrying the cursor for the
  * first delta.
@@ -116,51 +70,42 @@ export const readAll = (context: Context, options: ReaderOptions): Stream.Stream
   Stream.unwrap(Effect.gen(function*() {
     // The first answer's Date: every change after it shows up in the feed after it.
     const startedAt = yield* Ref.make(Option.none<number>())
-    // Fallback when no Date header came: the latest lastChanged read. Weaker: an employee
-    // changed after its page was read but before a later-changed one is read would be skipped.
+    // Fallbacks when no Date header came. The latest lastChanged read (extended field set only) is
+    // weaker: an employee changed after its page was read but before a later-changed one is read
+    // would be skipped. Failing that, our own clock, set back to allow for skew.
     const latestSeen = yield* Ref.make(Option.none<number>())
-    const operation = "GET /api/v1/employees"
+    const ourStart = (yield* Clock.currentTimeMillis) - SKEW_MS
 
     const pages = Pagination.paginate({
-      operation,
+      operation: "GET /api/v1/employees",
       initial: Option.none<string>(),
       key: Option.getOrElse(() => ""),
       fetch: (after) =>
         Effect.gen(function*() {
-          const response = yield* sendOk(
-            context.http,
-            listEmployees({ limit: options.pageSize, after: Option.getOrUndefined(after) })
-          )
-          if (Option.isNone(after)) yield* Ref.set(startedAt, parseHttpDate(response.headers["date"]))
-          const page = yield* Pagination.json(response, operation, Schema.decodeUnknown(EmployeePage))
-          const fetched = yield* fetchMany(context, page.data.map((e) => String(e.employeeId)), options.concurrency)
-          // An employee deleted between the list and its fetch is left to the next delta's feed.
-          const raws = fetched.flatMap(([, found]) => Option.toArray(found))
-          for (const raw of raws) {
+          const page = yield* options.fetcher.page(context, after)
+          if (Option.isNone(after)) yield* Ref.set(startedAt, parseHttpDate(page.date))
+          for (const raw of page.employees) {
             const changed = parseIso(typeof raw["lastChanged"] === "string" ? raw["lastChanged"] : undefined)
             if (Option.isSome(changed)) {
               yield* Ref.update(latestSeen, (l) => Option.some(Math.max(changed.value, Option.getOrElse(l, () => 0))))
             }
           }
-          const next = Option.fromNullable(page.meta.page.nextCursor)
-          return { items: [{ records: raws.map(toEmployee) }], next: Option.map(next, Option.some) }
+          return { items: [{ records: page.employees.map(toEmployee) }], next: Option.map(page.next, Option.some) }
         })
     })
 
     const cursorPage = Effect.gen(function*() {
       const at = yield* Ref.get(startedAt)
-      const cursor = Option.isSome(at) ? at : yield* Ref.get(latestSeen)
-      return Option.map(cursor, (ms): Connector.RecordPage => ({ records: [], cursor: toCursor(ms) }))
+      const seen = yield* Ref.get(latestSeen)
+      const ms = Option.getOrElse(Option.orElse(at, () => seen), () => ourStart)
+      return { records: [], cursor: toCursor(ms) } satisfies Connector.RecordPage
     })
 
-    return pages.pipe(
-      Stream.flattenIterables,
-      Stream.concat(Stream.fromEffect(cursorPage).pipe(Stream.filterMap((page) => page)))
-    )
+    return pages.pipe(Stream.flattenIterables, Stream.concat(Stream.fromEffect(cursorPage)))
   }))
 
 /**
- * The changes since `cursor`, in pages of at most `pageSize` employees; the
+ * The changes since `cursor`, in pages of at most `pageSize` changes; the
  * last page carries the next cursor (the feed's latest `lastChanged`).
  *
  * The feed is asked for changes at or after the cursor, so an employee
@@ -204,10 +149,13 @@ export const readChanges = (
       Stream.mapEffect(({ batch, last }) =>
         Effect.gen(function*() {
           const upserts = batch.filter((c) => c.action !== "Deleted").map((c) => c.id)
-          const fetched = yield* fetchMany(context, upserts, options.concurrency)
-          const records = fetched.flatMap(([, found]) => Option.toArray(Option.map(found, toEmployee)))
+          const found = upserts.length === 0 ? new Map<string, RawEmployee>() : yield* options.fetcher.byIds(context, upserts)
+          const records = upserts.flatMap((id) => {
+            const raw = found.get(id)
+            return raw === undefined ? [] : [toEmployee(raw)]
+          })
           // Gone by the time it was fetched: as good as deleted.
-          const vanished = fetched.flatMap(([id, found]) => (Option.isNone(found) ? [id] : []))
+          const vanished = upserts.filter((id) => !found.has(id))
           const deleted = [...batch.filter((c) => c.action === "Deleted").map((c) => c.id), ...vanished]
           const page: Connector.RecordPage = {
             records,
@@ -231,5 +179,6 @@ export const employees = (options: ReaderOptions): Connector.ModelReader<Credent
   mode: "incremental",
   readAll: (context) => readAll(context, options),
   readChanges: (context, cursor) => readChanges(context, cursor, options),
-  readOne: (context, id) => Effect.map(fetchEmployee(context, id), Option.map(toEmployee))
+  readOne: (context, id) =>
+    Effect.map(options.fetcher.byIds(context, [id]), (found) => Option.map(Option.fromNullable(found.get(id)), toEmployee))
 })

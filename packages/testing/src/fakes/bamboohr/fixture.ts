@@ -5,20 +5,17 @@ import { org } from "./data.js"
 import { keys, scoped } from "./fake.js"
 
 /**
- * The BambooHR connector's conformance fixture: the fake with a connector
- * pointed at it, four refusals `check` must tell apart, and a scripted delta.
+ * The BambooHR connector's conformance fixtures, one per field set: the fake
+ * with a connector pointed at it, four refusals `check` must tell apart, and
+ * a scripted delta.
  *
  * @since 0.1.0
  */
 
 const MODEL = "hris.employee"
 
-/**
- * @since 0.1.0
- * @category fixtures
- */
-export const fixture: ConnectorFixture<BambooHR.Credentials> = {
-  name: "bamboohr",
+const make = (fields: BambooHR.FieldSet): ConnectorFixture<BambooHR.Credentials> => ({
+  name: fields === "standard" ? "bamboohr" : "bamboohr (extended fields)",
   setup: ({ size, seed }) =>
     Effect.gen(function*() {
       const fake = yield* scoped({ size, seed, companyDomain: "acme" })
@@ -26,6 +23,7 @@ export const fixture: ConnectorFixture<BambooHR.Credentials> = {
       const pageSize = Math.max(1, Math.min(100, Math.floor(size / 4)))
       const connector = BambooHR.connector({
         baseUrl: fake.baseUrl,
+        fields,
         pageSize,
         rateLimit: "none",
         retry: { baseDelay: "20 millis", maxDelay: "200 millis" }
@@ -38,7 +36,12 @@ export const fixture: ConnectorFixture<BambooHR.Credentials> = {
           { name: "an API key BambooHR does not know", credentials: credentials("bhr-0000deadbeef0000"), code: "invalid_credentials" },
           { name: "a company domain with no BambooHR account", credentials: credentials(keys.admin, "globex"), code: "account_not_found" },
           { name: "a key whose user cannot view employees", credentials: credentials(keys.noAccess), code: "insufficient_permissions" },
-          { name: "a key whose user cannot see compensation", credentials: credentials(keys.restricted), code: "admin_required" }
+          {
+            // Standard: the list marks birth dates restricted; extended: Get Employee leaves out pay.
+            name: fields === "standard" ? "a key whose user cannot see personal fields" : "a key whose user cannot see compensation",
+            credentials: credentials(keys.restricted),
+            code: "admin_required"
+          }
         ],
         models: [MODEL],
         pageSize,
@@ -68,4 +71,20 @@ export const fixture: ConnectorFixture<BambooHR.Credentials> = {
         authProblems: () => fake.authProblems()
       }
     })
-}
+})
+
+/**
+ * The fixture of the default connector (standard field set).
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const fixture: ConnectorFixture<BambooHR.Credentials> = make("standard")
+
+/**
+ * The fixture of a connector reading the extended field set.
+ *
+ * @since 0.1.0
+ * @category fixtures
+ */
+export const fixtureExtended: ConnectorFixture<BambooHR.Credentials> = make("extended")
