@@ -1,0 +1,398 @@
+/**
+ * `npm run bench -- deliver [--events N] [--records N] [--concurrency N]`
+ *
+ * Delivery from the outbox to a loopback receiver that verifies every
+ * signature, against a same-run baseline of raw undici POSTs of bodies of the
+ * same size (signed the same way) at the same concurrency to the same
+ * receiver.
+ *
+ * Ours: record events committed to StoreMemory in pages of 500, as the sync
+ * engine commits them, while the delivery workers (real webhook sink over
+ * undici, one destination, maxConcurrency = concurrency) claim, decrypt, sign,
+ * send and settle them, keeping per-record order (each record has
+ * events/records events, one per run). Latency: enqueue → ack.
+ * Baseline: the bodies pre-built, `concurrency` loops each POSTing the next
+ * body with fresh signature headers. Latency: request → response.
+ *
+ * The receiver runs in a worker thread so it does not share the event loop
+ * with either sender.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { Delivery } from "@weft/core/delivery"
+import { type ChangeDetector, Envelope, SyncEngine } from "@weft/core/engine"
+import { Ids } from "@weft/core/ground"
+import { Sink } from "@weft/core/sink"
+import { OutboxSignal, Rows, Store } from "@weft/core/store"
+import { Vault } from "@weft/core/vault"
+import { Secret, Signature, SinkWebhook } from "@weft/sink-webhook"
+import { StoreMemory } from "@weft/store-memory"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
+import { performance } from "node:perf_hooks"
+import { Worker } from "node:worker_threads"
+import { Agent } from "undici"
+import { peakRssMB, percentile, report, round } from "./harness.js"
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+const MODEL = "hris.employee"
+const PAGE = 500
+
+interface Figures {
+  readonly events: number
+  readonly ms: number
+  readonly eventsPerSec: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+}
+
+// --- receiver -----------------------------------------------------------------
+
+/**
+ * A webhook receiver in a worker thread: reads each body, verifies its
+ * Standard Webhooks signature (HMAC-SHA256 over `id.timestamp.body`, any v1
+ * entry, ±5 min) and answers 204, or 401 if it does not verify.
+ */
+const receiverSource = `
+const http = require("node:http")
+const crypto = require("node:crypto")
+const { parentPort, workerData } = require("node:worker_threads")
+const key = Buffer.from(workerData.secret.slice("whsec_".length), "base64")
+let verified = 0, rejected = 0
+const check = (headers, body) => {
+  const id = headers["webhook-id"], ts = headers["webhook-timestamp"], sig = headers["webhook-signature"]
+  if (!id || !ts || !sig) return false
+  if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false
+  const expected = crypto.createHmac("sha256", key).update(id + "." + ts + ".").update(body).digest()
+  for (const entry of sig.split(" ")) {
+    const [version, value] = entry.split(",")
+    if (version !== "v1" || value === undefined) continue
+    const given = Buffer.from(value, "base64")
+    if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) return true
+  }
+  return false
+}
+const server = http.createServer((req, res) => {
+  const chunks = []
+  req.on("data", (c) => chunks.push(c))
+  req.on("end", () => {
+    if (check(req.headers, Buffer.concat(chunks))) { verified++; res.writeHead(204); res.end() }
+    else { rejected++; res.writeHead(401); res.end() }
+  })
+})
+server.keepAliveTimeout = 60_000
+server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }))
+parentPort.on("message", (m) => {
+  if (m === "counts") parentPort.postMessage({ verified, rejected })
+  if (m === "reset") { verified = 0; rejected = 0; parentPort.postMessage({ verified, rejected }) }
+  if (m === "close") server.close(() => process.exit(0))
+})
+`
+
+interface Receiver {
+  readonly url: string
+  readonly counts: () => Promise<{ readonly verified: number; readonly rejected: number }>
+  readonly reset: () => Promise<unknown>
+  readonly close: () => Promise<void>
+}
+
+const startReceiver = (): Promise<Receiver> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(receiverSource, { eval: true, workerData: { secret: SECRET } })
+    const ask = <A>(message: string) =>
+      new Promise<A>((done) => {
+        worker.once("message", (answer: A) => done(answer))
+        worker.postMessage(message)
+      })
+    worker.once("error", reject)
+    worker.once("message", ({ port }: { port: number }) =>
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        counts: () => ask("counts"),
+        reset: () => ask("reset"),
+        close: () =>
+          new Promise<void>((done) => {
+            worker.once("exit", () => done())
+            worker.postMessage("close")
+          })
+      }))
+  })
+
+// --- events -------------------------------------------------------------------
+
+/** A realistic employee record of about 1 KB once wrapped in the event envelope. */
+const employee = (recordId: string, rev: number) => ({
+  id: recordId,
+  remoteUpdatedAt: new Date(Date.UTC(2026, 0, 1) + rev * 3_600_000).toISOString(),
+  profile: {
+    firstName: `First${recordId}`,
+    lastName: `Last${recordId}`,
+    preferredName: `Pref${recordId}`,
+    workEmail: `person${recordId}@example.com`,
+    personalEmail: `person${recordId}.home@example.org`,
+    dateOfBirth: "1990-04-12",
+    gender: "female",
+    workPhone: "+44 20 7946 0018",
+    mobilePhone: "+44 7700 900123"
+  },
+  employment: { status: "active", type: "full_time", startDate: "2024-01-01", employeeNumber: `E-${recordId.padStart(6, "0")}` },
+  orgStructure: {
+    jobTitle: `Senior Engineer L${rev}`,
+    department: "Research & Development",
+    division: "Product",
+    location: "London HQ",
+    managerId: String((Number(recordId) % 50) + 1)
+  },
+  compensation: { fixed: [{ amount: `${5000 + rev}.00`, currency: "EUR", period: "month" }], variable: [] },
+  address: { line1: `${recordId} Example Street`, city: "London", postalCode: "EC1A 1BB", country: "GB" },
+  customFields: { costCenter: `CC-${(Number(recordId) % 97).toString().padStart(3, "0")}`, shirtSize: "M" }
+})
+
+const changesOf = (records: number, run: number): ReadonlyArray<ChangeDetector.Change> =>
+  Array.from({ length: records }, (_, i) => ({
+    type: run === 0 ? "record.new" : "record.changed",
+    recordId: String(i + 1),
+    data: JSON.stringify(employee(String(i + 1), run))
+  }) as const)
+
+// --- ours ---------------------------------------------------------------------
+
+const keys: Vault.VaultKeys = { current: { id: "bench", key: Redacted.make(Buffer.alloc(32, 3).toString("base64")) } }
+
+/** The webhook sink, noting when each event was acked. */
+const timedSink = (acked: Map<string, number>, onAck: () => void) =>
+  Layer.effect(
+    Sink.Sink,
+    Effect.map(SinkWebhook.make({ allowHosts: ["127.0.0.1"] }), (inner) =>
+      Sink.Sink.of({
+        validate: inner.validate,
+        deliver: (destination, attempt) =>
+          Effect.map(inner.deliver(destination, attempt), (outcome) => {
+            if (outcome._tag === "Acked") {
+              acked.set(attempt.eventId, performance.now())
+              onAck()
+            }
+            return outcome
+          })
+      }))
+  )
+
+const runOurs = async (url: string, events: number, records: number, concurrency: number): Promise<Figures & { readonly runEvents: number }> => {
+  const runs = Math.ceil(events / records)
+  const total = events + 2 * runs // + allEmitted and allConsumed of each run
+  const acked = new Map<string, number>()
+  const enqueued = new Map<string, number>()
+  let done: (() => void) | undefined
+  const finished = new Promise<void>((resolve) => (done = resolve))
+  const layer = Delivery.layer().pipe(
+    Layer.provideMerge(timedSink(acked, () => acked.size === total && done?.())),
+    Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer, NodeHttpClient.layerUndici))
+  )
+  const runtime = ManagedRuntime.make(layer)
+  const fill = Effect.gen(function*() {
+    const store = yield* Store.Store
+    const vault = yield* Vault.Vault
+    const signal = yield* OutboxSignal.OutboxSignal
+    const now0 = yield* Clock.currentTimeMillis
+    const destinationId = Ids.at("dst", now0)
+    yield* store.destinations.put({
+      id: destinationId,
+      url: `${url}/hooks/weft`,
+      secrets: vault.sealJson([SECRET], destinationId),
+      enabled: true,
+      options: {},
+      maxConcurrency: concurrency,
+      createdAt: now0,
+      updatedAt: now0
+    })
+    const started = yield* Deferred.make<number>()
+    for (let run = 0; run < runs; run++) {
+      const startedAt = yield* Clock.currentTimeMillis
+      const row: Rows.RunRow = {
+        id: Ids.at("run", startedAt),
+        syncId: "syn_bench",
+        integrationId: "int_bench",
+        connector: "bench",
+        tenant: "acme",
+        type: run === 0 ? "initial" : "delta",
+        status: "running",
+        startedAt,
+        models: {},
+        warnings: [],
+        errors: [],
+        delivery: Rows.emptyDelivery
+      }
+      yield* store.runs.create(row)
+      const writer = Envelope.writer(vault, Envelope.ofRun(row, destinationId))
+      const changes = changesOf(Math.min(records, events - run * records), run)
+      const audit: Rows.ModelAudit = { model: MODEL, status: "succeeded", counters: Rows.emptyCounters, fullRead: false, invalidRecords: [], warnings: [] }
+      for (let i = 0; i < changes.length; i += PAGE) {
+        const now = yield* Clock.currentTimeMillis
+        const entries = writer.records(MODEL, changes.slice(i, i + PAGE), now)
+        const at = performance.now()
+        yield* Deferred.succeed(started, at)
+        for (const e of entries) enqueued.set(e.id, at)
+        yield* store.commit({ scope: { syncId: "syn_bench", model: MODEL }, upserts: [], deletes: [], events: entries, run: { runId: row.id, audit } })
+        yield* signal.notify(destinationId)
+        // Let the workers run between pages, as they would while a connector reads the next page.
+        yield* Effect.yieldNow()
+      }
+      const finishedAt = yield* Clock.currentTimeMillis
+      const allEmitted = writer.run("sync.events.allEmitted", {
+        status: "succeeded",
+        processed: changes.length,
+        emitted: { new: run === 0 ? changes.length : 0, changed: run === 0 ? 0 : changes.length, deleted: 0, total: changes.length },
+        invalid: 0,
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString()
+      }, finishedAt)
+      enqueued.set(allEmitted.id, performance.now())
+      yield* store.runs.close({ run: { ...row, status: "succeeded", finishedAt }, allEmitted, consumed: SyncEngine.consumedBuilder(vault, destinationId, finishedAt) })
+      yield* signal.notify(destinationId)
+    }
+    return yield* Deferred.await(started)
+  })
+  try {
+    await runtime.runPromise(Effect.void) // build the layer (workers start) before the clock runs
+    const start = await runtime.runPromise(fill)
+    await finished
+    const end = Math.max(...acked.values())
+    const latencies: Array<number> = []
+    for (const [id, at] of enqueued) {
+      const ack = acked.get(id)
+      if (ack !== undefined) latencies.push(ack - at)
+    }
+    const ms = end - start
+    return {
+      events: total,
+      runEvents: 2 * runs,
+      ms: round(ms),
+      eventsPerSec: Math.round(total / (ms / 1000)),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99))
+    }
+  } finally {
+    await runtime.dispose()
+  }
+}
+
+// --- baseline -----------------------------------------------------------------
+
+/** The same bodies, as plain JSON, each with its event id. */
+const baselineBodies = (events: number, records: number): Array<{ readonly id: string; readonly body: Buffer }> => {
+  const out: Array<{ readonly id: string; readonly body: Buffer }> = []
+  const routing = `"integrationId":"int_bench","connector":"bench","tenant":"acme","syncId":"syn_bench","syncRunId":"run_bench","syncType":"delta_sync"`
+  for (let n = 0; n < events; n++) {
+    const run = Math.floor(n / records)
+    const recordId = String((n % records) + 1)
+    const id = Ids.at("evt", Date.UTC(2026, 10, 26) + n)
+    const json = `{"id":"${id}","type":"record.changed","timestamp":"2026-11-26T18:00:00.000Z",${routing},"model":"${MODEL}",` +
+      `"recordId":"${recordId}","data":${JSON.stringify(employee(recordId, run))}}`
+    out.push({ id, body: Buffer.from(json) })
+  }
+  return out
+}
+
+const runBaseline = async (url: string, bodies: ReadonlyArray<{ readonly id: string; readonly body: Buffer }>, concurrency: number): Promise<Figures> => {
+  const key = Either.getOrThrow(Secret.decode(SECRET))
+  const agent = new Agent()
+  const origin = new URL(url).origin
+  const latencies: Array<number> = new Array(bodies.length)
+  let next = 0
+  let failures = 0
+  const loop = async () => {
+    while (next < bodies.length) {
+      const i = next++
+      const { body, id } = bodies[i]!
+      const t0 = performance.now()
+      const timestamp = Math.floor(Date.now() / 1000)
+      const response = await agent.request({
+        origin,
+        path: "/hooks/weft",
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "bench/baseline",
+          "webhook-id": id,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": Signature.sign([key], id, timestamp, body)
+        },
+        body
+      })
+      await response.body.dump()
+      if (response.statusCode < 200 || response.statusCode >= 300) failures++
+      latencies[i] = performance.now() - t0
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: concurrency }, loop))
+  const ms = performance.now() - start
+  await agent.close()
+  if (failures > 0) throw new Error(`baseline: ${failures} requests were not acknowledged`)
+  return {
+    events: bodies.length,
+    ms: round(ms),
+    eventsPerSec: Math.round(bodies.length / (ms / 1000)),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99))
+  }
+}
+
+// --- main ---------------------------------------------------------------------
+
+const option = (args: ReadonlyArray<string>, name: string, fallback: number): number => {
+  const at = args.indexOf(name)
+  const value = at === -1 ? undefined : Number(args[at + 1])
+  return value === undefined || !Number.isFinite(value) || value <= 0 ? fallback : Math.floor(value)
+}
+
+export const run = async (args: ReadonlyArray<string>): Promise<void> => {
+  const events = option(args, "--events", 50_000)
+  const records = option(args, "--records", 10_000)
+  const concurrency = option(args, "--concurrency", 32)
+  const receiver = await startReceiver()
+  try {
+    // Warm both paths up (JIT, connections) on a small run, then reset the receiver's counts.
+    await runBaseline(receiver.url, baselineBodies(1_000, 500), concurrency)
+    await runOurs(receiver.url, 1_000, 500, concurrency)
+    await receiver.reset()
+
+    const ours = await runOurs(receiver.url, events, records, concurrency)
+    const afterOurs = await receiver.counts()
+    const bodies = baselineBodies(events, records)
+    const baseline = await runBaseline(receiver.url, bodies, concurrency)
+    const afterAll = await receiver.counts()
+    if (afterAll.rejected > 0) throw new Error(`the receiver rejected ${afterAll.rejected} deliveries`)
+    if (afterOurs.verified < ours.events) throw new Error(`the receiver verified ${afterOurs.verified} of ${ours.events} deliveries`)
+
+    const ratio = round(ours.eventsPerSec / baseline.eventsPerSec, 3)
+    const peak = peakRssMB()
+    const avgBody = Math.round(bodies.reduce((n, b) => n + b.body.length, 0) / bodies.length)
+    report(
+      [
+        `deliver: ${events} record events over ${records} records (+${ours.runEvents} run events), ~${avgBody} B bodies, concurrency ${concurrency}`,
+        `  ours     ${ours.eventsPerSec} events/s  (${ours.events} in ${ours.ms} ms)  enqueue→ack p50 ${ours.p50Ms} ms  p99 ${ours.p99Ms} ms`,
+        `  baseline ${baseline.eventsPerSec} events/s  (${baseline.events} in ${baseline.ms} ms)  request→response p50 ${baseline.p50Ms} ms  p99 ${baseline.p99Ms} ms`,
+        `  ratio (ours ÷ baseline events/s) ${ratio}   peak RSS ${peak} MB`
+      ],
+      {
+        name: "deliver",
+        ratio,
+        peakRssMB: peak,
+        events,
+        records,
+        concurrency,
+        bodyBytes: avgBody,
+        ours,
+        baseline,
+        receiver: { verified: afterAll.verified, rejected: afterAll.rejected }
+      }
+    )
+  } finally {
+    await receiver.close()
+  }
+}
