@@ -121,7 +121,7 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
     status: "pending",
     attempts: 0,
     nextAttemptAt: nowMs,
-    payload: vault.seal(Buffer.from(json), id)
+    payload: vault.seal(json, id)
   })
 
   return {

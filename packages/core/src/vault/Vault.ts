@@ -95,7 +95,7 @@ export interface VaultService {
    * is authenticated but not stored: opening needs the same `aad`, so a
    * ciphertext cannot be moved to another row. Sealing never fails.
    */
-  readonly seal: (plaintext: Uint8Array, aad?: string) => Uint8Array
+  readonly seal: (plaintext: Uint8Array | string, aad?: string) => Uint8Array
   readonly open: (sealed: Uint8Array, aad?: string) => Effect.Effect<Uint8Array, VaultError>
   /** {@link seal} for a JSON value. */
   readonly sealJson: (value: unknown, aad?: string) => Uint8Array
@@ -154,7 +154,9 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
     // bulk (one call per 4,096 nonces), since sealing runs once per outbox event.
     const nonces = Buffer.allocUnsafe(IV_BYTES * 4096)
     let nonceAt = nonces.length
-    const seal = (plaintext: Uint8Array, aad?: string): Uint8Array => {
+    // A string is sealed as its UTF-8 bytes, encoded straight into the output (no intermediate copy).
+    const seal = (input: Uint8Array | string, aad?: string): Uint8Array => {
+      const length = typeof input === "string" ? Buffer.byteLength(input) : input.length
       if (nonceAt === nonces.length) {
         Crypto.randomFillSync(nonces)
         nonceAt = 0
@@ -164,10 +166,10 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
       const cipher = Crypto.createCipheriv("aes-256-gcm", currentKey, iv)
       cipher.setAAD(associatedData(header, aad))
       // GCM ciphertext is as long as the plaintext: write everything into one buffer.
-      const out = Buffer.allocUnsafe(header.length + IV_BYTES + TAG_BYTES + plaintext.length)
+      const out = Buffer.allocUnsafe(header.length + IV_BYTES + TAG_BYTES + length)
       header.copy(out, 0)
       iv.copy(out, header.length)
-      const body = cipher.update(plaintext)
+      const body = typeof input === "string" ? cipher.update(input, "utf8") : cipher.update(input)
       cipher.final()
       body.copy(out, header.length + IV_BYTES + TAG_BYTES)
       cipher.getAuthTag().copy(out, header.length + IV_BYTES)
@@ -200,7 +202,7 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
       currentKeyId: currentId,
       seal,
       open,
-      sealJson: (value, aad) => seal(Buffer.from(JSON.stringify(value)), aad),
+      sealJson: (value, aad) => seal(JSON.stringify(value), aad),
       openJson: (sealed, aad) =>
         Effect.flatMap(open(sealed, aad), (bytes) =>
           Effect.try({
