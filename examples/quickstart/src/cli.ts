@@ -1,0 +1,196 @@
+import { isIP } from "node:net"
+import type * as CliApp from "@effect/cli/CliApp"
+import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import { Secret } from "@weft/sink-webhook"
+import * as Console from "effect/Console"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import { type DemoConfig, defaults, limits, type WebhookTarget } from "./config.js"
+import * as Demo from "./demo.js"
+import { DemoInputError } from "./errors.js"
+import * as Human from "./human.js"
+import * as JsonLines from "./jsonLines.js"
+
+/**
+ * The command line: flags (parsed by `@effect/cli`, with `--help`), their
+ * checks, and the exit code of a demo run.
+ *
+ * @since 0.1.0
+ */
+
+// @effect/cli's own integer option reports "'abc' is not a integer" without the flag's name.
+const wholeNumber = (name: string, fallback: number, description: string) =>
+  Options.text(name).pipe(
+    Options.withPseudoName("N"),
+    Options.mapEffect((text) =>
+      /^[+-]?\d+$/.test(text.trim())
+        ? Effect.succeed(Number(text.trim()))
+        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name}: "${text}" is not a whole number`)))
+    ),
+    Options.withDefault(fallback),
+    Options.withDescription(`${description} A whole number; default ${fallback}.`)
+  )
+
+const flags = {
+  employees: wholeNumber(
+    "employees",
+    defaults.employees,
+    `Employees in the fake BambooHR company (${limits.employees.min} to ${limits.employees.max}); about 5 % of them are inactive.`
+  ),
+  deltaRounds: wholeNumber(
+    "delta-rounds",
+    defaults.deltaRounds,
+    "Delta rounds after the initial sync: each hires, retitles, terminates and deletes a few employees, then syncs."
+  ),
+  webhookUrl: Options.text("webhook-url").pipe(
+    Options.withPseudoName("URL"),
+    Options.optional,
+    Options.withDescription("Send the events to your own Standard Webhooks receiver instead of the local one (needs --webhook-secret).")
+  ),
+  webhookSecret: Options.redacted("webhook-secret").pipe(
+    Options.withPseudoName("whsec_…"),
+    Options.optional,
+    Options.withDescription("The secret your receiver verifies with; the destination is created with it. Default: a fresh one for the local receiver.")
+  ),
+  allowHosts: Options.text("allow-host").pipe(
+    Options.withPseudoName("HOST"),
+    Options.repeated,
+    Options.withDescription("A host the SSRF guard lets through although it is not public (repeatable). The local receiver's 127.0.0.1 is allowed automatically.")
+  ),
+  json: Options.boolean("json").pipe(
+    Options.withDescription("No live display: one JSON object per line (each run's audit, then a summary as the last line).")
+  ),
+  seed: wholeNumber("seed", defaults.seed, "Seed of the fake company and of the mutations: the same seed gives the same demo."),
+  timeout: wholeNumber("timeout", defaults.timeoutSeconds, "Seconds before the demo gives up with an error.")
+}
+
+/**
+ * The flags as parsed, before they are checked.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Flags {
+  readonly employees: number
+  readonly deltaRounds: number
+  readonly webhookUrl: Option.Option<string>
+  readonly webhookSecret: Option.Option<Redacted.Redacted<string>>
+  readonly allowHosts: ReadonlyArray<string>
+  readonly json: boolean
+  readonly seed: number
+  readonly timeout: number
+}
+
+const inRange = (flag: string, value: number, range: { readonly min: number; readonly max: number }) =>
+  value >= range.min && value <= range.max
+    ? Effect.void
+    : Effect.fail(new DemoInputError({ flag, detail: `must be from ${range.min} to ${range.max}, got ${value}` }))
+
+const webhookTarget = (flags: Flags): Effect.Effect<WebhookTarget, DemoInputError> =>
+  Effect.gen(function*() {
+    if (Option.isNone(flags.webhookUrl)) {
+      if (Option.isSome(flags.webhookSecret)) {
+        return yield* new DemoInputError({
+          flag: "--webhook-secret",
+          detail: "is only used with --webhook-url (the local receiver makes its own secret); add --webhook-url or drop --webhook-secret"
+        })
+      }
+      return { _tag: "Local" } as const
+    }
+    const url = flags.webhookUrl.value
+    if (Option.isNone(flags.webhookSecret)) {
+      return yield* new DemoInputError({
+        flag: "--webhook-url",
+        detail: "needs --webhook-secret whsec_…: the destination is created with that secret, so your receiver can verify every delivery"
+      })
+    }
+    const parsed = URL.canParse(url) ? new URL(url) : undefined
+    if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+      return yield* new DemoInputError({ flag: "--webhook-url", detail: "must be an absolute http:// or https:// URL, e.g. https://example.com/webhooks/weft" })
+    }
+    // The reason never repeats the secret.
+    const secret = Secret.decode(flags.webhookSecret.value)
+    if (Either.isLeft(secret)) return yield* new DemoInputError({ flag: "--webhook-secret", detail: secret.left })
+    return { _tag: "External", url, secret: flags.webhookSecret.value } as const
+  })
+
+/**
+ * Checks the flags and turns them into a {@link DemoConfig}.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const toConfig = (flags: Flags): Effect.Effect<DemoConfig, DemoInputError> =>
+  Effect.gen(function*() {
+    yield* inRange("--employees", flags.employees, limits.employees)
+    yield* inRange("--delta-rounds", flags.deltaRounds, limits.deltaRounds)
+    yield* inRange("--timeout", flags.timeout, limits.timeoutSeconds)
+    if (flags.seed < 0) return yield* new DemoInputError({ flag: "--seed", detail: `must be 0 or more, got ${flags.seed}` })
+    for (const host of flags.allowHosts) {
+      const bare = host.trim().replace(/^\[(.*)\]$/, "$1")
+      if (bare === "" || (isIP(bare) === 0 && /[/:@\s]/.test(bare))) {
+        return yield* new DemoInputError({ flag: "--allow-host", detail: `"${host}" is not a host name or IP address (give e.g. 127.0.0.1 or hooks.internal, not a URL)` })
+      }
+    }
+    return {
+      employees: flags.employees,
+      deltaRounds: flags.deltaRounds,
+      seed: flags.seed,
+      webhook: yield* webhookTarget(flags),
+      allowHosts: flags.allowHosts.map((h) => h.trim()),
+      json: flags.json,
+      timeout: Duration.seconds(flags.timeout)
+    }
+  })
+
+/** The demo ran and reported a failure (already shown). */
+class DemoNotPassed extends Data.TaggedError("DemoNotPassed")<{}> {}
+
+/**
+ * The `demo` command.
+ *
+ * @since 0.1.0
+ * @category commands
+ */
+export const command = Command.make("demo", flags, (parsed) =>
+  Effect.gen(function*() {
+    const config = yield* toConfig(parsed)
+    const display = config.json ? JsonLines.make() : Human.make({ tty: process.stdout.isTTY === true })
+    const ok = yield* Demo.run(config, display)
+    if (!ok) return yield* new DemoNotPassed()
+  })).pipe(
+    Command.withDescription("Syncs a fake BambooHR company into signed webhooks with Weft, then checks every run and delivery.")
+  )
+
+const cli = Command.run(command, { name: "Weft quickstart", version: "0.1.0", executable: "npm run demo --" })
+
+/**
+ * Runs the demo with command-line arguments (without the `node` and script
+ * paths) and succeeds with the process exit code: 0 when the demo passed,
+ * 1 when it failed, 2 for unusable flags.
+ *
+ * @example
+ * ```ts
+ * import * as NodeContext from "@effect/platform-node/NodeContext"
+ * const code = await Effect.runPromise(main(["--employees", "200", "--json"]).pipe(Effect.provide(NodeContext.layer)))
+ * ```
+ * @since 0.1.0
+ * @category running
+ */
+export const main = (args: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
+  cli(["node", "src/main.ts", ...args]).pipe(
+    Effect.as(0),
+    Effect.catchAll((error) => {
+      // @effect/cli has already printed its own parse errors.
+      if (ValidationError.isValidationError(error)) return Effect.as(Console.error("Run with --help for the list of flags."), 2)
+      if (error._tag === "DemoInputError") return Effect.as(Console.error(`Error: ${error.message}`), 2)
+      return Effect.succeed(1)
+    })
+  )

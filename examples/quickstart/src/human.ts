@@ -1,0 +1,178 @@
+import * as Clock from "effect/Clock"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import type { Display } from "./display.js"
+import { count, duration, plural, table } from "./format.js"
+import type { RunReport, Summary } from "./report.js"
+import type { Expected, Mutations } from "./rounds.js"
+import type { Progress } from "./watch.js"
+
+/**
+ * The human display: what happens, step by step, with a live progress line
+ * while a run works (refreshed in place on a terminal, a plain line every
+ * second otherwise) and each run's audit as a table.
+ *
+ * @since 0.1.0
+ */
+
+const PLAIN_EVERY_MS = 1000
+
+const progressText = (p: Progress): string => {
+  const parts = [
+    `${p.label}: ${p.phase}`,
+    `${count(p.recordsRead)} records read`,
+    `${count(p.eventsEmitted)} events emitted`,
+    `${count(p.eventsDelivered)} delivered`,
+    duration(p.elapsedMs)
+  ]
+  return `  … ${parts.join(" · ")}${p.retrying === undefined ? "" : ` · retrying: ${p.retrying}`}`
+}
+
+const check = (label: string, actual: number, expected: number, because: string) =>
+  `${label} ${count(actual)} ${actual === expected ? "=" : "≠"} ${because}${actual === expected ? " ✓" : " ✗"}`
+
+const checks = (report: RunReport): string => {
+  const { actual, expected, mutations } = report
+  if (mutations === null) {
+    return [
+      check("new", actual.new, expected.new, `${count(expected.new)} active employees`),
+      check("changed", actual.changed, 0, "0"),
+      check("deleted", actual.deleted, 0, "0")
+    ].join(" · ")
+  }
+  return [
+    check("new", actual.new, expected.new, plural(mutations.hires.length, "hire")),
+    check("changed", actual.changed, expected.changed, plural(mutations.titleChanges.length, "title change")),
+    check(
+      "deleted",
+      actual.deleted,
+      expected.deleted,
+      `${plural(mutations.terminations.length, "termination")} + ${plural(mutations.deletions.length, "deletion")}`
+    )
+  ].join(" · ")
+}
+
+const runText = (report: RunReport): string => {
+  const { audit, events } = report
+  const title = report.round === 0 ? "Initial sync" : `Delta round ${report.round}`
+  const took = [
+    audit.durationMs === undefined ? [] : [`read in ${duration(audit.durationMs)}`],
+    events.allConsumedAfterMs === undefined ? [] : [`delivered in ${duration(events.allConsumedAfterMs)}`]
+  ].flat().join(", ")
+  const rows = audit.models.map((m) => [
+    m.model,
+    m.status,
+    count(m.processed),
+    count(m.new),
+    count(m.changed),
+    count(m.deleted),
+    count(m.invalid)
+  ])
+  const warnings = [...audit.warnings, ...audit.models.flatMap((m) => m.warnings)]
+  const errors = [...audit.errors, ...audit.models.flatMap((m) => (m.error === undefined ? [] : [`${m.model}: ${m.error}`]))]
+  const byType = Object.entries(events.emitted).map(([type, n]) => `${count(n)} ${type}`).join(", ")
+  return [
+    `${title}: run ${audit.id} (${audit.type}) ${audit.status}${took === "" ? "" : ` — ${took}`}`,
+    table(["model", "status", "processed", "new", "changed", "deleted", "invalid"], rows),
+    `  warnings: ${warnings.length === 0 ? "none" : warnings.join("; ")}`,
+    `  errors:   ${errors.length === 0 ? "none" : errors.join("; ")}`,
+    `  events:   ${byType} — ${count(events.delivered)} of ${count(events.total)} delivered`,
+    `  check:    ${checks(report)}`
+  ].join("\n")
+}
+
+const mutationsText = (m: Mutations, expected: Expected): string =>
+  `Delta round ${m.round}: in BambooHR, ${plural(m.hires.length, "hire")}, ${plural(m.titleChanges.length, "title change")}, ` +
+  `${plural(m.terminations.length, "termination")}, ${plural(m.deletions.length, "deletion")} ` +
+  `(expect ${count(expected.new)} new, ${count(expected.changed)} changed, ${count(expected.deleted)} deleted)`
+
+const summaryText = (s: Summary): string => {
+  const byType = Object.entries(s.eventsEmitted)
+    .filter(([type]) => type !== "total")
+    .map(([type, n]) => `${count(n)} ${type}`)
+    .join(", ")
+  const signatures = s.signatureFailures === null
+    ? "signatures checked by your receiver"
+    : `${count(s.deliveriesVerified ?? 0)} deliveries verified, ${plural(s.signatureFailures, "signature failure")}`
+  return [
+    s.ok ? "Done ✓" : `Failed ✗ (${s.failure?.reason ?? "unknown"}: see the error on standard error)`,
+    `  ${plural(s.runs, "run")} · ${count(s.recordsProcessed)} records processed · ${count(s.eventsEmitted.total)} events emitted · ${count(s.eventsDelivered)} delivered · ${duration(s.durationMs)}`,
+    `  events:     ${byType || "none"}`,
+    `  signatures: ${signatures}`,
+    `  checks:     ${
+      s.runs === 0
+        ? "no run finished"
+        : s.mismatches === 0
+        ? `${plural(s.runs, "run")} emitted exactly what changed`
+        : `${plural(s.mismatches, "run")} of ${count(s.runs)} did not match the mutations`
+    }`
+  ].join("\n")
+}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: { readonly tty: boolean }): Display => {
+  let statusShown = false
+  let lastPlainAt = 0
+
+  // A permanent line first erases the live status line it would otherwise run into.
+  const log = (text: string) =>
+    Effect.zipRight(
+      Effect.sync(() => {
+        if (statusShown) process.stdout.write("\r\x1b[2K")
+        statusShown = false
+      }),
+      Console.log(text)
+    )
+
+  const progress = (p: Progress) =>
+    Effect.gen(function*() {
+      const text = progressText(p)
+      if (options.tty) {
+        const width = process.stdout.columns ?? 120
+        yield* Effect.sync(() => process.stdout.write(`\r\x1b[2K${text.slice(0, width - 1)}`))
+        statusShown = true
+        return
+      }
+      const now = yield* Clock.currentTimeMillis
+      if (now - lastPlainAt < PLAIN_EVERY_MS) return
+      lastPlainAt = now
+      yield* Console.log(text)
+    })
+
+  return {
+    start: (info) =>
+      log([
+        "Weft quickstart",
+        `  BambooHR (fake)  ${info.fakeUrl} · ${count(info.employees)} employees, ${count(info.active)} active · seed ${info.seed}`,
+        `  Webhooks         ${info.webhookUrl} ${
+          info.localReceiver ? "(local receiver: verifies every signature; fresh whsec_ secret)" : "(your receiver; signed with --webhook-secret)"
+        }`,
+        `  Weft             in-memory store · Vault key made for this run · SSRF allow-list: ${
+          info.allowHosts.length === 0 ? "none" : info.allowHosts.join(", ")
+        }`,
+        ""
+      ].join("\n")),
+    refusedConnect: (refused) =>
+      log([
+        "Connecting with a wrong API key is refused before anything is stored:",
+        `  code:       ${refused.code}`,
+        `  message:    ${refused.message}`,
+        `  resolution: ${refused.resolution}`,
+        ""
+      ].join("\n")),
+    connected: (info) =>
+      log([
+        `Connected with the right key: integration ${info.integrationId}, sync ${info.syncId} (${info.models.join(", ")}).`,
+        "The initial sync starts on its own; the demo triggers each delta.",
+        ""
+      ].join("\n")),
+    mutations: (m, expected) => log(mutationsText(m, expected)),
+    progress,
+    run: (report) => log(`${runText(report)}\n`),
+    summary: (summary) => log(summaryText(summary)),
+    failure: (error) => Effect.zipRight(log(""), Console.error(`Demo failed: ${error.message}`))
+  }
+}

@@ -1,0 +1,263 @@
+import type { Api } from "@weft/core/host"
+import { Event } from "@weft/core/events"
+import type { Errors } from "@weft/core/connector"
+import type { Expected, Mutations } from "./rounds.js"
+
+/**
+ * What the demo reports: one report per run (its audit, the mutations before
+ * it, the check of its counts, its events) and a summary of the whole demo.
+ * These are the objects `--json` prints, one per line.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * One model of a run's audit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ModelLine {
+  readonly model: string
+  readonly status: string
+  readonly processed: number
+  readonly new: number
+  readonly changed: number
+  readonly deleted: number
+  readonly invalid: number
+  readonly fullRead: boolean
+  readonly warnings: ReadonlyArray<string>
+  readonly error?: string | undefined
+}
+
+/**
+ * A run's audit, flattened for display.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuditView {
+  readonly id: string
+  readonly type: string
+  readonly status: string
+  readonly startedAt: string
+  readonly finishedAt?: string | undefined
+  readonly durationMs?: number | undefined
+  readonly models: ReadonlyArray<ModelLine>
+  readonly warnings: ReadonlyArray<string>
+  readonly errors: ReadonlyArray<string>
+}
+
+/**
+ * The run's events as the outbox lists them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EventCounts {
+  readonly emitted: Readonly<Partial<Record<Event.EventType, number>>>
+  readonly total: number
+  readonly delivered: number
+  readonly deadLettered: number
+  /** From the run's start until its `sync.events.allConsumed` was acknowledged. */
+  readonly allConsumedAfterMs?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunReport {
+  readonly kind: "run"
+  /** 0 for the initial sync, then the delta round. */
+  readonly round: number
+  /** The mutations applied to the fake before this run (none before the initial sync). */
+  readonly mutations: Mutations | null
+  readonly expected: Expected
+  readonly actual: Expected
+  readonly matches: boolean
+  readonly audit: AuditView
+  readonly events: EventCounts
+}
+
+/**
+ * The refused connect shown at the start.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefusedConnect {
+  readonly code: Errors.ConnectionErrorCode
+  readonly message: string
+  readonly resolution: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Summary {
+  readonly kind: "summary"
+  readonly ok: boolean
+  readonly employees: number
+  readonly deltaRounds: number
+  readonly webhook: "local" | "external"
+  readonly refusedConnect: RefusedConnect | null
+  readonly runs: number
+  readonly recordsProcessed: number
+  readonly eventsEmitted: Readonly<Partial<Record<Event.EventType, number>>> & { readonly total: number }
+  readonly eventsDelivered: number
+  /** Deliveries to the local receiver that did not verify; `null` when an external receiver checks them. */
+  readonly signatureFailures: number | null
+  /** Deliveries the local receiver verified (retries included); `null` with an external receiver. */
+  readonly deliveriesVerified: number | null
+  readonly mismatches: number
+  readonly durationMs: number
+  readonly failure?: { readonly reason: string; readonly message: string } | undefined
+}
+
+/** Counts by event type in the order of the wire contract's table. */
+const inOrder = (counts: Partial<Record<Event.EventType, number>>): Partial<Record<Event.EventType, number>> =>
+  Object.fromEntries(Event.eventTypes.flatMap((type) => (counts[type] === undefined ? [] : [[type, counts[type]]])))
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const auditView = (run: Api.Run): AuditView => ({
+  id: run.id,
+  type: run.type,
+  status: run.status,
+  startedAt: iso(run.startedAt)!,
+  finishedAt: iso(run.finishedAt),
+  durationMs: run.finishedAt === undefined ? undefined : run.finishedAt - run.startedAt,
+  models: Object.values(run.models).map((m) => ({
+    model: m.model,
+    status: m.status,
+    ...m.counters,
+    fullRead: m.fullRead,
+    warnings: m.warnings,
+    error: m.error
+  })),
+  warnings: run.warnings,
+  errors: run.errors
+})
+
+/**
+ * Counts a run's events by type and status.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const eventCounts = (run: Api.Run, events: ReadonlyArray<Api.EventSummary>): EventCounts => {
+  const emitted: Partial<Record<Event.EventType, number>> = {}
+  let delivered = 0
+  let deadLettered = 0
+  for (const event of events) {
+    emitted[event.type] = (emitted[event.type] ?? 0) + 1
+    if (event.status === "acked") delivered += 1
+    if (event.status === "dead") deadLettered += 1
+  }
+  const consumed = events.find((e) => e.type === "sync.events.allConsumed" && e.status === "acked")
+  return {
+    emitted: inOrder(emitted),
+    total: events.length,
+    delivered,
+    deadLettered,
+    allConsumedAfterMs: consumed?.settledAt === undefined ? undefined : consumed.settledAt - run.startedAt
+  }
+}
+
+/**
+ * The record events a run emitted, from its audit.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const actualOf = (run: Api.Run): Expected =>
+  Object.values(run.models).reduce(
+    (sum, m) => ({ new: sum.new + m.counters.new, changed: sum.changed + m.counters.changed, deleted: sum.deleted + m.counters.deleted }),
+    { new: 0, changed: 0, deleted: 0 }
+  )
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const runReport = (options: {
+  readonly round: number
+  readonly mutations: Mutations | null
+  readonly expected: Expected
+  readonly run: Api.Run
+  readonly events: ReadonlyArray<Api.EventSummary>
+}): RunReport => {
+  const actual = actualOf(options.run)
+  const counts = eventCounts(options.run, options.events)
+  // The outbox must hold exactly the record events the audit counted.
+  const listed: Expected = {
+    new: counts.emitted["record.new"] ?? 0,
+    changed: counts.emitted["record.changed"] ?? 0,
+    deleted: counts.emitted["record.deleted"] ?? 0
+  }
+  const same = (a: Expected, b: Expected) => a.new === b.new && a.changed === b.changed && a.deleted === b.deleted
+  return {
+    kind: "run",
+    round: options.round,
+    mutations: options.mutations,
+    expected: options.expected,
+    actual,
+    matches: same(actual, options.expected) && same(listed, actual),
+    audit: auditView(options.run),
+    events: counts
+  }
+}
+
+/**
+ * The totals of the demo so far.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const summarize = (options: {
+  readonly employees: number
+  readonly deltaRounds: number
+  readonly webhook: "local" | "external"
+  readonly refusedConnect: RefusedConnect | null
+  readonly reports: ReadonlyArray<RunReport>
+  readonly receiver: { readonly failures: number; readonly verified: number } | undefined
+  readonly durationMs: number
+  readonly failure?: { readonly reason: string; readonly message: string } | undefined
+}): Summary => {
+  const emitted: Partial<Record<Event.EventType, number>> = {}
+  let total = 0
+  let delivered = 0
+  let processed = 0
+  for (const report of options.reports) {
+    for (const [type, n] of Object.entries(report.events.emitted) as Array<[Event.EventType, number]>) {
+      emitted[type] = (emitted[type] ?? 0) + n
+    }
+    total += report.events.total
+    delivered += report.events.delivered
+    processed += report.audit.models.reduce((sum, m) => sum + m.processed, 0)
+  }
+  const mismatches = options.reports.filter((r) => !r.matches).length
+  return {
+    kind: "summary",
+    ok: options.failure === undefined,
+    employees: options.employees,
+    deltaRounds: options.deltaRounds,
+    webhook: options.webhook,
+    refusedConnect: options.refusedConnect,
+    runs: options.reports.length,
+    recordsProcessed: processed,
+    eventsEmitted: { ...inOrder(emitted), total },
+    eventsDelivered: delivered,
+    signatureFailures: options.receiver?.failures ?? null,
+    deliveriesVerified: options.receiver?.verified ?? null,
+    mismatches,
+    durationMs: options.durationMs,
+    ...(options.failure === undefined ? {} : { failure: options.failure })
+  }
+}

@@ -1,0 +1,139 @@
+import type { Api, Weft } from "@weft/core/host"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { DemoFailure, unexpected } from "./errors.js"
+
+/**
+ * Following a sync run from the outside, through the host API only: the
+ * audit (`runs.get`, committed page by page) for records read and events
+ * emitted, the run's delivery counters for events acked, and `events.list`
+ * for the `sync.events.allConsumed` event that closes the run's delivery.
+ * Nothing here depends on which receiver gets the webhooks.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A snapshot of a run in progress.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Progress {
+  readonly label: string
+  readonly phase: "reading" | "delivering"
+  readonly recordsRead: number
+  readonly eventsEmitted: number
+  readonly eventsDelivered: number
+  readonly elapsedMs: number
+  /** Why the oldest pending event's last attempt failed, if it did. */
+  readonly retrying?: string | undefined
+}
+
+/**
+ * A finished run whose delivery is complete.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Finished {
+  readonly run: Api.Run
+  /** Every event of the run, oldest first. */
+  readonly events: ReadonlyArray<Api.EventSummary>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface FollowOptions {
+  readonly label: string
+  readonly onProgress: (progress: Progress) => Effect.Effect<void>
+  /** Checked on every tick; fails the demo early (a signature failure at the receiver). */
+  readonly guard: Effect.Effect<void, DemoFailure>
+}
+
+const TICK = Duration.millis(150)
+
+
+/**
+ * Waits for the newest run of a sync other than `previous` to appear.
+ *
+ * @since 0.1.0
+ * @category following
+ */
+export const awaitRun = (
+  weft: Weft.WeftService,
+  syncId: string,
+  previous: string | undefined,
+  guard: Effect.Effect<void, DemoFailure>
+): Effect.Effect<Api.Run, DemoFailure> =>
+  Effect.gen(function*() {
+    while (true) {
+      yield* guard
+      const [latest] = yield* Effect.mapError(weft.runs.list({ syncId, limit: 1 }), unexpected)
+      if (latest !== undefined && latest.id !== previous) return latest
+      yield* Effect.sleep(TICK)
+    }
+  })
+
+const recordsRead = (run: Api.Run) => Object.values(run.models).reduce((sum, m) => sum + m.counters.processed, 0)
+
+// Every event of a run: its record events, one `processed` per model, `allEmitted` and `allConsumed`.
+const eventLimit = (run: Api.Run) => run.delivery.recordEvents + Object.keys(run.models).length + 2
+
+/**
+ * Follows a run until it has finished and its `sync.events.allConsumed` has
+ * been acknowledged by the receiver, reporting progress on the way. A run
+ * that ends other than `succeeded` is returned as soon as it ends, with the
+ * events it emitted; dead-lettered events fail with `delivery`.
+ *
+ * @since 0.1.0
+ * @category following
+ */
+export const follow = (weft: Weft.WeftService, runId: string, options: FollowOptions): Effect.Effect<Finished, DemoFailure> =>
+  Effect.gen(function*() {
+    const startedAt = yield* Clock.currentTimeMillis
+    const listEvents = (run: Api.Run) => Effect.mapError(weft.events.list({ runId, limit: eventLimit(run) }), unexpected)
+    while (true) {
+      yield* options.guard
+      const run = yield* Effect.mapError(weft.runs.get(runId), unexpected)
+      const now = yield* Clock.currentTimeMillis
+      const progress: Progress = {
+        label: options.label,
+        phase: run.status === "running" ? "reading" : "delivering",
+        recordsRead: recordsRead(run),
+        eventsEmitted: run.delivery.recordEvents,
+        eventsDelivered: run.delivery.acked,
+        elapsedMs: now - startedAt
+      }
+      if (run.status === "running") {
+        yield* options.onProgress(progress)
+        yield* Effect.sleep(TICK)
+        continue
+      }
+      if (run.status !== "succeeded") return { run, events: yield* listEvents(run) }
+      if (run.delivery.deadLettered > 0) {
+        return yield* new DemoFailure({
+          reason: "delivery",
+          detail: `${run.delivery.deadLettered} event(s) of run ${run.id} were dead-lettered instead of delivered.`
+        })
+      }
+      if (run.delivery.consumedEnqueued) {
+        const events = yield* listEvents(run)
+        const consumed = events.find((e) => e.type === "sync.events.allConsumed")
+        if (consumed?.status === "acked") return { run, events }
+        if (consumed?.status === "dead") {
+          return yield* new DemoFailure({
+            reason: "delivery",
+            detail: `The sync.events.allConsumed event of run ${run.id} was dead-lettered: ${consumed.lastError ?? "no reason given"}.`
+          })
+        }
+      }
+      // Still delivering: say why if the receiver is refusing.
+      const [oldest] = yield* Effect.mapError(weft.events.list({ runId, status: "pending", limit: 1 }), unexpected)
+      yield* options.onProgress(oldest?.lastError === undefined ? progress : { ...progress, retrying: oldest.lastError })
+      yield* Effect.sleep(TICK)
+    }
+  })

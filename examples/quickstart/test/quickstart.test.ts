@@ -1,0 +1,198 @@
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import { Secret } from "@weft/sink-webhook"
+import { WebhookReceiver } from "@weft/testing"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { Webhook } from "standardwebhooks"
+import { main } from "../src/cli.js"
+import type { RunReport, Summary } from "../src/report.js"
+
+/**
+ * The quickstart end to end: as a user runs it (`npm run demo -- --json`, a
+ * child process), in-process through `main` with captured output, and
+ * against a receiver of the test's own.
+ */
+
+const root = fileURLToPath(new URL("../../..", import.meta.url))
+const example = fileURLToPath(new URL("..", import.meta.url))
+const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url))
+
+interface Ran {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const spawn = (command: string, args: ReadonlyArray<string>, cwd: string): Effect.Effect<Ran> =>
+  Effect.async<Ran>((resume) => {
+    const child = execFile(command, [...args], { cwd, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
+      resume(Effect.succeed({ code, stdout, stderr }))
+    })
+    return Effect.sync(() => child.kill())
+  })
+
+/** `main` in this process, with standard output and error captured line by line. */
+const runInProcess = (args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const stdout: Array<string> = []
+    const stderr: Array<string> = []
+    const base = yield* Effect.console
+    const captured: Console.Console = {
+      ...base,
+      log: (...parts) => Effect.sync(() => void stdout.push(parts.join(" "))),
+      error: (...parts) => Effect.sync(() => void stderr.push(parts.join(" ")))
+    }
+    const code = yield* main(args).pipe(Effect.withConsole(captured), Effect.provide(NodeContext.layer))
+    return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
+  })
+
+const jsonLines = (stdout: string): ReadonlyArray<unknown> =>
+  stdout.split("\n").filter((line) => line.trim() !== "").map((line) => {
+    try {
+      return JSON.parse(line) as unknown
+    } catch {
+      throw new Error(`not a JSON line: ${line.slice(0, 200)}`)
+    }
+  })
+
+const isRun = (o: unknown): o is RunReport => typeof o === "object" && o !== null && (o as { kind?: unknown }).kind === "run"
+
+/** Every run report agrees with the mutations before it and was fully delivered. */
+const expectRunsMatch = (runs: ReadonlyArray<RunReport>, deltaRounds: number) => {
+  expect(runs.map((r) => r.round)).toEqual(Array.from({ length: deltaRounds + 1 }, (_, i) => i))
+  for (const run of runs) {
+    expect(run.audit.status).toBe("succeeded")
+    expect(run.matches).toBe(true)
+    expect(run.actual).toEqual(run.expected)
+    expect(run.events.delivered).toBe(run.events.total)
+    expect(run.events.emitted["sync.events.allConsumed"]).toBe(1)
+    if (run.round === 0) {
+      expect(run.audit.type).toBe("initial")
+      expect(run.mutations).toBeNull()
+      expect(run.actual.new).toBeGreaterThan(0)
+      continue
+    }
+    expect(run.audit.type).toBe("delta")
+    const m = run.mutations!
+    expect(m.hires.length).toBeGreaterThan(0)
+    expect(run.actual).toEqual({
+      new: m.hires.length,
+      changed: m.titleChanges.length,
+      deleted: m.terminations.length + m.deletions.length
+    })
+    expect(run.events.emitted["record.new"]).toBe(m.hires.length)
+    expect(run.events.emitted["record.changed"]).toBe(m.titleChanges.length)
+    expect(run.events.emitted["record.deleted"]).toBe(m.terminations.length + m.deletions.length)
+  }
+}
+
+describe("npm run demo", () => {
+  it.live("--json: run audits that match the mutations, then a summary with every event delivered and verified", () =>
+    Effect.gen(function*() {
+      const ran = yield* spawn("npm", ["run", "demo", "--silent", "--", "--employees", "200", "--delta-rounds", "1", "--json"], root)
+      expect(ran.stderr).toBe("")
+      expect(ran.code).toBe(0)
+      const lines = jsonLines(ran.stdout)
+      const summary = lines.at(-1) as Summary
+      expect(summary.kind).toBe("summary")
+      const runs = lines.slice(0, -1)
+      expect(runs.every(isRun)).toBe(true)
+      expectRunsMatch(runs as ReadonlyArray<RunReport>, 1)
+
+      expect(summary.ok).toBe(true)
+      expect(summary.runs).toBe(2)
+      expect(summary.refusedConnect?.code).toBe("invalid_credentials")
+      expect(summary.signatureFailures).toBe(0)
+      expect(summary.mismatches).toBe(0)
+      expect(summary.eventsDelivered).toBe(summary.eventsEmitted.total)
+      // Every delivery reached the local receiver and verified (retries would only add to it).
+      expect(summary.deliveriesVerified).toBeGreaterThanOrEqual(summary.eventsDelivered)
+      expect(summary.eventsEmitted["sync.events.allConsumed"]).toBe(2)
+    }), 180_000)
+
+  it.live("a bad flag value exits non-zero with a message naming the flag", () =>
+    Effect.gen(function*() {
+      const ran = yield* spawn(tsx, ["--conditions=@weft/source", "src/main.ts", "--employees", "-5"], example)
+      expect(ran.code).not.toBe(0)
+      expect(ran.stdout).toBe("")
+      expect(ran.stderr).toContain("--employees: must be from 10 to 1000000, got -5")
+    }), 60_000)
+
+  it.live("unusable flag combinations and values are refused before anything starts", () =>
+    Effect.gen(function*() {
+      const noSecret = yield* runInProcess(["--webhook-url", "https://hooks.example.com/weft"])
+      expect(noSecret.code).toBe(2)
+      expect(noSecret.stderr).toContain("--webhook-url: needs --webhook-secret")
+      expect(noSecret.stdout).toBe("")
+
+      const badSecret = yield* runInProcess(["--webhook-url", "https://hooks.example.com/weft", "--webhook-secret", "hunter2hunter2"])
+      expect(badSecret.code).toBe(2)
+      expect(badSecret.stderr).toContain("--webhook-secret: it must start with \"whsec_\"")
+      expect(badSecret.stderr).not.toContain("hunter2hunter2")
+
+      const notANumber = yield* runInProcess(["--delta-rounds", "two"])
+      expect(notANumber.code).toBe(2)
+      expect(notANumber.stderr).toContain("--delta-rounds: \"two\" is not a whole number")
+
+      const help = yield* runInProcess(["--help"])
+      expect(help.code).toBe(0)
+      expect(help.stdout).toContain("--webhook-secret")
+    }))
+
+  it.live("the human display shows the refused connect, each run's audit table and a passing summary", () =>
+    Effect.gen(function*() {
+      const ran = yield* runInProcess(["--employees", "60", "--delta-rounds", "1"])
+      expect(ran.stderr).toBe("")
+      expect(ran.code).toBe(0)
+      expect(ran.stdout).toContain("code:       invalid_credentials")
+      expect(ran.stdout).toMatch(/resolution: .*API Keys/)
+      expect(ran.stdout).toMatch(/model\s+status\s+processed\s+new\s+changed\s+deleted\s+invalid/)
+      expect(ran.stdout).toMatch(/Delta round 1: in BambooHR, 1 hire, 1 title change, 1 termination, 1 deletion/)
+      expect(ran.stdout).toContain("check:    new 1 = 1 hire ✓ · changed 1 = 1 title change ✓ · deleted 2 = 1 termination + 1 deletion ✓")
+      expect(ran.stdout).toContain("Done ✓")
+      expect(ran.stdout).toContain("0 signature failures")
+    }), 120_000)
+
+  it.live("--webhook-url: every delivery to the user's receiver verifies with the standardwebhooks package", () =>
+    Effect.gen(function*() {
+      const secret = Secret.generate()
+      const receiver = yield* WebhookReceiver.make({ secrets: [secret] })
+      const ran = yield* runInProcess([
+        "--employees", "200",
+        "--delta-rounds", "1",
+        "--json",
+        "--webhook-url", `${receiver.url}/hooks/weft`,
+        "--webhook-secret", Redacted.value(secret),
+        "--allow-host", "127.0.0.1"
+      ])
+      expect(ran.stderr).toBe("")
+      expect(ran.code).toBe(0)
+      // The secret is never printed.
+      expect(ran.stdout).not.toContain(Redacted.value(secret))
+
+      const lines = jsonLines(ran.stdout)
+      const summary = lines.at(-1) as Summary
+      expectRunsMatch(lines.slice(0, -1) as ReadonlyArray<RunReport>, 1)
+      expect(summary).toMatchObject({ kind: "summary", ok: true, webhook: "external", signatureFailures: null, mismatches: 0 })
+
+      const requests = receiver.requests()
+      expect(requests.length).toBeGreaterThanOrEqual(summary.eventsDelivered)
+      const webhook = new Webhook(Redacted.value(secret))
+      for (const request of requests) {
+        const headers = {
+          "webhook-id": request.headers["webhook-id"] ?? "",
+          "webhook-timestamp": request.headers["webhook-timestamp"] ?? "",
+          "webhook-signature": request.headers["webhook-signature"] ?? ""
+        }
+        expect(() => webhook.verify(request.body, headers)).not.toThrow()
+      }
+      // Each event the summary counts as delivered reached the receiver once at least.
+      expect(receiver.events().length).toBe(summary.eventsDelivered)
+      expect(receiver.events().filter((e) => e.type === "sync.events.allConsumed")).toHaveLength(2)
+    }).pipe(Effect.scoped), 120_000)
+})
