@@ -19,7 +19,9 @@ export const entries = (dir: string): Options => {
   return {
     entry,
     format: ["esm", "cjs"],
-    dts: { compilerOptions: { customConditions: [] } },
+    // Declarations come from tsc (see each package's build script): bundled declarations lose
+    // values re-exported through `export * as X` when a type shares their name.
+    dts: false,
     tsconfig: join(dir, "tsconfig.build.json"),
     sourcemap: true,
     clean: true,

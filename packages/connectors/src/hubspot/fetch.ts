@@ -5,6 +5,7 @@ import * as Stream from "effect/Stream"
 import * as Option from "effect/Option"
 import type { Connector } from "@weft/core/connector"
 import { Errors, Pagination } from "@weft/core/connector"
+import type { ProviderHttp } from "@weft/core/connector"
 import { AssociationBatch, associationsRequest, ListPage, listRequest, primaryDealCompanyTypeId } from "./api.js"
 import type { CrmObject, ObjectType } from "./api.js"
 import type { DealAssociations } from "./mapping.js"
@@ -28,7 +29,7 @@ export const fetchJson = <A, I, C>(
   operation: string,
   request: HttpClientRequest.HttpClientRequest,
   schema: Schema.Schema<A, I>
-) =>
+): Effect.Effect<A, ProviderHttp.ProviderClientError | Errors.ConnectorError> =>
   Pagination.executeOk(context.http, request).pipe(
     Effect.flatMap((response) => Pagination.json(response, operation, Schema.decodeUnknown(schema)))
   )
