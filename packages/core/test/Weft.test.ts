@@ -285,6 +285,8 @@ describe("WeftClient (Promise facade)", () => {
       try {
         const refused = await weft.integrations.connect({ connector: "memory", tenant: "acme", credentials: { token: "bad" } }).catch((e: unknown) => e)
         expect(refused).toMatchObject({ _tag: "ConnectionError", code: "invalid_credentials" })
+        expect(WeftClient.isError(refused, "ConnectionError") && refused.resolution).toMatch(/new token/)
+        expect(WeftClient.isError(refused, "NotFoundError")).toBe(false)
         const { syncs } = await weft.integrations.connect({ connector: "memory", tenant: "acme", credentials: { token: "good" }, syncs: [{ destination }] })
         const run = await weft.syncs.triggerAndWait(syncs[0]!.id)
         expect(run.status).toBe("succeeded")

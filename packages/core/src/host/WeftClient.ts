@@ -48,17 +48,53 @@ export type WeftClient = Promised<WeftService> & {
  * @since 0.1.0
  * @category models
  */
-export interface WeftClientOptions<E1, E2, E3> extends WeftOptions {
+export interface WeftClientOptions<E1, E2, E3, E4 = never> extends WeftOptions {
   readonly store: Layer.Layer<Store, E1>
   readonly sink: Layer.Layer<Sink, E2, HttpClient.HttpClient>
   readonly http: Layer.Layer<HttpClient.HttpClient, E3>
-  readonly vault: Vault.VaultKeys | Layer.Layer<Vault.Vault, Vault.VaultKeyError>
+  readonly vault: Vault.VaultKeys | Layer.Layer<Vault.Vault, E4>
 }
 
 const rejection = <E>(exit: Exit.Exit<unknown, E>): unknown =>
   Exit.isFailure(exit)
     ? Option.getOrElse(Cause.failureOption(exit.cause), () => Cause.squash(exit.cause))
     : undefined
+
+/**
+ * Narrows a rejection of the facade to one of Weft's typed errors by its tag.
+ *
+ * @example
+ * ```ts
+ * try { await weft.integrations.connect(input) }
+ * catch (error) {
+ *   if (WeftClient.isError(error, "ConnectionError")) return reply(400, { code: error.code, resolution: error.resolution })
+ *   throw error
+ * }
+ * ```
+ * @since 0.1.0
+ * @category guards
+ */
+export const isError = <Tag extends WeftErrorTag>(error: unknown, tag: Tag): error is Extract<WeftError, { readonly _tag: Tag }> =>
+  typeof error === "object" && error !== null && (error as { readonly _tag?: unknown })._tag === tag
+
+/**
+ * Every typed error the facade's operations can reject with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WeftError = {
+  readonly [K in keyof WeftService]: {
+    readonly [M in keyof WeftService[K]]: WeftService[K][M] extends (...args: infer _A) => Effect.Effect<infer _R, infer E, infer _X> ? E
+      : never
+  }[keyof WeftService[K]]
+}[keyof WeftService]
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WeftErrorTag = WeftError extends { readonly _tag: infer T } ? T : never
 
 /**
  * Starts Weft and returns its Promise facade.
@@ -85,9 +121,9 @@ const rejection = <E>(exit: Exit.Exit<unknown, E>): unknown =>
  * @since 0.1.0
  * @category constructors
  */
-export const make = <E1, E2, E3>(options: WeftClientOptions<E1, E2, E3>): WeftClient => {
-  const vault: Layer.Layer<Vault.Vault, Vault.VaultKeyError> = Layer.isLayer(options.vault)
-    ? (options.vault as Layer.Layer<Vault.Vault, Vault.VaultKeyError>)
+export const make = <E1, E2, E3, E4 = never>(options: WeftClientOptions<E1, E2, E3, E4>): WeftClient => {
+  const vault: Layer.Layer<Vault.Vault, E4 | Vault.VaultKeyError> = Layer.isLayer(options.vault)
+    ? (options.vault as Layer.Layer<Vault.Vault, E4>)
     : Vault.layer(options.vault as Vault.VaultKeys)
   const live = weftLayer(options).pipe(
     Layer.provide(Layer.mergeAll(options.store, options.sink, vault)),

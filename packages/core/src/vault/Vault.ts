@@ -26,7 +26,8 @@ import * as Schema from "effect/Schema"
  */
 export interface VaultKey {
   readonly id: string
-  readonly key: Redacted.Redacted<string>
+  /** Base64 of 32 random bytes; a plain string is accepted for hosts that do not use Effect's `Redacted`. */
+  readonly key: Redacted.Redacted<string> | string
 }
 
 /**
@@ -122,7 +123,7 @@ const decodeKey = (key: VaultKey): Either.Either<Buffer, VaultKeyError> => {
   if (key.id.length === 0 || Buffer.byteLength(key.id) > 255) {
     return Either.left(new VaultKeyError({ keyId: key.id, problem: "its id must be 1 to 255 bytes" }))
   }
-  const text = Redacted.value(key.key)
+  const text = Redacted.isRedacted(key.key) ? Redacted.value(key.key) : key.key
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
     return Either.left(new VaultKeyError({ keyId: key.id, problem: "it is not base64" }))
   }

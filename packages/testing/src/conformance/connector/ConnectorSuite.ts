@@ -25,9 +25,9 @@ import type { ConnectorFixture, ExpectedEvent, FixtureInstance } from "./Fixture
  * @example
  * ```ts
  * // test/myConnector.conformance.test.ts
- * import { connectorConformance } from "@weft/testing"
+ * import { ConnectorSuite } from "@weft/testing/conformance"
  * import { fixture } from "./myFixture.js"
- * connectorConformance(fixture)
+ * ConnectorSuite.connectorConformance(fixture)
  * ```
  * @since 0.1.0
  */
