@@ -11,6 +11,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { ConnectionError, ReauthRequiredError } from "../connector/Errors.js"
+import type { EventType } from "../events/Event.js"
 import type * as Connector from "../connector/Connector.js"
 import { Delivery, type DeliveryOptions, layer as deliveryLayer } from "../delivery/Delivery.js"
 import { Connectors, layer as connectorsLayer, type UnknownConnectorError } from "../engine/Connectors.js"
@@ -149,8 +150,11 @@ export interface WeftService {
       readonly runId?: string
       readonly syncId?: string
       readonly status?: "pending" | "acked" | "dead"
+      readonly type?: EventType
       readonly from?: number
       readonly to?: number
+      /** Paging: the last id of the previous page. */
+      readonly after?: string
       readonly limit?: number
     }) => Effect.Effect<ReadonlyArray<EventSummary>, StoreError>
     /**

@@ -371,6 +371,9 @@ export interface OutboxQuery {
   readonly runId?: string | undefined
   readonly syncId?: string | undefined
   readonly status?: OutboxStatus | undefined
+  readonly type?: EventType | undefined
+  /** Only entries after this one in insertion order: pass the last id of a page to get the next. */
+  readonly after?: string | undefined
   /** Entries created at or after this time. */
   readonly from?: number | undefined
   /** Entries created before this time. */

@@ -214,8 +214,15 @@ export class Outbox {
     const out: Array<Entry> = []
     if (limit <= 0) return out
     const source: Iterable<Entry> = query.runId !== undefined ? (this.byRun.get(query.runId) ?? []) : this.byId.values()
+    // Insertion order is the order of `byId` / `byRun`; `after` skips up to and including that entry.
+    let skipping = query.after !== undefined
     for (const entry of source) {
       const row = entry.row
+      if (skipping) {
+        if (row.id === query.after) skipping = false
+        continue
+      }
+      if (query.type !== undefined && row.type !== query.type) continue
       if (query.syncId !== undefined && row.syncId !== query.syncId) continue
       if (query.status !== undefined && row.status !== query.status) continue
       if (query.from !== undefined && row.createdAt < query.from) continue

@@ -279,4 +279,19 @@ export const commitTests = (layer: StoreLayer): void => {
       expect(some(yield* store.runs.get("run_test")).delivery.recordEvents).toBe(20)
       expect((yield* store.outbox.list({})).length).toBe(20)
     }))
+
+  test("outbox.list filters by type and pages with `after`, in insertion order", (store) =>
+    Effect.gen(function*() {
+      yield* store.runs.create(makeRun())
+      const events = Array.from({ length: 7 }, (_, i) => makeEntry({ type: i % 2 === 0 ? "record.new" : "record.deleted" }))
+      yield* store.commit(makeCommit({ events }))
+      expect(ids(yield* store.outbox.list({ type: "record.deleted" }))).toEqual([events[1]!.id, events[3]!.id, events[5]!.id])
+      const first = yield* store.outbox.list({ limit: 3 })
+      expect(ids(first)).toEqual(events.slice(0, 3).map((e) => e.id))
+      const second = yield* store.outbox.list({ limit: 3, after: first[2]!.id })
+      expect(ids(second)).toEqual(events.slice(3, 6).map((e) => e.id))
+      const last = yield* store.outbox.list({ limit: 3, after: second[2]!.id, runId: "run_test" })
+      expect(ids(last)).toEqual([events[6]!.id])
+      expect(yield* store.outbox.list({ after: events[6]!.id })).toEqual([])
+    }))
 }
