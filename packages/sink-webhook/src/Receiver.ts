@@ -257,6 +257,8 @@ export interface HandlerOptions<E, R> extends VerifyOptions {
   readonly secrets: Secret.SecretInput | ReadonlyArray<Secret.SecretInput>
   /** Called once per verified event; a failure answers 500, so Weft retries. */
   readonly onEvent: (event: Event.WeftEvent) => Effect.Effect<void, E, R>
+  /** Called for every refused delivery (bad signature, stale timestamp, bad payload), e.g. to count or alert. */
+  readonly onRejected?: ((error: WebhookVerificationError) => Effect.Effect<void>) | undefined
 }
 
 const statusFor = (reason: WebhookVerificationError["reason"]): number =>
@@ -296,6 +298,7 @@ export const handler = <E, R>(
     const event = yield* Effect.either(verify(options.secrets, request.headers, new Uint8Array(body.right), options))
     if (Either.isLeft(event)) {
       const { reason, detail } = event.left
+      if (options.onRejected !== undefined) yield* options.onRejected(event.left)
       if (reason === "invalid_secret") yield* Effect.logError(`Weft webhook receiver misconfigured: ${detail}`)
       return HttpServerResponse.unsafeJson({ error: reason, detail }, { status: statusFor(reason) })
     }

@@ -190,10 +190,15 @@ describe("Receiver.verifySync", () => {
 describe("Receiver.handler served by NodeHttpServer", () => {
   const ServerLive = NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })
 
+  const rejected: Array<string> = []
   const serve = (onEvent: (event: Event.WeftEvent) => Effect.Effect<void, string>) =>
     Effect.gen(function*() {
       const router = HttpRouter.empty.pipe(
-        HttpRouter.post("/weft", Receiver.handler({ secrets: [vector.secret], onEvent }))
+        HttpRouter.post("/weft", Receiver.handler({
+          secrets: [vector.secret],
+          onEvent,
+          onRejected: (error) => Effect.sync(() => void rejected.push(error.reason))
+        }))
       )
       yield* HttpServer.serveEffect(router)
       return yield* HttpServer.addressWith((address) =>
@@ -232,5 +237,6 @@ describe("Receiver.handler served by NodeHttpServer", () => {
       const deleted = JSON.stringify({ ...event, type: "record.deleted", data: { id: "123", reason: "removed" } })
       const failing = yield* post(url, signed({ timestamp: ts, body: deleted }), deleted)
       expect(failing.status).toBe(500)
+      expect(rejected).toEqual(["missing_headers", "no_matching_signature", "timestamp_out_of_tolerance", "invalid_payload"])
     }).pipe(Effect.provide(Layer.fresh(ServerLive))))
 })
