@@ -32,6 +32,9 @@ describe("Delivery settles each outcome", () => {
           expect(e.firstAttemptAt).toBe(e.settledAt)
           expect(e.leaseUntil).toBeUndefined()
         }
+        // As one entry reads back on its own.
+        const first = records(all)[0]!
+        expect(yield* entry(first.id)).toMatchObject({ status: "acked", payload: null, attempts: 1 })
         const deliveries = yield* sink.deliveries
         expect(deliveries.map((d) => d.eventId).sort()).toEqual(all.map((e) => e.id).sort())
         expect(deliveries.every((d) => d.attempt === 1)).toBe(true)

@@ -45,7 +45,7 @@ const changesOf = (run: number): ReadonlyArray<ChangeDetector.Change> =>
   Array.from({ length: RECORDS }, (_, i) => ({
     type: run === 0 ? "record.new" : "record.changed",
     recordId: String(i + 1),
-    data: employeeRecord(String(i + 1), run)
+    data: JSON.stringify(employeeRecord(String(i + 1), run))
   }) as const)
 
 const headersOf = (r: WebhookReceiver.ReceivedRequest): Record<string, string> => ({

@@ -213,8 +213,9 @@ export const layer = (
                 Effect.forkScoped
               )
             }
-            // Some were claimed: look again right away, more may be due.
-            if (claimed.length > 0) continue
+            // Every free slot taken: the next finishing attempt wakes the worker.
+            if (claimed.length === free) continue
+            // Fewer than asked: nothing else is due now, so sleep until the next entry is.
             const due = yield* store.outbox.nextDueAt(destinationId)
             const waitMs = Option.match(due, {
               onNone: () => pollMs,
