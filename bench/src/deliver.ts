@@ -15,7 +15,8 @@
  * body with fresh signature headers. Latency: request → response.
  *
  * The receiver runs in a worker thread so it does not share the event loop
- * with either sender.
+ * with either sender. A third, informative figure: the webhook sink alone
+ * (no outbox, no store) on up to 10,000 of the same bodies.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Delivery } from "@weft/core/delivery"
@@ -280,6 +281,43 @@ const runOurs = async (url: string, events: number, records: number, concurrency
   }
 }
 
+/**
+ * The webhook sink alone, no outbox: the same bodies through
+ * `SinkWebhook.deliver` at the same concurrency. Not part of the ratio; it
+ * shows how much of ours is the transport.
+ */
+const runSinkOnly = async (url: string, bodies: ReadonlyArray<{ readonly id: string; readonly body: Buffer }>, concurrency: number): Promise<Figures> => {
+  const runtime = ManagedRuntime.make(SinkWebhook.layer({ allowHosts: ["127.0.0.1"] }).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+  const destination = { id: "dst_bench", url: `${url}/hooks/weft`, secrets: [Redacted.make(SECRET)], options: {} }
+  const latencies: Array<number> = new Array(bodies.length)
+  try {
+    const start = performance.now()
+    const failures = await runtime.runPromise(
+      Effect.flatMap(Sink.Sink, (sink) =>
+        Effect.forEach(bodies, ({ body, id }, i) =>
+          Effect.suspend(() => {
+            const t0 = performance.now()
+            return Effect.map(sink.deliver(destination, { eventId: id, eventType: "record.changed", body, attempt: 1 }), (outcome) => {
+              latencies[i] = performance.now() - t0
+              return outcome._tag === "Acked" ? 0 : 1
+            })
+          }), { concurrency }))
+    )
+    const ms = performance.now() - start
+    const failed = failures.reduce((a: number, b: number) => a + b, 0)
+    if (failed > 0) throw new Error(`sink only: ${failed} deliveries were not acknowledged`)
+    return {
+      events: bodies.length,
+      ms: round(ms),
+      eventsPerSec: Math.round(bodies.length / (ms / 1000)),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99))
+    }
+  } finally {
+    await runtime.dispose()
+  }
+}
+
 // --- baseline -----------------------------------------------------------------
 
 /** The same bodies, as plain JSON, each with its event id. */
@@ -365,6 +403,7 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
     const afterOurs = await receiver.counts()
     const bodies = baselineBodies(events, records)
     const baseline = await runBaseline(receiver.url, bodies, concurrency)
+    const sinkOnly = await runSinkOnly(receiver.url, bodies.slice(0, Math.min(bodies.length, 10_000)), concurrency)
     const afterAll = await receiver.counts()
     if (afterAll.rejected > 0) throw new Error(`the receiver rejected ${afterAll.rejected} deliveries`)
     if (afterOurs.verified < ours.events) throw new Error(`the receiver verified ${afterOurs.verified} of ${ours.events} deliveries`)
@@ -377,6 +416,7 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
         `deliver: ${events} record events over ${records} records (+${ours.runEvents} run events), ~${avgBody} B bodies, concurrency ${concurrency}`,
         `  ours     ${ours.eventsPerSec} events/s  (${ours.events} in ${ours.ms} ms)  enqueue→ack p50 ${ours.p50Ms} ms  p99 ${ours.p99Ms} ms`,
         `  baseline ${baseline.eventsPerSec} events/s  (${baseline.events} in ${baseline.ms} ms)  request→response p50 ${baseline.p50Ms} ms  p99 ${baseline.p99Ms} ms`,
+        `  sink alone (SinkWebhook.deliver, no outbox) ${sinkOnly.eventsPerSec} events/s  (${sinkOnly.events} in ${sinkOnly.ms} ms)  p50 ${sinkOnly.p50Ms} ms  p99 ${sinkOnly.p99Ms} ms`,
         `  ratio (ours ÷ baseline events/s) ${ratio}   peak RSS ${peak} MB`
       ],
       {
@@ -389,6 +429,7 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
         bodyBytes: avgBody,
         ours,
         baseline,
+        sinkOnly,
         receiver: { verified: afterAll.verified, rejected: afterAll.rejected }
       }
     )
