@@ -103,4 +103,27 @@ describe("Delivery leases", () => {
         expect(done.attempts).toBe(1)
         expect(attemptsOf(yield* sink.deliveries, id).map((d) => d.at)).toEqual([T0, T0 + LEASE])
       })))
+
+  it.effect("an attempt that outlasts its lease is not started a second time by the same workers", () =>
+    withoutWorkers(({ sink, provider }) =>
+      Effect.gen(function*() {
+        // The receiver takes 90 s to answer record 1; the lease is 1 minute.
+        yield* sink.setScript((d) =>
+          "recordId" in d.event && d.event.recordId === "1" ? Effect.as(Effect.sleep("90 seconds"), ack) : ack
+        )
+        const { run } = yield* syncAndRun(provider.connector())
+        const slow = records(yield* entriesOf(run.id)).find((e) => e.recordId === "1")!
+        const scope = yield* Scope.make()
+        yield* Layer.buildWithScope(Delivery.layer({ ...testDeliveryOptions, lease: "1 minute" }), scope)
+        yield* until(Effect.map(sink.deliveries, (ds) => attemptsOf(ds, slow.id)), (ds) => ds.length === 1)
+        yield* advanceTo(T0 + 60_000)
+        yield* quiesce
+        yield* advanceTo(T0 + 90_000)
+        const done = yield* until(entry(slow.id), (e) => e.status === "acked")
+        expect(done.attempts).toBe(1)
+        yield* TestClock.adjust("10 minutes")
+        expect(attemptsOf(yield* sink.deliveries, slow.id)).toHaveLength(1)
+        expect((yield* entry(slow.id)).status).toBe("acked")
+        yield* Scope.close(scope, Exit.void)
+      })))
 })

@@ -182,10 +182,11 @@ export const layer = (
 
       const worker = (destinationId: string, wakeUp: Queue.Queue<void>) => {
         // Outside the loop: attempts forked before a restart still hold their slots.
-        let inFlight = 0
-        const done = Effect.sync(() => {
-          inFlight -= 1
-        }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
+        const inFlight = new Set<string>()
+        const done = (id: string) =>
+          Effect.sync(() => {
+            inFlight.delete(id)
+          }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
         const waitForWake = Queue.take(wakeUp)
         const waitAtMost = (ms: number | undefined) =>
           ms === undefined ? waitForWake : Effect.raceFirst(waitForWake, Effect.sleep(Duration.millis(ms)))
@@ -197,7 +198,7 @@ export const layer = (
               yield* waitAtMost(pollMs)
               continue
             }
-            const free = row.value.maxConcurrency - inFlight
+            const free = row.value.maxConcurrency - inFlight.size
             // Full: every finishing attempt wakes the worker, so there is nothing to poll for.
             if (free <= 0) {
               yield* waitForWake
@@ -205,16 +206,21 @@ export const layer = (
             }
             const now = yield* Clock.currentTimeMillis
             const claimed = yield* store.outbox.claimDue({ now, limit: free, leaseMs, destinationId })
+            let started = 0
             for (const entry of claimed) {
-              inFlight += 1
+              // An attempt outlasting its lease (a slow receiver with a long timeout) comes back
+              // claimable: the new claim just extends its lease; it is not sent a second time.
+              if (inFlight.has(entry.id)) continue
+              inFlight.add(entry.id)
+              started += 1
               yield* attempt(entry).pipe(
                 Effect.catchAllCause((cause) => Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)),
-                Effect.ensuring(done),
+                Effect.ensuring(done(entry.id)),
                 Effect.forkScoped
               )
             }
             // Every free slot taken: the next finishing attempt wakes the worker.
-            if (claimed.length === free) continue
+            if (started === free) continue
             // Fewer than asked: nothing else is due now, so sleep until the next entry is.
             const due = yield* store.outbox.nextDueAt(destinationId)
             const waitMs = Option.match(due, {
