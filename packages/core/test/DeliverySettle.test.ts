@@ -1,7 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
+import { SyncEngine } from "@weft/core/engine"
 import type { Sink } from "@weft/core/sink"
+import { Store } from "@weft/core/store"
+import { Vault } from "@weft/core/vault"
+import { employee } from "./support/MemoryProvider.js"
 import { attemptsOf, entriesOf, entry, records, seeded, syncAndRun, until, withDelivery } from "./support/delivery.js"
 
 /** Acked, aborted and disabled outcomes, settled by the delivery workers. */
@@ -75,4 +80,26 @@ describe("Delivery settles each outcome", () => {
         expect(pending.nextAttemptAt - pending.firstAttemptAt!).toBeGreaterThanOrEqual(4_000)
         expect(pending.nextAttemptAt - pending.firstAttemptAt!).toBeLessThanOrEqual(6_000)
       })))
+
+  it.effect("signing secrets replaced on the destination are used from the next attempt on, even within the same millisecond", () => {
+    const provider = seeded(1)
+    return withDelivery(provider, ({ connector, sink }) =>
+      Effect.gen(function*() {
+        const store = yield* Store.Store
+        const vault = yield* Vault.Vault
+        const { run, sync } = yield* syncAndRun(connector)
+        yield* until(entriesOf(run.id), (es) => es.length === 4 && es.every((e) => e.status === "acked"))
+        expect((yield* sink.deliveries).map((d) => d.secretCount)).toEqual([1, 1, 1, 1])
+        // Rotation: old and new both sign. The clock does not move.
+        const row = Option.getOrThrow(yield* store.destinations.get(sync.destinationId))
+        const secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_b2xkc2VjcmV0b2xkc2VjcmV0b2xkc2VjcmV0"]
+        yield* store.destinations.put({ ...row, secrets: vault.sealJson(secrets, row.id) })
+        provider.employees.put(employee(2))
+        const delta = yield* (yield* SyncEngine.SyncEngine).run(sync.id, { type: "delta" })
+        // record.new of 2, processed, allEmitted, allConsumed
+        yield* until(entriesOf(delta.id), (es) => es.length === 4 && es.every((e) => e.status === "acked"))
+        const later = (yield* sink.deliveries).filter((d) => d.event.syncRunId === delta.id)
+        expect(later.map((d) => d.secretCount)).toEqual([2, 2, 2, 2])
+      }))
+  })
 })

@@ -94,11 +94,16 @@ export const layer = (
       const leaseMs = Duration.toMillis(options.lease ?? "2 minutes")
       const pollMs = options.pollInterval === undefined ? undefined : Duration.toMillis(options.pollInterval)
 
-      const opened = new Map<string, { readonly updatedAt: number; readonly destination: Destination }>()
+      // Opened destinations, reused while the row is unchanged. Compared by content, not just
+      // `updatedAt`: a secret rotation within the same millisecond must not keep the old secrets.
+      const opened = new Map<string, { readonly row: DestinationRow; readonly destination: Destination }>()
+      const unchanged = (a: DestinationRow, b: DestinationRow) =>
+        a.updatedAt === b.updatedAt && a.url === b.url && Buffer.from(a.secrets).equals(b.secrets) &&
+        (a.options === b.options || JSON.stringify(a.options) === JSON.stringify(b.options))
       const open = (row: DestinationRow) =>
         Effect.gen(function*() {
           const cached = opened.get(row.id)
-          if (cached !== undefined && cached.updatedAt === row.updatedAt) return Option.some(cached.destination)
+          if (cached !== undefined && unchanged(cached.row, row)) return Option.some(cached.destination)
           const secrets = yield* vault.openJson(row.secrets, row.id).pipe(Effect.option)
           if (Option.isNone(secrets) || !Array.isArray(secrets.value)) return Option.none<Destination>()
           const destination: Destination = {
@@ -107,7 +112,7 @@ export const layer = (
             secrets: (secrets.value as Array<string>).map((s) => Redacted.make(s)),
             options: row.options
           }
-          opened.set(row.id, { updatedAt: row.updatedAt, destination })
+          opened.set(row.id, { row, destination })
           return Option.some(destination)
         })
 

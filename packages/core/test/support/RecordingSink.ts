@@ -17,6 +17,8 @@ export interface Delivered {
   readonly at: number
   /** The destination it was sent to. */
   readonly destinationId: string
+  /** How many signing secrets the destination had for this attempt. */
+  readonly secretCount: number
 }
 
 export type Script = (delivery: Delivered) => Sink.Outcome | Effect.Effect<Sink.Outcome>
@@ -33,7 +35,8 @@ export const make = Effect.gen(function*() {
           attempt: attempt.attempt,
           event: JSON.parse(Buffer.from(attempt.body).toString()) as Event.WeftEvent,
           at: yield* Clock.currentTimeMillis,
-          destinationId: destination.id
+          destinationId: destination.id,
+          secretCount: destination.secrets.length
         }
         yield* Ref.update(deliveries, (all) => [...all, delivered])
         const outcome = (yield* Ref.get(script))(delivered)
