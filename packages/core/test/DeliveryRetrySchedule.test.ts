@@ -96,6 +96,18 @@ describe("RetrySchedule", () => {
         ).toEqual(Option.none())
       }))
 
+    it.effect("is a whole millisecond, never earlier than the jittered wait", () =>
+      Effect.gen(function*() {
+        for (let seed = 0; seed < 50; seed++) {
+          const options = { schedule: RetrySchedule.standard, window: "4 days", maxRetryAfter: "24 hours", firstAttemptAt: 0, attempts: 2, nowMs: 1_000 } as const
+          const delay = some(yield* RetrySchedule.delayFor(RetrySchedule.standard, 2).pipe(Effect.withRandom(Random.make(seed))))
+          const at = some(yield* RetrySchedule.nextAttemptAt(options).pipe(Effect.withRandom(Random.make(seed))))
+          expect(Number.isInteger(at)).toBe(true)
+          expect(at).toBeGreaterThanOrEqual(1_000 + delay)
+          expect(at).toBeLessThan(1_000 + delay + 1)
+        }
+      }))
+
     it.effect("is None when the schedule itself is done", () =>
       Effect.gen(function*() {
         const twice = Schedule.fromDelays("1 second", "1 second")

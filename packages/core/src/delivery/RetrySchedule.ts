@@ -92,6 +92,7 @@ export const nextAttemptAt = <Out, R>(options: {
   Effect.map(delayFor(options.schedule, options.attempts), (delay) =>
     Option.flatMap(delay, (d) => {
       const asked = options.retryAfterMs === undefined ? 0 : Math.min(options.retryAfterMs, Duration.toMillis(options.maxRetryAfter))
-      const at = options.nowMs + Math.max(d, asked)
+      // Whole milliseconds (rounded up, never early): jitter yields fractions, stores keep integers.
+      const at = Math.ceil(options.nowMs + Math.max(d, asked))
       return at > options.firstAttemptAt + Duration.toMillis(options.window) ? Option.none() : Option.some(at)
     }))
