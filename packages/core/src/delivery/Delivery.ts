@@ -211,21 +211,19 @@ export const layer = (
             }
             const now = yield* Clock.currentTimeMillis
             const claimed = yield* store.outbox.claimDue({ now, limit: free, leaseMs, destinationId })
-            let started = 0
             for (const entry of claimed) {
               // An attempt outlasting its lease (a slow receiver with a long timeout) comes back
               // claimable: the new claim just extends its lease; it is not sent a second time.
               if (inFlight.has(entry.id)) continue
               inFlight.add(entry.id)
-              started += 1
               yield* attempt(entry).pipe(
                 Effect.catchAllCause((cause) => Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)),
                 Effect.ensuring(done(entry.id)),
                 Effect.forkScoped
               )
             }
-            // Every free slot taken: the next finishing attempt wakes the worker.
-            if (started === free) continue
+            // As many as asked: more may be due (or every slot is taken, and the worker waits above).
+            if (claimed.length === free) continue
             // Fewer than asked: nothing else is due now, so sleep until the next entry is.
             const due = yield* store.outbox.nextDueAt(destinationId)
             const waitMs = Option.match(due, {
