@@ -49,6 +49,14 @@ export interface Options {
   readonly ack?: AckMode | undefined
   /** How much of a response body is read, for the failure reason. Default 4096 bytes. */
   readonly maxResponseBytes?: number | undefined
+  /** A tracing span per attempt (`http.client POST`). Default off. */
+  readonly trace?: boolean | undefined
+  /**
+   * How long an address check before a send is reused for the same host
+   * (default 30 seconds; 0 checks before every attempt). Validation at
+   * destination creation always checks afresh.
+   */
+  readonly addressCheckTtl?: Duration.DurationInput | undefined
 }
 
 /**
@@ -166,8 +174,26 @@ interface Snippet {
 }
 
 // Reads at most `max` bytes (plus the rest of the chunk that crossed it);
-// ending the stream early releases the rest of the body unread.
-const readSnippet = (response: HttpClientResponse.HttpClientResponse, max: number) =>
+// ending the stream early releases the rest of the body unread. Most receivers
+// answer with an empty or short body and say so in `content-length`: those are
+// read whole, which is much cheaper than folding a stream.
+const readSnippet = (response: HttpClientResponse.HttpClientResponse, max: number) => {
+  const declared = Number(response.headers["content-length"])
+  if (declared === 0 || response.status === 204 || response.status === 304) {
+    return response.arrayBuffer.pipe(Effect.as(emptySnippet), Effect.orElseSucceed(() => emptySnippet))
+  }
+  if (declared > 0 && declared <= max) {
+    return response.text.pipe(
+      Effect.map((snippet) => ({ snippet, truncated: false })),
+      Effect.orElseSucceed(() => emptySnippet)
+    )
+  }
+  return readSnippetStream(response, max)
+}
+
+const emptySnippet = { snippet: "", truncated: false }
+
+const readSnippetStream = (response: HttpClientResponse.HttpClientResponse, max: number) =>
   Stream.runFoldWhile(
     response.stream,
     { chunks: [], size: 0 } as Snippet,
@@ -200,8 +226,10 @@ const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<stri
  */
 export const make = (options: Options = {}): Effect.Effect<Sink.SinkService, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    // Receivers have no use for our trace ids; keep them out of their logs.
-    const client = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    // Receivers have no use for our trace ids; keep them out of their logs. A span per attempt is
+    // off by default (it costs a third of an attempt's CPU); `trace: true` turns it on.
+    const base = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+    const client = options.trace === true ? base : HttpClient.withTracerDisabledWhen(base, () => true)
     const guard: SsrfGuard.GuardOptions = { allowHosts: options.allowHosts, resolver: options.resolver }
     const userAgent = options.userAgent ?? defaultUserAgent
     const maxResponseBytes = Math.max(0, Math.floor(options.maxResponseBytes ?? defaultMaxResponseBytes))
@@ -229,8 +257,25 @@ export const make = (options: Options = {}): Effect.Effect<Sink.SinkService, nev
         }
       })
 
+    // One DNS lookup per host per TTL rather than per attempt. An agent wired with SsrfGuard.lookup
+    // still checks every connection it opens.
+    const checkTtlMs = Duration.toMillis(options.addressCheckTtl ?? "30 seconds")
+    const verdicts = new Map<string, { readonly until: number; readonly verdict: SsrfGuard.Verdict }>()
+    const checkCached = (hostname: string) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const cached = verdicts.get(hostname)
+        if (cached !== undefined && cached.until > now) return cached.verdict
+        const verdict = yield* SsrfGuard.check(hostname, guard)
+        if (checkTtlMs > 0) {
+          if (verdicts.size > 1024) verdicts.clear()
+          verdicts.set(hostname, { until: now + checkTtlMs, verdict })
+        }
+        return verdict
+      })
+
     // fetch follows redirects unless told otherwise; other clients never do.
-    const noRedirects = Effect.serviceOption(FetchHttpClient.RequestInit).pipe(
+    const noRedirects = yield* Effect.serviceOption(FetchHttpClient.RequestInit).pipe(
       Effect.map((init) => ({ ...Option.getOrElse(init, () => ({})), redirect: "manual" as const }))
     )
 
@@ -238,7 +283,7 @@ export const make = (options: Options = {}): Effect.Effect<Sink.SinkService, nev
       Effect.gen(function*() {
         if (!target.allowListed) {
           // DNS may have changed since validate; a refusal now is retried, not final.
-          const verdict = yield* SsrfGuard.check(target.url.hostname, guard)
+          const verdict = yield* checkCached(target.url.hostname)
           if (verdict._tag !== "Allowed") {
             return { _tag: "Retry", reason: `not sent: ${verdict.detail}` } satisfies Sink.Outcome
           }
@@ -253,15 +298,26 @@ export const make = (options: Options = {}): Effect.Effect<Sink.SinkService, nev
           }),
           HttpClientRequest.bodyUint8Array(attempt.body, "application/json")
         )
-        const init = yield* noRedirects
-        const response = yield* client.execute(request).pipe(Effect.provideService(FetchHttpClient.RequestInit, init))
+        const response = yield* client.execute(request).pipe(Effect.provideService(FetchHttpClient.RequestInit, noRedirects))
         const { snippet, truncated } = yield* readSnippet(response, maxResponseBytes)
         const now = yield* Clock.currentTimeMillis
         return classify({ status: response.status, headers: headersOf(response), snippet, truncated }, target.ack, now)
       })
 
+    // Parsing the URL, the options and the secrets once per destination value, not per attempt:
+    // delivery hands the same (immutable) destination object to every attempt until it changes.
+    const targets = new WeakMap<Sink.Destination, Either.Either<Target, Problem>>()
+    const targetOf = (destination: Sink.Destination) => {
+      let target = targets.get(destination)
+      if (target === undefined) {
+        target = resolveTarget(destination, options)
+        targets.set(destination, target)
+      }
+      return target
+    }
+
     const deliver = (destination: Sink.Destination, attempt: Sink.Attempt): Effect.Effect<Sink.Outcome> => {
-      const target = resolveTarget(destination, options)
+      const target = targetOf(destination)
       if (Either.isLeft(target)) {
         // Every event would fail the same way: hold them until the destination is fixed.
         const error = new Sink.DestinationError({ url: displayUrl(destination.url), ...target.left })

@@ -4,6 +4,7 @@ import type { Sink } from "@weft/core/sink"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import type { LookupAddress } from "node:dns"
 import { Agent, request } from "undici"
 import { SinkWebhook, SsrfGuard } from "../src/index.js"
@@ -127,6 +128,29 @@ describe("validate", () => {
 })
 
 describe("the check before each send", () => {
+  it.effect("is reused for the same host for addressCheckTtl, then made again", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const counting: SsrfGuard.Resolver = async () => {
+        calls += 1
+        return [{ address: "10.0.0.9", family: 4 }]
+      }
+      const sink = SinkWebhook.layer({ resolver: counting, addressCheckTtl: "30 seconds" }).pipe(
+        Layer.provide(NodeHttpClient.layerUndici)
+      )
+      const target = destination("https://cached.example.com/")
+      yield* Effect.gen(function*() {
+        const first = yield* deliver(target)
+        const second = yield* deliver(target)
+        expect([first._tag, second._tag]).toEqual(["Retry", "Retry"])
+        expect(calls).toBe(1)
+        yield* TestClock.adjust("31 seconds")
+        yield* deliver(target)
+        expect(calls).toBe(2)
+      }).pipe(Effect.provide(sink))
+    }))
+
+
   it.scoped("a host that now resolves to a private address is not sent to, and is retried", () =>
     Effect.gen(function*() {
       let calls = 0
