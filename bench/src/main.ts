@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ readonly run: (args: ReadonlyArray<string>) => Promise<void> }>> = {
   detect: () => import("./detect.js"),
   deliver: () => import("./deliver.js"),
+  e2e: () => import("./e2e.js"),
 }
 
 const [name, ...args] = process.argv.slice(2)
