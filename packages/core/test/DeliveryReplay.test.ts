@@ -81,7 +81,7 @@ describe("Replay", () => {
         const resyncRun = yield* weft.runs.get(resync.resynced[0]!.runId)
         expect(resyncRun).toMatchObject({ syncId: sync.id, type: "manual" })
         // A forced re-read run: its record event, allEmitted, allConsumed.
-        yield* settled(weft, resyncRun.id, 3)
+        yield* settled(weft, resyncRun.id, 4)
         const newEvents = (yield* weft.events.list({ runId: resyncRun.id })).filter((e) => e.recordId !== undefined)
         expect(newEvents).toHaveLength(1)
         expect(newEvents[0]!.id).not.toBe(deliveredOne.id)
@@ -125,7 +125,7 @@ describe("Replay", () => {
         expect(result.skipped).toEqual([])
 
         const resyncRunId = result.resynced[0]!.runId
-        const again = yield* settled(weft, resyncRunId, 5)
+        const again = yield* settled(weft, resyncRunId, 6)
         expect(again.filter((e) => e.recordId !== undefined).map((e) => `${e.type}:${e.recordId}`).sort()).toEqual([
           "record.changed:1",
           "record.changed:2",
@@ -162,7 +162,7 @@ describe("Replay", () => {
           expect(firstIds.has(id)).toBe(false)
         }
         yield* until(entry(deadOfSecond.id), (e) => e.status === "acked")
-        yield* settled(weft, result.resynced[0]!.runId, 3)
+        yield* settled(weft, result.resynced[0]!.runId, 4)
         const resent = (yield* sink.deliveries).slice(before)
         expect(resent.some((d) => firstIds.has(d.eventId))).toBe(false)
       }))

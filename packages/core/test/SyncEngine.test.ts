@@ -334,6 +334,7 @@ describe("SyncEngine", () => {
       expect(recordEvents(yield* eventsOf(unchanged.id))).toEqual([])
       const forced = yield* engine.resyncRecords(sync.id, "hris.employee", ["1"], { force: true })
       expect(recordEvents(yield* eventsOf(forced.id))).toEqual(["record.changed:1"])
+      expect((yield* eventsOf(forced.id)).map((e) => e.type)).toEqual(["record.changed", "sync.events.processed", "sync.events.allEmitted"])
       expect(forced.type).toBe("manual")
       provider.employees.put(employee(2, { profile: { firstName: "Two" } }))
       provider.employees.remove("3")

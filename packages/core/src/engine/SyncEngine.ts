@@ -319,11 +319,19 @@ export const layer = (
             status: "succeeded",
             finishedAt: now
           }
+          // Like any run's model, a re-read reports that it finished reading.
+          const processed = writer.run("sync.events.processed", {
+            model: modelName,
+            processed: audit.counters.processed,
+            emitted: { new: audit.counters.new, changed: audit.counters.changed, deleted: audit.counters.deleted },
+            startedAt: new Date(startedAt).toISOString(),
+            finishedAt: new Date(now).toISOString()
+          }, now, modelName)
           yield* store.commit({
             scope,
             upserts: result.upserts,
             deletes: result.deletes,
-            events: writer.records(modelName, changes, now),
+            events: [...writer.records(modelName, changes, now), processed],
             run: { runId: started.id, audit }
           })
           yield* signal.notify(sync.destinationId)
