@@ -35,9 +35,32 @@ export const member = (key: string, value: unknown): string | undefined => {
   return written === undefined ? undefined : quote(key) + ":" + written
 }
 
-// Field names almost never need escaping; skip JSON.stringify for those that do not.
-const PLAIN_KEY = /^[\w$.-]*$/
-const quote = (key: string): string => (PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key))
+// Quoted field names, remembered: records of one model repeat the same few names endlessly.
+const quoted = new Map<string, string>()
+const quote = (key: string): string => {
+  let q = quoted.get(key)
+  if (q === undefined) {
+    q = JSON.stringify(key)
+    // Bounded: arbitrary keys (free-form maps) must not grow it without end.
+    if (quoted.size >= 4096) quoted.clear()
+    quoted.set(key, q)
+  }
+  return q
+}
+
+// Records have a handful of keys: an insertion sort beats Array.prototype.sort's setup at that size.
+const sortKeys = (keys: Array<string>): Array<string> => {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!
+    let j = i - 1
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!
+      j--
+    }
+    keys[j + 1] = key
+  }
+  return keys
+}
 
 const write = (value: unknown): string | undefined => {
   switch (typeof value) {
@@ -65,7 +88,7 @@ const write = (value: unknown): string | undefined => {
       }
       const toJSON = (value as { toJSON?: unknown }).toJSON
       if (typeof toJSON === "function") return write((toJSON as () => unknown).call(value))
-      const keys = Object.keys(value).sort()
+      const keys = sortKeys(Object.keys(value))
       let s = "{"
       let first = true
       for (const key of keys) {
