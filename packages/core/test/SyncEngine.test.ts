@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -281,6 +282,52 @@ describe("SyncEngine", () => {
       const result = yield* Fiber.join(fiber)
       expect(result.models["hris.employee"]!.counters.new).toBe(100)
     }))
+  })
+
+  it.effect("reading waits while the destination's backlog is above the high-water mark, and resumes as it drains", () => {
+    const provider = seeded(100, 10)
+    const connector = provider.connector()
+    return Effect.provide(Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const sync = yield* setupSync(connector)
+      const store = yield* Store.Store
+      const fiber = yield* Effect.fork((yield* SyncEngine.SyncEngine).run(sync.id, { type: "initial" }))
+      const waiting = yield* Effect.repeat(store.outbox.pendingCount(sync.destinationId), { until: (n) => n >= 30 })
+      for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+      // Paused: at most the page that crossed the mark was committed.
+      expect(waiting).toBeLessThanOrEqual(30)
+      expect(yield* store.outbox.pendingCount(sync.destinationId)).toBe(30)
+      // Ack everything pending, as delivery would; reading resumes at the next check.
+      const vault = yield* Vault.Vault
+      const drain = Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const claimed = yield* store.outbox.claimDue({ now, limit: 1000, leaseMs: 60_000, destinationId: sync.destinationId })
+        const consumed = SyncEngine.consumedBuilder(vault, sync.destinationId, now)
+        for (const entry of claimed) {
+          yield* store.outbox.settle(entry.id, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now }, consumed)
+        }
+      })
+      while (fiber.unsafePoll() === null) {
+        yield* drain
+        yield* TestClock.adjust("50 millis")
+      }
+      const result = yield* Fiber.join(fiber)
+      expect(result.models["hris.employee"]!.counters.new).toBe(100)
+    }), engineLayer(connector, { outboxHighWater: 30 }))
+  })
+
+  it.effect("a disabled destination never makes a run wait (its events are held)", () => {
+    const provider = seeded(100, 10)
+    const connector = provider.connector()
+    return Effect.provide(Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const sync = yield* setupSync(connector)
+      const store = yield* Store.Store
+      yield* store.destinations.setEnabled(sync.destinationId, false, "410 Gone", T0)
+      const result = yield* (yield* SyncEngine.SyncEngine).run(sync.id, { type: "initial" })
+      expect(result.models["hris.employee"]!.counters.new).toBe(100)
+      expect(yield* store.outbox.pendingCount(sync.destinationId)).toBeGreaterThanOrEqual(100)
+    }), engineLayer(connector, { outboxHighWater: 30 }))
   })
 
   it.effect("models of one integration run concurrently", () => {

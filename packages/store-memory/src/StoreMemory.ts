@@ -80,6 +80,7 @@ export const make: Effect.Effect<Store.StoreService> = Effect.sync(() => {
     commit: (page) => attempt("commit", () => state.commit(page)),
     outbox: {
       claimDue: (options) => attempt("outbox.claimDue", () => state.claimDue(options)),
+      pendingCount: (destinationId) => attempt("outbox.pendingCount", () => state.pendingCount(destinationId)),
       nextDueAt: (destinationId) =>
         attempt("outbox.nextDueAt", () => Option.fromNullable(state.nextDueAt(destinationId))),
       settle: (id, settlement, consumed) =>

@@ -63,6 +63,23 @@ export interface ModelRunInput {
   readonly onCommitted: (audit: ModelAudit) => Effect.Effect<void>
   /** Called after a commit that enqueued events. */
   readonly onEnqueued: Effect.Effect<void>
+  /** Pause reading while the destination has this many events pending (see {@link Backpressure}). */
+  readonly backpressure?: Backpressure | undefined
+}
+
+/**
+ * Reading waits while the sync's destination has `highWater` or more events
+ * pending, until it is down to `lowWater`: a provider read faster than the
+ * receiver takes events does not pile the whole collection up in the
+ * outbox. A disabled destination never makes a run wait (its events are held
+ * for as long as it stays disabled).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Backpressure {
+  readonly highWater: number
+  readonly lowWater: number
 }
 
 const SWEEP_BATCH = 1000
@@ -130,8 +147,21 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
         if (events.length > 0) yield* input.onEnqueued
       })
 
+    const roomInOutbox = (bounds: Backpressure) =>
+      Effect.gen(function*() {
+        let pending = yield* store.outbox.pendingCount(sync.destinationId)
+        if (pending < bounds.highWater) return
+        while (pending > bounds.lowWater) {
+          const destination = yield* store.destinations.get(sync.destinationId)
+          if (Option.isNone(destination) || !destination.value.enabled) return
+          yield* Effect.sleep("50 millis")
+          pending = yield* store.outbox.pendingCount(sync.destinationId)
+        }
+      })
+
     const page = (records: Connector.RecordPage) =>
       Effect.gen(function*() {
+        if (input.backpressure !== undefined) yield* roomInOutbox(input.backpressure)
         const deleted = records.deleted ?? []
         const stored = yield* store.fingerprints.getMany(scope, ChangeDetector.idsOf(records.records, deleted))
         const result = ChangeDetector.detect(policy, records.records, deleted, stored)

@@ -18,7 +18,7 @@ import * as Audit from "./Audit.js"
 import * as ChangeDetector from "./ChangeDetector.js"
 import * as Envelope from "./Envelope.js"
 import { type OpenedIntegration, Integrations } from "./Integrations.js"
-import { type MassDeleteGuard, describeReadError, runModel } from "./ModelRun.js"
+import { describeReadError, type MassDeleteGuard, runModel } from "./ModelRun.js"
 
 /**
  * The sync engine: executes one run of a sync — every model read with
@@ -96,6 +96,11 @@ export interface SyncEngineOptions {
   readonly modelConcurrency?: number
   /** Default: more than 50 % of known records and more than 10. */
   readonly massDeleteGuard?: MassDeleteGuard
+  /**
+   * Pause reading while a destination has this many events pending (default
+   * 10,000, resuming at half); `false` never pauses.
+   */
+  readonly outboxHighWater?: number | false
 }
 
 /**
@@ -125,6 +130,8 @@ export const layer = (
       const signal = yield* OutboxSignal
       const guard = options.massDeleteGuard ?? { ratio: 0.5, min: 10 }
       const concurrency = options.modelConcurrency ?? 4
+      const highWater = options.outboxHighWater ?? 10_000
+      const backpressure = highWater === false ? undefined : { highWater, lowWater: Math.floor(highWater / 2) }
 
       const load = (syncId: string) =>
         Effect.gen(function*() {
@@ -249,7 +256,8 @@ export const layer = (
               confirmDeletes: runOptions.confirmDeletes === true,
               fullRead: runOptions.fullRead ?? runOptions.type === "manual",
               onCommitted: (audit) => Effect.sync(() => committed.set(audit.model, audit)),
-              onEnqueued: signal.notify(sync.destinationId)
+              onEnqueued: signal.notify(sync.destinationId),
+              backpressure
             }).pipe(Effect.provideService(Store, store)), { concurrency }).pipe(
               Effect.flatMap((audits) => close(started, sync, audits, [])),
               Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), ["The run was interrupted."]))),

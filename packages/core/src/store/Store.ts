@@ -140,6 +140,8 @@ export interface StoreService {
      * `nextAttemptAt` or lease end), if any entry is pending.
      */
     readonly nextDueAt: (destinationId: string) => Op<Option.Option<number>>
+    /** How many entries of the destination are pending (not yet acked or dead-lettered). */
+    readonly pendingCount: (destinationId: string) => Op<number>
     /**
      * Applies a claim's outcome. Settling a run's last record event enqueues
      * its `allConsumed` (built by `consumed`) in the same atomic step.

@@ -79,7 +79,19 @@ export class Outbox {
   private readonly byRun = new Map<string, Array<Entry>>()
   private readonly keys = new Map<string, KeyQueue>()
   private readonly lanes = new Map<string, Lane>()
+  private readonly pendingByDestination = new Map<string, number>()
   private nextSeq = 0
+
+  /** Entries of the destination not yet acked or dead-lettered. */
+  pendingCount(destinationId: string): number {
+    return this.pendingByDestination.get(destinationId) ?? 0
+  }
+
+  private countPending(destinationId: string, delta: number): void {
+    const next = (this.pendingByDestination.get(destinationId) ?? 0) + delta
+    if (next === 0) this.pendingByDestination.delete(destinationId)
+    else this.pendingByDestination.set(destinationId, next)
+  }
 
   has(id: string): boolean {
     return this.byId.has(id)
@@ -96,7 +108,10 @@ export class Outbox {
     const ofRun = this.byRun.get(row.runId)
     if (ofRun === undefined) this.byRun.set(row.runId, [entry])
     else ofRun.push(entry)
-    if (row.status === "pending") this.enqueueKey(entry)
+    if (row.status === "pending") {
+      this.enqueueKey(entry)
+      this.countPending(row.destinationId, 1)
+    }
   }
 
   /** Leases up to `limit` claimable entries, oldest (by seq) first. */
@@ -156,6 +171,7 @@ export class Outbox {
 
   acked(entry: Entry, settlement: Extract<Rows.Settlement, { _tag: "Acked" }>): void {
     this.dequeueKey(entry)
+    if (entry.row.status === "pending") this.countPending(entry.row.destinationId, -1)
     const row = entry.row
     row.status = "acked"
     if (Rows.carriesRecordData(row.type)) row.payload = null
@@ -167,6 +183,7 @@ export class Outbox {
 
   dead(entry: Entry, settlement: Extract<Rows.Settlement, { _tag: "DeadLettered" }>): void {
     this.dequeueKey(entry)
+    if (entry.row.status === "pending") this.countPending(entry.row.destinationId, -1)
     const row = entry.row
     row.status = "dead"
     row.settledAt = settlement.at
@@ -179,6 +196,7 @@ export class Outbox {
   /** Makes an entry that still has its payload pending again, as a replay at the back of its key. */
   requeue(entry: Entry, now: number): void {
     if (entry.row.status === "pending") this.dequeueKey(entry)
+    else this.countPending(entry.row.destinationId, 1)
     const row = entry.row
     row.status = "pending"
     row.nextAttemptAt = now

@@ -188,6 +188,10 @@ export class MemoryState {
     return this.outbox.claim(now, limit, leaseMs, options.destinationId, this.tables.isEnabled).map(rowOf)
   }
 
+  pendingCount(destinationId: string): number {
+    return this.outbox.pendingCount(destinationId)
+  }
+
   nextDueAt(destinationId: string): number | undefined {
     return this.tables.isEnabled(destinationId) ? this.outbox.nextDueAt(destinationId) : undefined
   }

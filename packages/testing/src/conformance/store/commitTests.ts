@@ -294,4 +294,24 @@ export const commitTests = (layer: StoreLayer): void => {
       expect(ids(last)).toEqual([events[6]!.id])
       expect(yield* store.outbox.list({ after: events[6]!.id })).toEqual([])
     }))
+
+  test("outbox.pendingCount counts a destination's entries until they are acked or dead-lettered, and replays again", (store) =>
+    Effect.gen(function*() {
+      yield* store.runs.create(makeRun())
+      const events = Array.from({ length: 4 }, () => makeEntry())
+      const elsewhere = makeEntry({ destinationId: "dst_other" })
+      yield* store.commit(makeCommit({ events: [...events, elsewhere] }))
+      expect(yield* store.outbox.pendingCount("dst_test")).toBe(4)
+      expect(yield* store.outbox.pendingCount("dst_other")).toBe(1)
+      expect(yield* store.outbox.pendingCount("dst_none")).toBe(0)
+      const consumed = () => makeEntry()
+      yield* store.outbox.settle(events[0]!.id, { _tag: "Acked", at: 2_000, attempts: 1, firstAttemptAt: 2_000 }, consumed)
+      yield* store.outbox.settle(events[1]!.id, { _tag: "DeadLettered", at: 2_000, attempts: 1, error: "HTTP 422" }, consumed)
+      yield* store.outbox.settle(events[2]!.id, {
+        _tag: "Retry", at: 2_000, attempts: 1, firstAttemptAt: 2_000, nextAttemptAt: 9_000, error: "HTTP 500"
+      }, consumed)
+      expect(yield* store.outbox.pendingCount("dst_test")).toBe(2)
+      yield* store.outbox.requeue([events[1]!.id], 3_000)
+      expect(yield* store.outbox.pendingCount("dst_test")).toBe(3)
+    }))
 }
