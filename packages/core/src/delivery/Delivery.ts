@@ -124,9 +124,13 @@ export const layer = (
         Effect.flatMap(Clock.currentTimeMillis, (at) =>
           settle(entry, { _tag: "DeadLettered", at, attempts: entry.attempts, firstAttemptAt, error }))
 
-      const attempt = (entry: OutboxEntry): Effect.Effect<void, StoreError> =>
+      // `known` is the destination row the worker read when it claimed the entry (saves a store read
+      // per attempt); without it, the row is read here.
+      const attempt = (entry: OutboxEntry, known?: DestinationRow): Effect.Effect<void, StoreError> =>
         Effect.gen(function*() {
-          const row = yield* store.destinations.get(entry.destinationId)
+          const row = known !== undefined && known.id === entry.destinationId
+            ? Option.some(known)
+            : yield* store.destinations.get(entry.destinationId)
           if (Option.isNone(row)) return yield* deadLetter(entry, entry.firstAttemptAt, `Destination ${entry.destinationId} no longer exists.`)
           if (!row.value.enabled) return yield* settle(entry, { _tag: "Released" })
           const destination = yield* open(row.value)
@@ -216,7 +220,7 @@ export const layer = (
               // claimable: the new claim just extends its lease; it is not sent a second time.
               if (inFlight.has(entry.id)) continue
               inFlight.add(entry.id)
-              yield* attempt(entry).pipe(
+              yield* attempt(entry, row.value).pipe(
                 Effect.catchAllCause((cause) => Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)),
                 Effect.ensuring(done(entry.id)),
                 Effect.forkScoped
