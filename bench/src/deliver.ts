@@ -25,18 +25,17 @@ import { Ids } from "@weft/core/ground"
 import { Sink } from "@weft/core/sink"
 import { OutboxSignal, Rows, Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
-import { Secret, Signature, SinkWebhook } from "@weft/sink-webhook"
+import { SinkWebhook } from "@weft/sink-webhook"
 import { StoreMemory } from "@weft/store-memory"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import { performance } from "node:perf_hooks"
-import { Agent } from "undici"
 import { peakRssMB, percentile, report, round } from "./harness.js"
+import { type Body, rawPosts } from "./rawPosts.js"
 import { startReceiver } from "./verifyingReceiver.js"
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -263,42 +262,8 @@ const baselineBodies = (events: number, records: number): Array<{ readonly id: s
   return out
 }
 
-const runBaseline = async (url: string, bodies: ReadonlyArray<{ readonly id: string; readonly body: Buffer }>, concurrency: number): Promise<Figures> => {
-  const key = Either.getOrThrow(Secret.decode(SECRET))
-  const agent = new Agent()
-  const origin = new URL(url).origin
-  const latencies: Array<number> = new Array(bodies.length)
-  let next = 0
-  let failures = 0
-  const loop = async () => {
-    while (next < bodies.length) {
-      const i = next++
-      const { body, id } = bodies[i]!
-      const t0 = performance.now()
-      const timestamp = Math.floor(Date.now() / 1000)
-      const response = await agent.request({
-        origin,
-        path: "/hooks/weft",
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "bench/baseline",
-          "webhook-id": id,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": Signature.sign([key], id, timestamp, body)
-        },
-        body
-      })
-      await response.body.dump()
-      if (response.statusCode < 200 || response.statusCode >= 300) failures++
-      latencies[i] = performance.now() - t0
-    }
-  }
-  const start = performance.now()
-  await Promise.all(Array.from({ length: concurrency }, loop))
-  const ms = performance.now() - start
-  await agent.close()
-  if (failures > 0) throw new Error(`baseline: ${failures} requests were not acknowledged`)
+const runBaseline = async (url: string, bodies: ReadonlyArray<Body>, concurrency: number): Promise<Figures> => {
+  const { latencies, ms } = await rawPosts({ url, path: "/hooks/weft", secret: SECRET, bodies, concurrency })
   return {
     events: bodies.length,
     ms: round(ms),

@@ -27,10 +27,9 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { BambooHR } from "@weft/connectors"
 import { Weft } from "@weft/core/host"
 import { Vault } from "@weft/core/vault"
-import { Secret, Signature, SinkWebhook } from "@weft/sink-webhook"
+import { SinkWebhook } from "@weft/sink-webhook"
 import { StoreMemory } from "@weft/store-memory"
 import { BambooHRFake } from "@weft/testing"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
@@ -40,6 +39,8 @@ import { Session } from "node:inspector/promises"
 import { performance } from "node:perf_hooks"
 import { Agent } from "undici"
 import { peakRssMB, report, round } from "./harness.js"
+import { type Body, rawPosts } from "./rawPosts.js"
+import { checkSource } from "./verifyingReceiver.js"
 
 const SECRET = "whsec_ZTJlLWJlbmNoLXNpZ25pbmctc2VjcmV0LTAwMDAwMDE="
 const PAGE = 500
@@ -65,19 +66,7 @@ const { performance } = require("node:perf_hooks")
 const key = Buffer.from(process.env.E2E_SECRET.slice("whsec_".length), "base64")
 let verified = 0, rejected = 0, firstAt = 0, recording = false
 let ids = new Set(), bodies = []
-const check = (headers, body) => {
-  const id = headers["webhook-id"], ts = headers["webhook-timestamp"], sig = headers["webhook-signature"]
-  if (!id || !ts || !sig) return false
-  if (Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false
-  const expected = crypto.createHmac("sha256", key).update(id + "." + ts + ".").update(body).digest()
-  for (const entry of sig.split(" ")) {
-    const [version, value] = entry.split(",")
-    if (version !== "v1" || value === undefined) continue
-    const given = Buffer.from(value, "base64")
-    if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) return true
-  }
-  return false
-}
+${checkSource}
 const server = http.createServer((req, res) => {
   const chunks = []
   req.on("data", (c) => chunks.push(c))
@@ -124,11 +113,6 @@ interface Counts {
   readonly ids: number
   /** When the first delivery since the last reset verified (wall-clock ms). */
   readonly firstAt: number
-}
-
-interface Body {
-  readonly id: string
-  readonly body: Buffer
 }
 
 interface Receiver {
@@ -322,37 +306,7 @@ const baselineRead = async (fake: BambooHRFake.Fake): Promise<Read> => {
 
 /** The same bodies, signed afresh, `concurrency` loops of POSTs to the same receiver. */
 const baselinePost = async (url: string, bodies: ReadonlyArray<Body>, concurrency: number): Promise<Post> => {
-  const key = Either.getOrThrow(Secret.decode(SECRET))
-  const agent = new Agent()
-  const origin = new URL(url).origin
-  let next = 0
-  let failures = 0
-  const loop = async () => {
-    while (next < bodies.length) {
-      const { body, id } = bodies[next++]!
-      const timestamp = Math.floor(Date.now() / 1000)
-      const response = await agent.request({
-        origin,
-        path: "/hooks/weft",
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "bench/baseline",
-          "webhook-id": id,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": Signature.sign([key], id, timestamp, body)
-        },
-        body
-      })
-      await response.body.dump()
-      if (response.statusCode < 200 || response.statusCode >= 300) failures++
-    }
-  }
-  const start = performance.now()
-  await Promise.all(Array.from({ length: concurrency }, loop))
-  const ms = performance.now() - start
-  await agent.close()
-  if (failures > 0) throw new Error(`baseline: ${failures} POSTs were not acknowledged`)
+  const { ms } = await rawPosts({ url, path: "/hooks/weft", secret: SECRET, bodies, concurrency })
   return { events: bodies.length, ms: round(ms), eventsPerSec: Math.round(bodies.length / (ms / 1000)) }
 }
 

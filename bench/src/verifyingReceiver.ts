@@ -9,16 +9,11 @@
 import { Worker } from "node:worker_threads"
 
 /**
- * A webhook receiver in a worker thread: reads each body, verifies its
- * Standard Webhooks signature (HMAC-SHA256 over `id.timestamp.body`, any v1
- * entry, ±5 min) and answers 204, or 401 if it does not verify.
+ * `check(headers, body)` for a receiver's source text (it expects `crypto` and
+ * the secret's bytes in `key`): Standard Webhooks verification — HMAC-SHA256
+ * over `id.timestamp.body`, any `v1` entry, ±5 minutes.
  */
-const receiverSource = `
-const http = require("node:http")
-const crypto = require("node:crypto")
-const { parentPort, workerData } = require("node:worker_threads")
-const key = Buffer.from(workerData.secret.slice("whsec_".length), "base64")
-let verified = 0, rejected = 0
+export const checkSource = `
 const check = (headers, body) => {
   const id = headers["webhook-id"], ts = headers["webhook-timestamp"], sig = headers["webhook-signature"]
   if (!id || !ts || !sig) return false
@@ -32,6 +27,20 @@ const check = (headers, body) => {
   }
   return false
 }
+`
+
+/**
+ * A webhook receiver in a worker thread: reads each body, verifies its
+ * Standard Webhooks signature (HMAC-SHA256 over `id.timestamp.body`, any v1
+ * entry, ±5 min) and answers 204, or 401 if it does not verify.
+ */
+const receiverSource = `
+const http = require("node:http")
+const crypto = require("node:crypto")
+const { parentPort, workerData } = require("node:worker_threads")
+const key = Buffer.from(workerData.secret.slice("whsec_".length), "base64")
+let verified = 0, rejected = 0
+${checkSource}
 const server = http.createServer((req, res) => {
   const chunks = []
   req.on("data", (c) => chunks.push(c))

@@ -1,6 +1,6 @@
 import type { DeleteReason, EventType, SyncType } from "../events/Event.js"
 import * as Ids from "../ground/Ids.js"
-import type { OutboxEntry, RunRow, RunType } from "../store/Rows.js"
+import type { ModelAudit, OutboxEntry, RunRow, RunType } from "../store/Rows.js"
 import type { VaultService } from "../vault/Vault.js"
 import type { Change } from "./ChangeDetector.js"
 
@@ -82,6 +82,8 @@ export interface EventWriter {
   readonly records: (model: string, changes: ReadonlyArray<Change>, nowMs: number) => Array<OutboxEntry>
   /** A run event (`sync.events.*`), created at `nowMs`. */
   readonly run: (type: EventType, data: object, nowMs: number, model?: string) => OutboxEntry
+  /** `sync.events.processed` of a model that finished reading, from its audit. */
+  readonly processed: (audit: ModelAudit, startedAt: number, finishedAt: number) => OutboxEntry
 }
 
 /**
@@ -124,6 +126,13 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
     payload: vault.seal(json, id)
   })
 
+  const run: EventWriter["run"] = (type, data, nowMs, model) => {
+    const id = Ids.at("evt", nowMs)
+    const json = `{"id":"${id}","type":"${type}","timestamp":"${new Date(nowMs).toISOString()}",${routing},` +
+      (model === undefined ? "" : `"model":${JSON.stringify(model)},`) + `"data":${JSON.stringify(data)}}`
+    return entry(id, type, json, nowMs, "run", runKey(envelope.runId), model, undefined)
+  }
+
   return {
     envelope,
     records: (model, changes, nowMs) => {
@@ -142,11 +151,14 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
       }
       return out
     },
-    run: (type, data, nowMs, model) => {
-      const id = Ids.at("evt", nowMs)
-      const json = `{"id":"${id}","type":"${type}","timestamp":"${new Date(nowMs).toISOString()}",${routing},` +
-        (model === undefined ? "" : `"model":${JSON.stringify(model)},`) + `"data":${JSON.stringify(data)}}`
-      return entry(id, type, json, nowMs, "run", runKey(envelope.runId), model, undefined)
-    }
+    run,
+    processed: (audit, startedAt, finishedAt) =>
+      run("sync.events.processed", {
+        model: audit.model,
+        processed: audit.counters.processed,
+        emitted: { new: audit.counters.new, changed: audit.counters.changed, deleted: audit.counters.deleted },
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString()
+      }, finishedAt, audit.model)
   }
 }

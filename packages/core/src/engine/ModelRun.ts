@@ -195,14 +195,7 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
     const finishedAt = yield* Clock.currentTimeMillis
     if (full) state = { ...state, lastFullReadAt: startedAt }
     audit = { ...audit, status: audit.warnings.length > 0 ? "partial" : "succeeded", finishedAt }
-    const processed = writer.run("sync.events.processed", {
-      model: name,
-      processed: audit.counters.processed,
-      emitted: { new: audit.counters.new, changed: audit.counters.changed, deleted: audit.counters.deleted },
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date(finishedAt).toISOString()
-    }, finishedAt, name)
-    yield* commit([], [], [processed])
+    yield* commit([], [], [writer.processed(audit, startedAt, finishedAt)])
     return audit
 
     function sweep() {

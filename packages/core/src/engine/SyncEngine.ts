@@ -328,13 +328,7 @@ export const layer = (
             finishedAt: now
           }
           // Like any run's model, a re-read reports that it finished reading.
-          const processed = writer.run("sync.events.processed", {
-            model: modelName,
-            processed: audit.counters.processed,
-            emitted: { new: audit.counters.new, changed: audit.counters.changed, deleted: audit.counters.deleted },
-            startedAt: new Date(startedAt).toISOString(),
-            finishedAt: new Date(now).toISOString()
-          }, now, modelName)
+          const processed = writer.processed(audit, startedAt, now)
           yield* store.commit({
             scope,
             upserts: result.upserts,
