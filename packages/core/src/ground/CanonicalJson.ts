@@ -48,8 +48,15 @@ const quote = (key: string): string => {
   return q
 }
 
-// Records have a handful of keys: an insertion sort beats Array.prototype.sort's setup at that size.
-const sortKeys = (keys: Array<string>): Array<string> => {
+/**
+ * Sorts keys in place in canonical order (UTF-16 code units, as
+ * `Array.prototype.sort` does), fast for the handful of keys a record has.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+// An insertion sort beats Array.prototype.sort's setup at record sizes.
+export const sortKeys = (keys: Array<string>): Array<string> => {
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!
     let j = i - 1

@@ -142,7 +142,7 @@ const membersJson = (record: object, projection: Projection, hashOnly: boolean):
   const keys = projection.fields === undefined
     ? Object.keys(source)
     : [...projection.fields].filter((key) => Object.hasOwn(source, key))
-  keys.sort()
+  CanonicalJson.sortKeys(keys)
   const volatile = projection.volatile
   let hashed = "{"
   let whole = "{"
