@@ -45,7 +45,7 @@ export interface Options {
   readonly userAgent?: string | undefined
   /** Resolver for the SSRF guard. Default: the system resolver (`dns.lookup`). */
   readonly resolver?: SsrfGuard.Resolver | undefined
-  /** `"2xx"` (default): any 2xx acks. `"200"`: only exactly 200 acks. */
+  /** `"2xx"` (default): every 2xx status acks. `"200"`: only exactly 200 acks. */
   readonly ack?: AckMode | undefined
   /** How much of a response body is read, for the failure reason. Default 4096 bytes. */
   readonly maxResponseBytes?: number | undefined

@@ -39,7 +39,7 @@ const OBJECT_CODE: Record<ObjectSlug, string> = { companies: "0c0c", people: "0e
 
 /**
  * Record ids carry their index (last 12 hex digits) so the fake finds a
- * record of a million without an index: `<seed>-<object>-4xxx-8xxx-<index>`.
+ * record of a million without an index: `<seed>-<object>-4…-8…-<index>` (UUID version and variant digits in the middle).
  *
  * @since 0.1.0
  * @category ids
