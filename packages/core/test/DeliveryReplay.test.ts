@@ -56,7 +56,7 @@ describe("Replay", () => {
 
         yield* sink.setScript(() => ack)
         const replayed = yield* weft.events.replay({ eventId: dead.id })
-        expect(replayed).toEqual({ requeued: [dead.id], resynced: [], skipped: [] })
+        expect(replayed).toEqual({ requeued: [dead.id], resynced: [], skipped: [], unknown: [] })
         expect(yield* entry(dead.id)).toMatchObject({ status: "pending", attempts: 0, replay: true })
         // The workers' poll finds it at the latest (the test below wants it at once).
         yield* TestClock.adjust(testDeliveryOptions.pollInterval!)
@@ -165,6 +165,27 @@ describe("Replay", () => {
         yield* settled(weft, result.resynced[0]!.runId, 4)
         const resent = (yield* sink.deliveries).slice(before)
         expect(resent.some((d) => firstIds.has(d.eventId))).toBe(false)
+      }))
+  })
+
+  it.effect("unknown event ids, an unknown run or sync are reported in the result, next to what was replayed", () => {
+    const provider = seeded(2)
+    return withWeft(provider, ({ sink, weft }) =>
+      Effect.gen(function*() {
+        yield* refuseRecord3(sink)
+        const { run } = yield* connectAndSettle(weft, 2)
+        const known = (yield* weft.events.list({ runId: run.id })).find((e) => e.type === "sync.events.allEmitted")!
+
+        const one = yield* weft.events.replay({ eventId: "evt_nope" })
+        expect(one).toEqual({ requeued: [], resynced: [], skipped: [], unknown: ["evt_nope"] })
+
+        const several = yield* weft.events.replay({ eventIds: ["evt_missing_1", known.id, "evt_missing_2"] })
+        expect(several.requeued).toEqual([known.id])
+        expect(several.unknown).toEqual(["evt_missing_1", "evt_missing_2"])
+
+        expect((yield* weft.events.replay({ runId: "run_nope" })).unknown).toEqual(["run_nope"])
+        expect((yield* weft.events.replay({ from: 0, to: T0 + HOUR, syncId: "syn_nope" })).unknown).toEqual(["syn_nope"])
+        expect((yield* weft.events.replay({ runId: run.id })).unknown).toEqual([])
       }))
   })
 })

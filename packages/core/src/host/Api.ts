@@ -130,13 +130,15 @@ export interface ConnectInput {
 }
 
 /**
- * Which events to replay: one, a run's, or those created in a time range.
+ * Which events to replay: one or several by id, a run's, or those created in
+ * a time range.
  *
  * @since 0.1.0
  * @category inputs
  */
 export type ReplaySelector =
   | { readonly eventId: string }
+  | { readonly eventIds: ReadonlyArray<string> }
   | { readonly runId: string }
   | { readonly from: number; readonly to: number; readonly syncId?: string | undefined }
 
@@ -152,6 +154,12 @@ export interface ReplayResult {
   /** Records re-read (their events' payloads were gone), with the runs that did it. */
   readonly resynced: ReadonlyArray<{ readonly eventId: string; readonly recordId: string; readonly runId: string }>
   readonly skipped: ReadonlyArray<{ readonly eventId: string; readonly reason: string }>
+  /**
+   * Ids in the selector that matched nothing: event ids not in the outbox
+   * (never existed, or purged after the retention period), or a run or sync
+   * id that does not exist.
+   */
+  readonly unknown: ReadonlyArray<string>
 }
 
 /**

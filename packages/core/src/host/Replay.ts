@@ -4,32 +4,45 @@ import { SyncEngine } from "../engine/SyncEngine.js"
 import type { OutboxEntry } from "../store/Rows.js"
 import * as Clock from "effect/Clock"
 import { OutboxSignal } from "../store/OutboxSignal.js"
-import { NotFoundError, Store, type StoreError } from "../store/Store.js"
+import { Store, type StoreError } from "../store/Store.js"
 import type { ReplayResult, ReplaySelector } from "./Api.js"
 
 /**
  * Replays events: those whose payload is still held are re-sent as stored
  * (same id); delivered record events, whose payload was removed, are replayed
  * by re-reading their records (one forced resync run per sync and model).
+ * Ids that match nothing are reported in `unknown`, never silently dropped.
  *
  * @since 0.1.0
  * @category replay
  */
 export const replay = (
   selector: ReplaySelector
-): Effect.Effect<ReplayResult, NotFoundError | StoreError, Store | SyncEngine | OutboxSignal> =>
+): Effect.Effect<ReplayResult, StoreError, Store | SyncEngine | OutboxSignal> =>
   Effect.gen(function*() {
     const store = yield* Store
     const signal = yield* OutboxSignal
     const engine = yield* SyncEngine
+    const unknown: Array<string> = []
     let entries: ReadonlyArray<OutboxEntry>
-    if ("eventId" in selector) {
-      const entry = yield* store.outbox.get(selector.eventId)
-      if (Option.isNone(entry)) return yield* new NotFoundError({ entity: "event", id: selector.eventId })
-      entries = [entry.value]
+    if ("eventId" in selector || "eventIds" in selector) {
+      const ids = "eventId" in selector ? [selector.eventId] : [...new Set(selector.eventIds)]
+      const found: Array<OutboxEntry> = []
+      for (const id of ids) {
+        const entry = yield* store.outbox.get(id)
+        if (Option.isSome(entry)) found.push(entry.value)
+        else unknown.push(id)
+      }
+      entries = found
     } else if ("runId" in selector) {
+      if (Option.isNone(yield* store.runs.get(selector.runId))) unknown.push(selector.runId)
       entries = yield* store.outbox.list({ runId: selector.runId, limit: Number.MAX_SAFE_INTEGER })
     } else {
+      if (selector.syncId !== undefined && Option.isNone(yield* store.syncs.get(selector.syncId))) {
+        // A deleted sync's events stay listable: only a sync that never had any is unknown.
+        const any = yield* store.outbox.list({ syncId: selector.syncId, limit: 1 })
+        if (any.length === 0) unknown.push(selector.syncId)
+      }
       entries = yield* store.outbox.list({ from: selector.from, to: selector.to, syncId: selector.syncId, limit: Number.MAX_SAFE_INTEGER })
     }
     const held = entries.filter((e) => e.payload !== null && e.status !== "pending")
@@ -70,5 +83,5 @@ export const replay = (
         else skipped.push({ eventId: entry.id, reason: "its record cannot be re-read (sync deleted or connector cannot read single records)" })
       }
     }
-    return { requeued, resynced, skipped }
+    return { requeued, resynced, skipped, unknown }
   })

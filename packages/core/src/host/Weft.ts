@@ -162,7 +162,7 @@ export interface WeftService {
      * is re-sent as stored; one already delivered (payload removed) is
      * replayed by re-reading its record.
      */
-    readonly replay: (selector: ReplaySelector) => Effect.Effect<ReplayResult, NotFoundError | StoreError>
+    readonly replay: (selector: ReplaySelector) => Effect.Effect<ReplayResult, StoreError>
   }
 }
 
