@@ -194,19 +194,14 @@ export class UnsupportedModelError extends Schema.TaggedError<UnsupportedModelEr
 }
 
 /**
- * An input value is out of range or malformed.
+ * An input value is out of range or malformed. Defined on the ground floor
+ * (`@weft/core/ground` `Input`), so the connector passthrough refuses bad
+ * input with the same error as the host API.
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidInputError extends Schema.TaggedError<InvalidInputError>()("InvalidInputError", {
-  field: Schema.String,
-  detail: Schema.String
-}) {
-  override get message(): string {
-    return `Invalid ${this.field}: ${this.detail}`
-  }
-}
+export { InvalidInputError } from "../ground/Input.js"
 
 /**
  * @since 0.1.0
