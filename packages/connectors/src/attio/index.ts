@@ -36,12 +36,16 @@ export interface Options {
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Connector } from "@weft/core/connector"
  * import { Attio } from "@weft/connectors"
  *
  * const attio = Attio.connector()
- * const credentials = yield* attio.credentials.decode({ apiKey: process.env.ATTIO_TOKEN })
- * const ctx = yield* Connector.makeContext(attio, { integrationId: "int_1", tenant: "acme", credentials })
- * yield* attio.check(ctx)
+ * const program = Effect.gen(function*() {
+ *   const credentials = yield* attio.credentials.decode({ apiKey: process.env.ATTIO_TOKEN })
+ *   const ctx = yield* Connector.makeContext(attio, { integrationId: "int_1", tenant: "acme", credentials })
+ *   yield* attio.check(ctx)
+ * })
  * ```
  * @since 0.1.0
  * @category constructors

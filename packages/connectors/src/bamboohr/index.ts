@@ -75,7 +75,7 @@ export const defaultRateLimit: ProviderHttp.RateLimit = { limit: 50, interval: "
  * ```ts
  * import { BambooHR } from "@weft/connectors"
  * import { Connector } from "@weft/core/connector"
- * import * as Redacted from "effect/Redacted"
+ * import * as Effect from "effect/Effect"
  *
  * const bamboo = BambooHR.connector() // standard fields; { fields: "extended" } adds compensation
  * const program = Effect.gen(function*() {

@@ -156,7 +156,9 @@ export const fromListed = (listed: ListedEmployee): RawEmployee => {
  *
  * @example
  * ```ts
- * toEmployee({ id: "7", firstName: "Ava", status: "Active", employmentStatus: "Full-Time" })
+ * import { BambooHR } from "@weft/connectors"
+ *
+ * BambooHR.toEmployee({ id: "7", firstName: "Ava", status: "Active", employmentStatus: "Full-Time" })
  * // { id: "7", profile: { firstName: "Ava" },
  * //   employment: { status: "active", type: "full_time" },
  * //   rawValues: { "employment.status": "Active", "employment.type": "Full-Time" } }

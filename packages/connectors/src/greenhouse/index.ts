@@ -89,15 +89,18 @@ export const DEFAULT_RATE_LIMIT: ProviderHttp.RateLimit = { limit: 50, interval:
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import { Greenhouse } from "@weft/connectors"
  * import { Connector } from "@weft/core/connector"
  *
  * const greenhouse = Greenhouse.connector()
- * const ctx = yield* Connector.makeContext(greenhouse, {
- *   integrationId: "int_1", tenant: "acme",
- *   credentials: yield* greenhouse.credentials.decode({ apiKey: process.env.HARVEST_KEY })
+ * const program = Effect.gen(function*() {
+ *   const ctx = yield* Connector.makeContext(greenhouse, {
+ *     integrationId: "int_1", tenant: "acme",
+ *     credentials: yield* greenhouse.credentials.decode({ apiKey: process.env.HARVEST_KEY })
+ *   })
+ *   yield* greenhouse.check(ctx)
  * })
- * yield* greenhouse.check(ctx)
  * ```
  * @since 0.1.0
  * @category constructors

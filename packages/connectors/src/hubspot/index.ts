@@ -101,7 +101,7 @@ export interface Options {
  *
  * @example
  * ```ts
- * import type * as Redacted from "effect/Redacted"
+ * import * as Redacted from "effect/Redacted"
  * import { HubSpot } from "@weft/connectors"
  *
  * const hubspot = HubSpot.connector({

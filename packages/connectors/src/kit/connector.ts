@@ -115,10 +115,12 @@ const isPage = (u: unknown): u is Page =>
  * import { Contact } from "@weft/core/models"
  * import { AsyncConnector } from "@weft/connectors"
  *
+ * const Credentials = Schema.Struct({ apiKey: Schema.Redacted(Schema.String) })
+ *
  * export const acme = AsyncConnector.define({
  *   id: "acme-crm", name: "Acme CRM", category: "crm",
- *   credentials: Schema.Struct({ apiKey: Schema.Redacted(Schema.String) }),
- *   auth: Auth.bearer((c) => c.apiKey),
+ *   credentials: Credentials,
+ *   auth: Auth.bearer<typeof Credentials.Type>((c) => c.apiKey),
  *   baseUrl: () => "https://api.acme.example",
  *   check: async ({ ky }) => {
  *     const res = await ky.get("v1/me", { throwHttpErrors: false })

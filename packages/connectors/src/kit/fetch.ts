@@ -132,9 +132,16 @@ export interface KyInstanceOptions {
  *
  * @example
  * ```ts
- * const runtime = yield* Effect.runtime<never>()
- * const api = AsyncConnector.makeKyInstance({ client: ctx.http, runtime, prefixUrl: "https://api.acme.example" })
- * const me = await api.get("v1/me").json()
+ * import * as Effect from "effect/Effect"
+ * import type { Connector } from "@weft/core/connector"
+ * import { AsyncConnector } from "@weft/connectors"
+ * declare const ctx: Connector.ConnectorContext<unknown>
+ *
+ * const me = Effect.gen(function*() {
+ *   const runtime = yield* Effect.runtime<never>()
+ *   const api = AsyncConnector.makeKyInstance({ client: ctx.http, runtime, prefixUrl: "https://api.acme.example" })
+ *   return yield* Effect.promise(() => api.get("v1/me").json())
+ * })
  * ```
  * @since 0.1.0
  * @category constructors

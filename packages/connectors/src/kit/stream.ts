@@ -22,9 +22,12 @@ import * as Stream from "effect/Stream"
  *
  * @example
  * ```ts
- * const pages = fromAsyncIterator(
+ * import { AsyncConnector } from "@weft/connectors"
+ * declare const listPages: (signal: AbortSignal) => AsyncGenerator<ReadonlyArray<{ readonly id: string }>>
+ *
+ * const pages = AsyncConnector.fromAsyncIterator(
  *   (signal) => listPages(signal),
- *   async (thrown) => new ConnectorError({ operation: "list", detail: String(thrown) })
+ *   async (thrown) => new AsyncConnector.ConnectorError({ operation: "list", detail: String(thrown) })
  * )
  * ```
  * @since 0.1.0

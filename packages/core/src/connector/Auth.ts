@@ -158,6 +158,14 @@ export const bearer = <C>(token: (credentials: C) => Secret): Bearer<C> => ({ ki
  *
  * @example
  * ```ts
+ * import * as Redacted from "effect/Redacted"
+ * import { Auth } from "@weft/core/connector"
+ *
+ * // What the store keeps for one connection.
+ * interface Credentials extends Auth.OAuth2Tokens {
+ *   readonly portalId: string
+ * }
+ *
  * const auth = Auth.oauth2<Credentials>({
  *   authorizeUrl: "https://app.hubspot.com/oauth/authorize",
  *   tokenUrl: "https://api.hubapi.com/oauth/v1/token",
@@ -254,8 +262,16 @@ export const refresh: <C>(
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
+ * import { Auth } from "@weft/core/connector"
+ * declare const auth: Auth.OAuth2<unknown> // the connector's OAuth 2 settings (`Auth.oauth2`)
+ *
  * // in the host's OAuth callback handler
- * const tokens = yield* Auth.exchangeCode(hubspot.auth, "hubspot", { code, redirectUri: "https://app.example/oauth/callback" })
+ * const onCallback = (code: string) =>
+ *   Effect.gen(function*() {
+ *     const tokens = yield* Auth.exchangeCode(auth, "hubspot", { code, redirectUri: "https://app.example/oauth/callback" })
+ *     return tokens
+ *   })
  * ```
  * @since 0.1.0
  * @category oauth2
@@ -273,7 +289,11 @@ export const exchangeCode: <C>(
  *
  * @example
  * ```ts
- * Auth.authorizationUrl(hubspot.auth, { redirectUri: "https://app.example/oauth/callback", state: csrfToken })
+ * import { Auth } from "@weft/core/connector"
+ * declare const auth: Auth.OAuth2<unknown> // the connector's OAuth 2 settings (`Auth.oauth2`)
+ * declare const csrfToken: string // kept in the end user's session, checked in the callback
+ *
+ * Auth.authorizationUrl(auth, { redirectUri: "https://app.example/oauth/callback", state: csrfToken })
  * // "https://app.hubspot.com/oauth/authorize?client_id=…&redirect_uri=…&response_type=code&state=…&scope=…"
  * ```
  * @since 0.1.0

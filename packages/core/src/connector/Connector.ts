@@ -155,11 +155,18 @@ export type Any = Connector<unknown>
  *
  * @example
  * ```ts
+ * import type * as Effect from "effect/Effect"
  * import * as Schema from "effect/Schema"
- * import { Auth, Connector } from "@weft/core/connector"
+ * import type * as Stream from "effect/Stream"
+ * import { Auth, Connector, type Errors } from "@weft/core/connector"
  * import { Employee } from "@weft/core/models"
  *
  * const Credentials = Schema.Struct({ apiKey: Schema.Redacted(Schema.String) })
+ * type Credentials = typeof Credentials.Type
+ *
+ * // Written next to the connector: a cheap call that proves the key, and a paged read.
+ * declare const checkMe: (ctx: Connector.ConnectorContext<Credentials>) => Effect.Effect<void, Errors.ConnectionError>
+ * declare const listEmployees: (ctx: Connector.ConnectorContext<Credentials>) => Stream.Stream<Connector.RecordPage, Connector.ReadError>
  *
  * export const acme = Connector.define({
  *   id: "acme", name: "Acme HR", category: "hris",
@@ -220,8 +227,16 @@ export const readerFor = <C>(connector: Connector<C>, model: string): ModelReade
  *
  * @example
  * ```ts
- * const ctx = yield* Connector.makeContext(bamboo, { integrationId: "int_1", tenant: "acme", credentials })
- * yield* bamboo.check(ctx)
+ * import * as Effect from "effect/Effect"
+ * import { Connector } from "@weft/core/connector"
+ * import { BambooHR } from "@weft/connectors"
+ *
+ * const bamboo = BambooHR.connector()
+ * const program = Effect.gen(function*() {
+ *   const credentials = yield* bamboo.credentials.decode({ companyDomain: "acme", apiKey: "…" })
+ *   const ctx = yield* Connector.makeContext(bamboo, { integrationId: "int_1", tenant: "acme", credentials })
+ *   yield* bamboo.check(ctx)
+ * })
  * ```
  * @since 0.1.0
  * @category constructors
@@ -295,9 +310,19 @@ const originOf = (url: string): string | undefined => {
  *
  * @example
  * ```ts
- * const ctx = yield* Connector.makeContext(hubspot, { integrationId, tenant, credentials })
- * const response = yield* Connector.passthrough(ctx, HttpClientRequest.get("/crm/v3/owners"))
- * const owners = yield* response.json
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Effect from "effect/Effect"
+ * import { Connector } from "@weft/core/connector"
+ * import type { HubSpot } from "@weft/connectors"
+ *
+ * declare const hubspot: Connector.Connector<HubSpot.Credentials> // HubSpot.connector({ … })
+ * declare const credentials: HubSpot.Credentials // the integration's tokens
+ *
+ * const owners = Effect.gen(function*() {
+ *   const ctx = yield* Connector.makeContext(hubspot, { integrationId: "int_1", tenant: "acme", credentials })
+ *   const response = yield* Connector.passthrough(ctx, HttpClientRequest.get("/crm/v3/owners"))
+ *   return yield* response.json
+ * })
  * ```
  * @since 0.1.0
  * @category passthrough

@@ -116,7 +116,19 @@ export const json = <A, E>(
  *
  * @example
  * ```ts
- * Pagination.cursor({
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Effect from "effect/Effect"
+ * import * as Option from "effect/Option"
+ * import * as Schema from "effect/Schema"
+ * import { Pagination, type ProviderHttp } from "@weft/core/connector"
+ *
+ * declare const client: ProviderHttp.ProviderClient // `ctx.http` in a reader
+ * const EmployeePage = Schema.Struct({
+ *   data: Schema.Array(Schema.Struct({ id: Schema.String })),
+ *   meta: Schema.Struct({ page: Schema.Struct({ nextCursor: Schema.NullOr(Schema.String) }) })
+ * })
+ *
+ * const employees = Pagination.cursor({
  *   client, operation: "list employees",
  *   request: (after) => HttpClientRequest.get("/v1/employees").pipe(
  *     HttpClientRequest.setUrlParams(Option.match(after, { onNone: () => ({}), onSome: (a) => ({ "page[after]": a }) }))),
@@ -224,6 +236,8 @@ export const parseLinkHeader = (header: string): ReadonlyArray<LinkValue> => {
  *
  * @example
  * ```ts
+ * import { Pagination } from "@weft/core/connector"
+ *
  * Pagination.nextLink('<https://api.x/users?page=1>; rel="prev", <https://api.x/users?page=3&f=a,b>; rel="next"')
  * // Option.some("https://api.x/users?page=3&f=a,b")
  * ```
@@ -252,7 +266,14 @@ const resolveAgainst = (target: string, requested: string): string => {
  *
  * @example
  * ```ts
- * Pagination.link({
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Schema from "effect/Schema"
+ * import { type Connector, Pagination } from "@weft/core/connector"
+ *
+ * declare const ctx: Connector.ConnectorContext<unknown> // the reader's context
+ * const User = Schema.Struct({ id: Schema.Number, login: Schema.String })
+ *
+ * const users = Pagination.link({
  *   client: ctx.http, operation: "list users",
  *   first: HttpClientRequest.get("/users").pipe(HttpClientRequest.setUrlParam("per_page", "100")),
  *   decode: Schema.decodeUnknown(Schema.Array(User))
@@ -296,7 +317,15 @@ export const link = <A, E>(options: {
  *
  * @example
  * ```ts
- * Pagination.offset({
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Effect from "effect/Effect"
+ * import * as Schema from "effect/Schema"
+ * import { type Connector, Pagination } from "@weft/core/connector"
+ *
+ * declare const ctx: Connector.ConnectorContext<unknown> // the reader's context
+ * const DealPage = Schema.Struct({ results: Schema.Array(Schema.Struct({ id: Schema.String })) })
+ *
+ * const deals = Pagination.offset({
  *   client: ctx.http, operation: "list deals", limit: 100,
  *   request: (offset, limit) => HttpClientRequest.post("/deals/search").pipe(
  *     HttpClientRequest.bodyUnsafeJson({ offset, limit })),

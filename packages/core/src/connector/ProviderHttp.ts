@@ -72,8 +72,9 @@ export interface RateLimit {
  * @example
  * ```ts
  * import { ProviderHttp } from "@weft/core/connector"
- * ProviderHttp.parseRetryAfter("120", 0)                           // Option.some(120000)
- * ProviderHttp.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", t) // ms until then
+ * declare const now: number // Unix ms, from `Clock.currentTimeMillis`
+ * ProviderHttp.parseRetryAfter("120", now)                           // Option.some(120000)
+ * ProviderHttp.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now) // Option.some(ms until then), 0 if past
  * ```
  * @since 0.1.0
  * @category parsing
@@ -122,7 +123,11 @@ const discardBody = (response: HttpClientResponse.HttpClientResponse): Effect.Ef
  *
  * @example
  * ```ts
- * const client = (yield* HttpClient.HttpClient).pipe(ProviderHttp.withRetries({ maxRetries: 3 }))
+ * import * as HttpClient from "@effect/platform/HttpClient"
+ * import * as Effect from "effect/Effect"
+ * import { ProviderHttp } from "@weft/core/connector"
+ *
+ * const client = Effect.map(HttpClient.HttpClient, ProviderHttp.withRetries({ maxRetries: 3 }))
  * ```
  * @since 0.1.0
  * @category retries
@@ -177,8 +182,15 @@ export const withRateLimiter = (limiter: RateLimiter.RateLimiter) =>
  *
  * @example
  * ```ts
- * const limiter = yield* ProviderHttp.makeRateLimiter({ limit: 10, interval: "1 second" })
- * const ctx = yield* Connector.makeContext(connector, { integrationId, tenant, credentials, rateLimiter: limiter })
+ * import * as Effect from "effect/Effect"
+ * import { Connector, ProviderHttp } from "@weft/core/connector"
+ * declare const connector: Connector.Connector<{ readonly apiKey: string }>
+ *
+ * const program = Effect.gen(function*() {
+ *   const limiter = yield* ProviderHttp.makeRateLimiter({ limit: 10, interval: "1 second" })
+ *   const ctx = yield* Connector.makeContext(connector, { integrationId: "int_1", tenant: "acme", credentials: { apiKey: "…" }, rateLimiter: limiter })
+ *   return ctx
+ * }).pipe(Effect.scoped) // the limiter lives as long as the scope
  * ```
  * @since 0.1.0
  * @category constructors
@@ -273,10 +285,22 @@ export const resolveUrl = (baseUrl: string, url: string): string => {
  *
  * @example
  * ```ts
- * const http = yield* ProviderHttp.make({
- *   connector: "acme", baseUrl: "https://api.acme.example/v1", auth, credentials: yield* Ref.make(creds)
+ * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
+ * import * as Ref from "effect/Ref"
+ * import { Auth, ProviderHttp } from "@weft/core/connector"
+ *
+ * interface Credentials { readonly apiKey: Redacted.Redacted<string> }
+ * const auth = Auth.bearer<Credentials>((c) => c.apiKey)
+ *
+ * const program = Effect.gen(function*() {
+ *   const http = yield* ProviderHttp.make({
+ *     connector: "acme", baseUrl: "https://api.acme.example/v1", auth,
+ *     credentials: yield* Ref.make<Credentials>({ apiKey: Redacted.make("…") })
+ *   })
+ *   const response = yield* http.get("/employees")   // → https://api.acme.example/v1/employees
+ *   return yield* response.json
  * })
- * const response = yield* http.get("/employees")   // → https://api.acme.example/v1/employees
  * ```
  * @since 0.1.0
  * @category constructors

@@ -51,7 +51,8 @@ export const MAX_RETRY_AFTER: Duration.Duration = Duration.hours(24)
  *
  * @example
  * ```ts
- * RetrySchedule.delayFor(RetrySchedule.standard, 1) // ≈ 5 s (4–6 s with jitter)
+ * import { RetrySchedule } from "@weft/core/delivery"
+ * RetrySchedule.delayFor(RetrySchedule.standard, 1) // Effect of Option.some(≈ 5000): 4–6 s with jitter
  * ```
  * @since 0.1.0
  * @category combinators

@@ -94,6 +94,13 @@ export const idsOf = (records: ReadonlyArray<unknown>, deleted: ReadonlyArray<st
  *
  * @example
  * ```ts
+ * import type { Connector } from "@weft/core/connector"
+ * import { ChangeDetector } from "@weft/core/engine"
+ * import type { Rows } from "@weft/core/store"
+ * declare const policy: ChangeDetector.Policy
+ * declare const page: Connector.RecordPage
+ * declare const stored: ReadonlyMap<string, Rows.Fingerprint> // the page's ids, read from the store
+ *
  * const result = ChangeDetector.detect(policy, page.records, page.deleted ?? [], stored)
  * // result.changes → events to emit; result.upserts / deletes → fingerprints to commit
  * ```

@@ -171,6 +171,12 @@ export interface WeftService {
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
+ * import { Weft } from "@weft/core/host"
+ *
+ * const secret = Redacted.make(process.env.WEFT_WEBHOOK_SECRET ?? "") // whsec_…, shared with the receiver
+ *
  * const program = Effect.gen(function*() {
  *   const weft = yield* Weft.Weft
  *   const { integration } = yield* weft.integrations.connect({
@@ -467,6 +473,7 @@ const make = (options: WeftOptions) =>
  * @example
  * ```ts
  * import { NodeHttpClient } from "@effect/platform-node"
+ * import * as Layer from "effect/Layer"
  * import { Weft, Vault } from "@weft/core"
  * import { StoreMemory } from "@weft/store-memory"
  * import { SinkWebhook } from "@weft/sink-webhook"

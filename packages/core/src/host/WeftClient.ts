@@ -65,10 +65,17 @@ const rejection = <E>(exit: Exit.Exit<unknown, E>): unknown =>
  *
  * @example
  * ```ts
- * try { await weft.integrations.connect(input) }
- * catch (error) {
- *   if (WeftClient.isError(error, "ConnectionError")) return reply(400, { code: error.code, resolution: error.resolution })
- *   throw error
+ * import { type Api, WeftClient } from "@weft/core/host"
+ * declare const weft: WeftClient.WeftClient
+ * declare const reply: (status: number, body: object) => void
+ *
+ * const onConnect = async (input: Api.ConnectInput) => {
+ *   try { await weft.integrations.connect(input) }
+ *   catch (error) {
+ *     if (WeftClient.isError(error, "ConnectionError")) return reply(400, { code: error.code, resolution: error.resolution })
+ *     throw error
+ *   }
+ *   return reply(201, {})
  * }
  * ```
  * @since 0.1.0
@@ -102,6 +109,7 @@ export type WeftErrorTag = WeftError extends { readonly _tag: infer T } ? T : ne
  * @example
  * ```ts
  * import { NodeHttpClient } from "@effect/platform-node"
+ * import * as Redacted from "effect/Redacted"
  * import { WeftClient } from "@weft/core"
  * import { StoreMemory } from "@weft/store-memory"
  * import { SinkWebhook } from "@weft/sink-webhook"
@@ -113,9 +121,13 @@ export type WeftErrorTag = WeftError extends { readonly _tag: infer T } ? T : ne
  *   vault: { current: { id: "k1", key: Redacted.make(process.env.WEFT_VAULT_KEY!) } }
  * })
  * try {
- *   const { integration } = await weft.integrations.connect({ connector: "bamboohr", tenant: "acme", credentials })
+ *   const { integration } = await weft.integrations.connect({
+ *     connector: "bamboohr", tenant: "acme", credentials: { companyDomain: "acme", apiKey: process.env.BAMBOO_KEY }
+ *   })
+ *   console.log(`connected ${integration.id}`)
  * } catch (error) {
- *   if (error._tag === "ConnectionError") showToUser(error.message, error.resolution)
+ *   if (WeftClient.isError(error, "ConnectionError")) console.error(error.message, error.resolution) // tell the end user
+ *   else throw error
  * }
  * ```
  * @since 0.1.0
