@@ -216,15 +216,18 @@ export type VerifyResult =
  *
  * @example
  * ```ts
- * import express from "express"
+ * import { createServer } from "node:http"
  * import { Receiver } from "@weft/sink-webhook"
  *
- * app.post("/weft", express.raw({ type: "application/json" }), (req, res) => {
- *   const result = Receiver.verifySync(process.env.WEFT_WEBHOOK_SECRET!, req.headers, req.body)
- *   if (!result.ok) return res.status(result.error.reason === "invalid_payload" ? 400 : 401).end()
- *   handle(result.event)
- *   res.status(204).end()
- * })
+ * // With Express: `app.post("/weft", express.raw({ type: "application/json" }), …)`, then req.headers and req.body.
+ * createServer(async (req, res) => {
+ *   const chunks: Array<Buffer> = []
+ *   for await (const chunk of req) chunks.push(chunk as Buffer)
+ *   const result = Receiver.verifySync(process.env.WEFT_WEBHOOK_SECRET!, req.headers, Buffer.concat(chunks))
+ *   if (!result.ok) return void res.writeHead(result.error.reason === "invalid_payload" ? 400 : 401).end()
+ *   console.log(result.event.type, result.event.id) // apply the change here
+ *   res.writeHead(204).end()
+ * }).listen(3000)
  * ```
  * @since 0.1.0
  * @category verification
@@ -274,8 +277,10 @@ const statusFor = (reason: WebhookVerificationError["reason"]): number =>
  * ```ts
  * import * as HttpRouter from "@effect/platform/HttpRouter"
  * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
  * import { Receiver } from "@weft/sink-webhook"
  *
+ * const secret = Redacted.make(process.env.WEFT_WEBHOOK_SECRET!)
  * const router = HttpRouter.empty.pipe(
  *   HttpRouter.post("/weft", Receiver.handler({
  *     secrets: [secret],

@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts
- * import { ConnectorSuite, StoreSuite } from "@weft/testing/conformance"
- * StoreSuite.storeConformance("MyStore", () => MyStore.layer)
+ * import { type ConnectorFixture, ConnectorSuite, StoreSuite } from "@weft/testing/conformance"
+ * import { StoreMemory } from "@weft/store-memory"
+ * declare const myFixture: ConnectorFixture.ConnectorFixture<unknown> // a connector and its provider fake
+ *
+ * StoreSuite.storeConformance("StoreMemory", () => StoreMemory.layer)
  * ConnectorSuite.connectorConformance(myFixture)
  * ```
  * @since 0.1.0

@@ -367,8 +367,10 @@ const build = (runtime: Runtime.Runtime<never>, options: Options): Promise<Webho
  * @example
  * ```ts
  * import * as Effect from "effect/Effect"
+ * import { Secret } from "@weft/sink-webhook"
  * import { WebhookReceiver } from "@weft/testing"
  *
+ * const secret = Secret.generate() // the destination's signing secret
  * const program = Effect.gen(function*() {
  *   const receiver = yield* WebhookReceiver.make({
  *     secrets: [secret],

@@ -25,8 +25,8 @@ import type { ConnectorFixture, ExpectedEvent, FixtureInstance } from "./Fixture
  * @example
  * ```ts
  * // test/myConnector.conformance.test.ts
- * import { ConnectorSuite } from "@weft/testing/conformance"
- * import { fixture } from "./myFixture.js"
+ * import { type ConnectorFixture, ConnectorSuite } from "@weft/testing/conformance"
+ * declare const fixture: ConnectorFixture.ConnectorFixture<unknown> // your connector and its provider fake
  * ConnectorSuite.connectorConformance(fixture)
  * ```
  * @since 0.1.0

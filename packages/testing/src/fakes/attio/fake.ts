@@ -90,9 +90,13 @@ const queryPath = (object: ObjectSlug) => `/v2/objects/${object}/records/query`
  *
  * @example
  * ```ts
+ * import ky from "ky"
+ * import { AttioFake } from "@weft/testing"
+ *
  * const fake = await AttioFake.start({ size: 1200, seed: 7 })
  * const client = ky.create({ prefixUrl: fake.url, headers: { authorization: `Bearer ${fake.tokens.good}` } })
  * const page = await client.post("v2/objects/people/records/query", { json: { limit: 500, offset: 0 } }).json()
+ * await fake.close()
  * ```
  * @since 0.1.0
  * @category constructors

@@ -19,9 +19,16 @@ import { type Account, type Role, router } from "./routes.js"
  *
  * @example
  * ```ts
- * const fake = yield* BambooHRFake.scoped({ size: 500, seed: 7 })
- * const bamboo = BambooHR.connector({ baseUrl: fake.baseUrl }) // or { fields: "extended" }
- * fake.hire(); fake.terminate(fake.randomIds(1, { active: true })[0]!)
+ * import * as Effect from "effect/Effect"
+ * import { BambooHR } from "@weft/connectors"
+ * import { BambooHRFake } from "@weft/testing"
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* BambooHRFake.scoped({ size: 500, seed: 7 })
+ *   const bamboo = BambooHR.connector({ baseUrl: fake.baseUrl }) // or { fields: "extended" }
+ *   fake.hire(); fake.terminate(fake.randomIds(1, { active: true })[0]!)
+ *   return bamboo
+ * }).pipe(Effect.scoped) // the fake stops with the scope
  * ```
  * @since 0.1.0
  */

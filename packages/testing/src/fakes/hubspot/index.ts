@@ -6,11 +6,18 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
+ * import { HubSpot } from "@weft/connectors"
  * import { HubSpotFake } from "@weft/testing"
- * const fake = yield* HubSpotFake.scoped({ size: 500, seed: 7 })
- * const hubspot = HubSpot.connector({ clientId: fake.clientId, clientSecret: Redacted.make(fake.clientSecret),
- *   baseUrl: fake.url, tokenUrl: `${fake.url}/oauth/v1/token` })
- * fake.update("contacts", fake.idAt("contacts", 3), { jobtitle: "CTO" })
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* HubSpotFake.scoped({ size: 500, seed: 7 })
+ *   const hubspot = HubSpot.connector({ clientId: fake.clientId, clientSecret: Redacted.make(fake.clientSecret),
+ *     baseUrl: fake.url, tokenUrl: `${fake.url}/oauth/v1/token` })
+ *   fake.update("contacts", fake.idAt("contacts", 3), { jobtitle: "CTO" })
+ *   return hubspot
+ * }).pipe(Effect.scoped)
  * ```
  * @since 0.1.0
  */
