@@ -1,5 +1,7 @@
 // Type-checks the code examples of the documentation: every ```ts block of an `@example` JSDoc tag in
-// packages/*/src and examples/*/src, and every ```ts block of the README files and docs/*.md.
+// packages/*/src and examples/*/src, and every ```ts block of the README files of the repository and
+// of each package, and of docs/*.md. (The examples' own READMEs walk through excerpts of their
+// sources, which the repository's type check already covers.)
 //
 // Each block becomes a module of its own, compiled with the repository's compiler options against the
 // workspace packages' sources (the `@weft/source` export condition), so an example compiles exactly
@@ -99,7 +101,7 @@ export const collect = (): ReadonlyArray<Snippet> => {
     .sort()
   const markdown = [
     join(root, "README.md"),
-    ...[...workspaceDirs("packages"), ...workspaceDirs("examples")].map((dir) => join(dir, "README.md")),
+    ...workspaceDirs("packages").map((dir) => join(dir, "README.md")),
     ...walk(join(root, "docs")).filter((path) => path.endsWith(".md"))
   ].filter((path) => existsSync(path)).sort()
   return [

@@ -63,7 +63,9 @@ export const PHONE_TYPES: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
- * toContact({ id: "ct_000001", name: { first: "Ada", last: null }, phones: [{ kind: "landline", number: "+44 20 7946 0000" }] })
+ * import { TicketyMapping } from "@weft/example-custom-connector"
+ *
+ * TicketyMapping.toContact({ id: "ct_000001", name: { first: "Ada", last: null }, phones: [{ kind: "landline", number: "+44 20 7946 0000" }] })
  * // { id: "ct_000001", firstName: "Ada", phones: [{ type: "home", number: "+44 20 7946 0000" }],
  * //   rawValues: { "phones.0.type": "landline" }, archived: false }
  * ```

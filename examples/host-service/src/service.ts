@@ -80,6 +80,8 @@ const listen = (server: Http.Server, port: number, host: string): Promise<number
  *
  * @example
  * ```ts
+ * import { start } from "@weft/example-host-service"
+ *
  * const service = await start({ port: 3000, log: console.log })
  * // POST /integrations, GET /employees, GET /runs, POST /syncs/:id/trigger
  * await service.close()

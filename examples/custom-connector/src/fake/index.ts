@@ -13,6 +13,8 @@ import { error, router } from "./routes.js"
  *
  * @example
  * ```ts
+ * import { TicketyEffect, TicketyFake } from "@weft/example-custom-connector"
+ *
  * const fake = await TicketyFake.start({ size: 250, seed: 7 })
  * const tickety = TicketyEffect.connector({ baseUrl: fake.url })
  * fake.update(fake.ids({ archived: false })[0]!, { job_title: "Head of Support" })

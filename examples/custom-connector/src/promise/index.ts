@@ -20,10 +20,16 @@ import { contacts } from "./readers.js"
  *
  * @example
  * ```ts
- * import { WeftClient } from "@weft/core"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Vault, WeftClient } from "@weft/core"
+ * import { SinkWebhook } from "@weft/sink-webhook"
+ * import { StoreMemory } from "@weft/store-memory"
  * import { TicketyPromise } from "@weft/example-custom-connector"
  *
- * const weft = WeftClient.make({ connectors: [TicketyPromise.connector()], store, sink, http, vault })
+ * const weft = WeftClient.make({
+ *   connectors: [TicketyPromise.connector()],
+ *   store: StoreMemory.layer, sink: SinkWebhook.layer(), http: NodeHttpClient.layerUndici, vault: Vault.layerConfig()
+ * })
  * ```
  * @since 0.1.0
  * @category constructors
