@@ -33,36 +33,58 @@ export interface SinkCall {
   readonly outcome: Sink.Outcome
 }
 
+/** The sink's side of the test: every finished call, and how many are under way. */
+export interface SinkLog {
+  readonly calls: Array<SinkCall>
+  inFlight: number
+}
+
 /**
  * The real webhook sink, with every call logged: the receiver sees a request
  * when it arrives, which on a loaded machine can be well after it was sent
  * (even after the sink gave up on it), so timing is judged from this side.
  */
-const loggedSink = (options: SinkWebhook.Options, calls: Array<SinkCall>) =>
+const loggedSink = (options: SinkWebhook.Options, log: SinkLog) =>
   Layer.effect(
     Sink.Sink,
     Effect.map(SinkWebhook.make(options), (inner) =>
       Sink.Sink.of({
         validate: inner.validate,
         deliver: (destination, attempt) =>
-          Effect.gen(function*() {
-            const startedAt = yield* Clock.currentTimeMillis
-            const outcome = yield* inner.deliver(destination, attempt)
-            calls.push({ eventId: attempt.eventId, startedAt, endedAt: yield* Clock.currentTimeMillis, outcome })
-            return outcome
-          })
+          Effect.acquireUseRelease(
+            Effect.sync(() => log.inFlight++),
+            () =>
+              Effect.gen(function*() {
+                const startedAt = yield* Clock.currentTimeMillis
+                const outcome = yield* inner.deliver(destination, attempt)
+                log.calls.push({ eventId: attempt.eventId, startedAt, endedAt: yield* Clock.currentTimeMillis, outcome })
+                return outcome
+              }),
+            () => Effect.sync(() => log.inFlight--)
+          )
       }))
   )
 
 /** Delivery over the real sink (each attempt limited to `sinkTimeout`), and the log of its calls. */
 export const layer = (options: { readonly delivery: Delivery.DeliveryOptions; readonly sinkTimeout: Duration.DurationInput }) => {
-  const calls: Array<SinkCall> = []
+  const log: SinkLog = { calls: [], inFlight: 0 }
   const live = Delivery.layer(options.delivery).pipe(
-    Layer.provideMerge(loggedSink({ allowHosts: ["127.0.0.1"], timeout: options.sinkTimeout }, calls)),
+    Layer.provideMerge(loggedSink({ allowHosts: ["127.0.0.1"], timeout: options.sinkTimeout }, log)),
     Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer, NodeHttpClient.layerUndici))
   )
-  return { layer: live, calls }
+  return { layer: live, log, calls: log.calls }
 }
+
+/**
+ * Whether nothing is being delivered to `destinationId`: no outbox entry is
+ * claimed by a worker and no sink call is under way.
+ */
+export const idle = (destinationId: string, log: SinkLog) =>
+  Effect.gen(function*() {
+    const store = yield* Store.Store
+    const pending = yield* store.outbox.list({ status: "pending", limit: 100_000 })
+    return log.inFlight === 0 && pending.every((e) => e.destinationId !== destinationId || e.leaseUntil === undefined)
+  })
 
 /** Stores a destination pointing at `url`, signing with {@link secret}. */
 export const addDestination = (url: string, maxConcurrency = 32) =>

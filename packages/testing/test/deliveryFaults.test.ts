@@ -9,19 +9,28 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import { Webhook } from "standardwebhooks"
 import * as WebhookReceiver from "../src/receiver/WebhookReceiver.js"
-import { addDestination, commitRun, employeeRecord, layer, secret, type SinkCall } from "./deliveryFaults.support.js"
+import { addDestination, commitRun, employeeRecord, idle, layer, secret, type SinkCall } from "./deliveryFaults.support.js"
+import { waitUntil } from "./waiting.js"
 
 /**
  * Delivery end to end: the real webhook sink over undici against the
  * recording receiver, which plays 500s, timeouts, resets, 429 + Retry-After,
  * slow answers and a 410. Retries run on a short schedule in real time; the
  * standard schedule is proven on the TestClock in @weft/core.
+ *
+ * Nothing here depends on how fast the machine is: waits are for outcomes
+ * (with bounds far above any machine's need), timing is judged from what the
+ * sink and the store recorded, and the sink's timeout is long enough that
+ * only a receiver that hangs on purpose meets it (one that meets it by being
+ * slow is retried, which changes no assertion).
  */
 
 const RECORDS = 100
 const RUNS = 3
-const SINK_TIMEOUT_MS = 300
+const SINK_TIMEOUT_MS = 2_000
 const RETRY_AFTER_S = 1
+/** A test's own bound: above the sum of its waits' bounds. */
+const TEST_TIMEOUT_MS = 600_000
 
 /** Disjoint shares of event ids, each failing its first attempt in its own way. */
 const faultFor = (id: string): WebhookReceiver.Fault | undefined => {
@@ -48,23 +57,26 @@ const changesOf = (run: number): ReadonlyArray<ChangeDetector.Change> =>
     data: JSON.stringify(employeeRecord(String(i + 1), run))
   }) as const)
 
-const headersOf = (r: WebhookReceiver.ReceivedRequest): Record<string, string> => ({
-  "webhook-id": r.id ?? "",
-  "webhook-timestamp": r.timestamp ?? "",
-  "webhook-signature": r.signature ?? ""
-})
-
-/** Polls `effect` in real time until `check` holds; fails after `timeoutMs`. */
-const waitUntil = <A, E, R>(effect: Effect.Effect<A, E, R>, check: (a: A) => boolean, timeoutMs: number) =>
-  Effect.gen(function*() {
-    const deadline = (yield* Clock.currentTimeMillis) + timeoutMs
-    for (;;) {
-      const value = yield* effect
-      if (check(value)) return value
-      if ((yield* Clock.currentTimeMillis) > deadline) return yield* Effect.dieMessage(`condition not met within ${timeoutMs} ms`)
-      yield* Effect.sleep("20 millis")
+/**
+ * Verifies every delivery with the `standardwebhooks` package as it arrives,
+ * as a receiver would (its timestamp check runs on the wall clock, so it is
+ * not left to the end of the test), and faults none. Failures are collected.
+ */
+const verifyOnArrival = (failures: Array<string>): WebhookReceiver.Script => {
+  const verifier = new Webhook(secret)
+  return (delivery) => {
+    try {
+      verifier.verify(delivery.body, {
+        "webhook-id": delivery.headers["webhook-id"] ?? "",
+        "webhook-timestamp": delivery.headers["webhook-timestamp"] ?? "",
+        "webhook-signature": delivery.headers["webhook-signature"] ?? ""
+      })
+    } catch (error) {
+      failures.push(`${delivery.id}: ${String(error)}`)
     }
-  })
+    return undefined
+  }
+}
 
 const groupBy = <A>(items: ReadonlyArray<A>, key: (a: A) => string | undefined): Map<string, Array<A>> => {
   const out = new Map<string, Array<A>>()
@@ -91,7 +103,11 @@ describe("Delivery against a faulty receiver", () => {
       let seen = 0
       let goneFor = true
       const goneAt20: WebhookReceiver.Script = () => (++seen >= 20 && goneFor ? WebhookReceiver.gone() : undefined)
-      const receiver = yield* WebhookReceiver.make({ secrets: [secret], script: [firstAttemptFaults, secondAttemptFaults, goneAt20] })
+      const unverified: Array<string> = []
+      const receiver = yield* WebhookReceiver.make({
+        secrets: [secret],
+        script: [verifyOnArrival(unverified), firstAttemptFaults, secondAttemptFaults, goneAt20]
+      })
       const store = yield* Store.Store
       const destinationId = yield* addDestination(receiver.url)
 
@@ -101,14 +117,16 @@ describe("Delivery against a faulty receiver", () => {
       }
 
       // The 410 disables the destination; nothing is sent while it is held.
-      const disabled = yield* waitUntil(store.destinations.get(destinationId), (row) => Option.isSome(row) && !row.value.enabled, 10_000)
+      const disabled = yield* waitUntil(store.destinations.get(destinationId), (row) => Option.isSome(row) && !row.value.enabled, "the destination disabled by the 410")
       expect(Option.getOrThrow(disabled).disabledReason).toMatch(/410 Gone/)
       goneFor = false
-      // Attempts already in flight end within the sink's timeout; after that, silence.
-      yield* Effect.sleep(`${SINK_TIMEOUT_MS + 200} millis`)
+      // Attempts already under way end (each within the sink's timeout) and give their claims back…
+      yield* waitUntil(idle(destinationId, many.log), (quiet) => quiet, "the attempts under way when the destination was disabled to settle")
+      // …and after that, silence: no claim, no call, however long it is held.
       const callsWhenHeld = many.calls.length
       yield* Effect.sleep("600 millis")
       expect(many.calls.length).toBe(callsWhenHeld)
+      expect(yield* idle(destinationId, many.log)).toBe(true)
       expect((yield* store.outbox.list({ status: "pending", limit: 10_000 })).length).toBeGreaterThan(0)
 
       yield* store.destinations.setEnabled(destinationId, true, undefined, yield* Clock.currentTimeMillis)
@@ -118,7 +136,7 @@ describe("Delivery against a faulty receiver", () => {
       const all = yield* waitUntil(
         store.outbox.list({ limit: 10_000 }),
         (es) => es.length === total && es.every((e) => e.status !== "pending"),
-        40_000
+        `all ${total} events settled`
       )
 
       // Every event acked, none dead-lettered, each acked exactly once.
@@ -131,14 +149,16 @@ describe("Delivery against a faulty receiver", () => {
       const played = new Set(requests.flatMap((r) => (r.fault === undefined ? [] : [r.fault._tag === "Status" ? `Status ${r.fault.status}` : r.fault._tag])))
       expect([...played].sort()).toEqual(["Hang", "Reset", "Slow", "Status 410", "Status 429", "Status 500", "Status 503"])
 
-      // The receiver saw every id; every request, first or retry, carries a valid signature of its own time.
+      // The receiver saw every id; every request, first or retry, carries a valid signature of its own time:
+      // signed during one of the sink's calls for that event (not, say, at the first attempt's time).
       const byId = groupBy(requests, (r) => r.id)
       expect(new Set(byId.keys())).toEqual(new Set(all.map((e) => e.id)))
-      const verifier = new Webhook(secret)
+      expect(unverified).toEqual([])
+      const signedDuring = (r: WebhookReceiver.ReceivedRequest) =>
+        calls.get(r.id!)!.some((c) => Math.floor(c.startedAt / 1000) <= Number(r.timestamp) && Number(r.timestamp) <= Math.floor(c.endedAt / 1000))
       for (const r of requests) {
         expect(r.verified, r.id).toBe(true)
-        expect(() => verifier.verify(Buffer.from(r.bytes), headersOf(r)), r.id).not.toThrow()
-        expect(Math.abs(Number(r.timestamp) - r.receivedAt / 1000), r.id).toBeLessThan(3)
+        expect(signedDuring(r), `${r.id} signed at ${r.timestamp}`).toBe(true)
       }
       const retried = [...byId.values()].filter((rs) => rs.length > 1)
       expect(retried.length).toBeGreaterThan(30)
@@ -152,14 +172,16 @@ describe("Delivery against a faulty receiver", () => {
       }
       expect(resigned).toBeGreaterThan(0)
 
-      // Timing, from the sink's side: Retry-After is honoured, a hung receiver is given up on at the timeout.
+      // From the sink's side: Retry-After is honoured (the store holds the event until then, by the
+      // times the sink recorded), and a hung receiver is given up on as a timed-out attempt, retried.
       const retryAfter = many.calls.filter((c) => c.outcome._tag === "Retry" && c.outcome.retryAfterMs === RETRY_AFTER_S * 1000)
-      const timedOut = many.calls.filter((c) => c.outcome._tag === "Retry" && /timed out/.test(c.outcome.reason))
       expect(retryAfter.length).toBeGreaterThan(0)
-      expect(timedOut.length).toBeGreaterThan(0)
       const nextCall = (c: SinkCall) => calls.get(c.eventId)!.find((x) => x.startedAt >= c.endedAt)
       for (const c of retryAfter) expect(nextCall(c)!.startedAt - c.endedAt).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000)
-      for (const c of timedOut) expect(c.endedAt - c.startedAt).toBeGreaterThanOrEqual(SINK_TIMEOUT_MS)
+      const hung = requests.filter((r) => r.answer._tag === "Hung")
+      expect(hung.length).toBeGreaterThan(0)
+      const timedOut = (c: SinkCall) => c.outcome._tag === "Retry" && /timed out/.test(c.outcome.reason)
+      for (const r of hung) expect(calls.get(r.id!)!.some(timedOut), `${r.id} hung`).toBe(true)
 
       // No record's event overtakes an earlier one of the same record: on the wire…
       const firstSeen = (id: string) => byId.get(id)![0]!.index
@@ -186,7 +208,7 @@ describe("Delivery against a faulty receiver", () => {
         expect(firstSeen(consumed[0]!.id)).toBeGreaterThan(lastRecordAck)
         expect(byId.get(consumed[0]!.id)![0]!.event!.data).toEqual({ acked: RECORDS, deadLettered: 0 })
       }
-    }).pipe(Effect.provide(many.layer), Effect.scoped), 60_000)
+    }).pipe(Effect.provide(many.layer), Effect.scoped), TEST_TIMEOUT_MS)
 
   const few = layer({ delivery: { retrySchedule: Schedule.spaced("50 millis"), pollInterval: "200 millis" }, sinkTimeout: "2 seconds" })
 
@@ -208,8 +230,9 @@ describe("Delivery against a faulty receiver", () => {
       // One at a time, so the events after record 3 are still waiting when it disables the destination.
       const destinationId = yield* addDestination(receiver.url, 1)
       const runId = yield* commitRun({ destinationId, syncId: "syn_abort", changes: changesOf(0).slice(0, 10) })
-      const disabled = yield* waitUntil(store.destinations.get(destinationId), (row) => Option.isSome(row) && !row.value.enabled, 10_000)
+      const disabled = yield* waitUntil(store.destinations.get(destinationId), (row) => Option.isSome(row) && !row.value.enabled, "the destination disabled by the receiver")
       expect(Option.getOrThrow(disabled).disabledReason).toMatch(/webhook-delivery: disable/)
+      yield* waitUntil(idle(destinationId, few.log), (quiet) => quiet, "the attempt that met \"disable\" to settle")
       const held = few.calls.length
       yield* Effect.sleep("600 millis")
       expect(few.calls.length).toBe(held)
@@ -220,7 +243,7 @@ describe("Delivery against a faulty receiver", () => {
       const all = yield* waitUntil(
         store.outbox.list({ runId, limit: 100 }),
         (es) => es.some((e) => e.type === "sync.events.allConsumed" && e.status === "acked"),
-        10_000
+        "the run's allConsumed acknowledged"
       )
       const dead = all.filter((e) => e.status === "dead")
       expect(dead.map((e) => e.recordId)).toEqual(["7"])
@@ -232,5 +255,5 @@ describe("Delivery against a faulty receiver", () => {
       expect(three.status).toBe("acked")
       const consumed = all.find((e) => e.type === "sync.events.allConsumed")!
       expect(receiver.attempts(consumed.id)[0]!.event!.data).toEqual({ acked: 9, deadLettered: 1 })
-    }).pipe(Effect.provide(few.layer), Effect.scoped))
+    }).pipe(Effect.provide(few.layer), Effect.scoped), TEST_TIMEOUT_MS)
 })
