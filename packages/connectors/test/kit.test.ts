@@ -15,6 +15,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import { realPause, realTimeUntil, untilSleeping } from "./waiting.js"
 
 // A tiny loopback server: each test gives it a handler and reads its log.
 interface Seen {
@@ -67,14 +68,7 @@ const json = (res: Http.ServerResponse, status: number, body: unknown, headers: 
 }
 
 // Real time passes while the loopback server answers, even under TestClock.
-const waitUntil = (condition: () => boolean, what: string) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < 400; i++) {
-      if (condition()) return
-      await new Promise((r) => setTimeout(r, 5))
-    }
-    throw new Error(`timed out waiting for ${what}`)
-  })
+const waitUntil = (condition: () => boolean, what: string) => realTimeUntil(condition, what)
 
 const TOKEN = "kit_test_token_3f9a1c77"
 const Credentials = Schema.Struct({ apiKey: Schema.Redacted(Schema.String) })
@@ -198,14 +192,10 @@ describe("AsyncConnector", () => {
       const fiber = yield* Stream.runHead(readAll(connector, ctx)).pipe(Effect.fork)
       yield* waitUntil(() => server.seen.length === 1, "the throttled request")
       // The retry waits on Effect's clock: nothing is sent until 3 s have passed.
-      let sleeps = yield* TestClock.sleeps()
-      for (let i = 0; i < 200 && Chunk.isEmpty(sleeps); i++) {
-        yield* Effect.promise(() => new Promise((r) => setTimeout(r, 5)))
-        sleeps = yield* TestClock.sleeps()
-      }
+      const sleeps = yield* untilSleeping("the retry after the 429")
       expect(Chunk.size(sleeps)).toBe(1)
       yield* TestClock.adjust("2999 millis")
-      yield* Effect.promise(() => new Promise((r) => setTimeout(r, 30)))
+      yield* realPause(30)
       expect(server.seen.length).toBe(1)
       yield* TestClock.adjust("1 millis")
       const first = yield* Fiber.join(fiber)
@@ -213,22 +203,31 @@ describe("AsyncConnector", () => {
       expect(Option.getOrThrow(first).records).toEqual(items(0, 2))
     }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
 
-  it.live("shares the integration's rate limiter between ky and the Effect client", () =>
+  it.effect("shares the integration's rate limiter between ky and the Effect client (TestClock)", () =>
     Effect.gen(function*() {
       const server = yield* serve((_, res) => json(res, 200, { items: [] }))
       const connector = makeConnector(server.url)
       const limiter = yield* RateLimiter.make({ limit: 1, interval: "150 millis" })
       const ctx = yield* contextFor(connector, limiter)
       const ky = AsyncConnector.makeKyInstance({ client: ctx.http, runtime: yield* Effect.runtime<never>(), prefixUrl: server.url })
-      yield* Effect.all([
+      const all = yield* Effect.all([
         Effect.promise(() => ky.get("a").json()),
         Effect.promise(() => ky.get("b").json()),
         Effect.flatMap(ctx.http.get("/c"), (r) => r.json)
-      ], { concurrency: "unbounded" })
-      const times = server.seen.map((r) => r.at).sort((a, b) => a - b)
-      expect(times.length).toBe(3)
-      // One permit per 150 ms: the third request starts ~300 ms after the first.
-      expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(270)
+      ], { concurrency: "unbounded" }).pipe(Effect.fork)
+      // One permit per 150 ms of the limiter's clock, shared by both clients: a request goes out
+      // each time the clock moves on by 150 ms, and only then.
+      for (let sent = 1; sent <= 3; sent++) {
+        yield* waitUntil(() => server.seen.length >= sent, `request ${sent}`)
+        yield* realPause(50)
+        expect(server.seen.length).toBe(sent)
+        if (sent < 3) {
+          yield* untilSleeping("the limiter's refill")
+          yield* TestClock.adjust("150 millis")
+        }
+      }
+      yield* Fiber.join(all)
+      expect(server.seen.map((r) => r.path).sort()).toEqual(["/a", "/b", "/c"])
     }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
 
   it.effect("applies back-pressure: a page is fetched only when the stream is pulled", () =>

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { Webhook } from "standardwebhooks"
 import * as WebhookReceiver from "../src/receiver/WebhookReceiver.js"
-import { MODEL, runScenario, type ScenarioOptions, type ScenarioResult, secret } from "./e2e.support.js"
+import { MODEL, runScenario, type ScenarioOptions, type ScenarioResult } from "./e2e.support.js"
 
 /**
  * Weft end to end over real loopback HTTP: a fake BambooHR company of 5,000
@@ -20,17 +19,14 @@ const base: ScenarioOptions = {
   seed: 11,
   rounds: 3,
   roundSize: { hires: 60, titleChanges: 120, terminations: 40, deletions: 25 },
-  runTimeoutMs: 60_000
+  runTimeoutMs: 300_000
 }
+
+/** A scenario's own bound: above its runs' bounds together. A safety net, not a speed limit. */
+const SCENARIO_TIMEOUT_MS = 4 * base.runTimeoutMs + 60_000
 
 /** The first attempt of this share of events (by event id hash) is answered 500. */
 const FAILING = 0.2
-
-const headersOf = (r: WebhookReceiver.ReceivedRequest): Record<string, string> => ({
-  "webhook-id": r.id ?? "",
-  "webhook-timestamp": r.timestamp ?? "",
-  "webhook-signature": r.signature ?? ""
-})
 
 const count = (keys: ReadonlyArray<string>, prefix: string) => keys.filter((k) => k.startsWith(prefix)).length
 
@@ -86,42 +82,49 @@ const checkScenario = (result: ScenarioResult) => {
     })
   }
 
-  // Every delivery, first attempts and retries alike, is a Weft event signed as Standard Webhooks says.
-  const verifier = new Webhook(secret)
-  const unverified: Array<string> = []
-  for (const r of result.requests) {
-    if (r.event === undefined) unverified.push(`${r.id}: not a Weft event`)
-    try {
-      verifier.verify(Buffer.from(r.bytes), headersOf(r))
-    } catch (error) {
-      unverified.push(`${r.id}: ${String(error)}`)
-    }
-  }
-  expect(unverified).toEqual([])
+  // Every delivery, first attempts and retries alike, is a Weft event signed as Standard Webhooks says
+  // (checked by the standardwebhooks package on arrival, and by the receiver).
+  expect(result.requests.filter((r) => r.event === undefined || !r.verified).map((r) => r.id)).toEqual([])
+  expect(result.unverified).toEqual([])
 }
 
 /** What each run delivered, comparable across scenarios. */
 const deliveredPerRun = (result: ScenarioResult) => result.runs.map((r) => ({ round: r.round, type: r.run.type, events: r.received }))
 
 describe("Weft end to end: BambooHR fake → Weft → webhook receiver", () => {
-  let clean: ScenarioResult | undefined
+  /**
+   * Both scenarios start with the first test and run side by side: the faulty
+   * one spends most of its time waiting out the standard schedule's first
+   * retry (5 s, in real time), which the clean one's work fills. Each test
+   * judges its own scenario.
+   */
+  let scenarios: { readonly clean: Promise<ScenarioResult>; readonly failing: Promise<ScenarioResult> } | undefined
+  const start = () => {
+    if (scenarios === undefined) {
+      const run = (options: ScenarioOptions) => Effect.runPromise(Effect.scoped(runScenario(options)))
+      scenarios = {
+        clean: run(base),
+        failing: run({ ...base, script: WebhookReceiver.failFirstAttempts({ ratio: FAILING, status: 500 }) })
+      }
+      // Each is awaited by its test; a failure must not surface earlier as an unhandled rejection.
+      scenarios.clean.catch(() => undefined)
+      scenarios.failing.catch(() => undefined)
+    }
+    return scenarios
+  }
 
   it.live("an initial sync and three delta rounds deliver exactly their mutations, verified, reconciled and closed by allConsumed", () =>
     Effect.gen(function*() {
-      const result = yield* runScenario(base)
+      const result = yield* Effect.promise(() => start().clean)
       checkScenario(result)
       // Every event acknowledged at its first attempt.
       const retried = result.requests.filter((r) => r.attempt > 1 || !r.acked).map((r) => r.id)
       expect(retried).toEqual([])
-      clean = result
-    }).pipe(Effect.scoped), 90_000)
+    }), SCENARIO_TIMEOUT_MS)
 
   it.live("with a receiver failing the first attempt of 20 % of events, the same events arrive per run, only later", () =>
     Effect.gen(function*() {
-      const result = yield* runScenario({
-        ...base,
-        script: WebhookReceiver.failFirstAttempts({ ratio: FAILING, status: 500 })
-      })
+      const result = yield* Effect.promise(() => start().failing)
       checkScenario(result)
 
       // The faults were played on the share chosen by event id, and only there.
@@ -144,8 +147,9 @@ describe("Weft end to end: BambooHR fake → Weft → webhook receiver", () => {
       expect(wrong).toEqual([])
 
       // Same seed, same mutations: the same events per run as without faults.
+      const clean = yield* Effect.promise(() => start().clean.catch(() => undefined))
       if (clean !== undefined) expect(deliveredPerRun(result)).toEqual(deliveredPerRun(clean))
       // Only slower: each run waited for its retried events.
       for (const run of result.runs) expect(run.wallMs, `round ${run.round}`).toBeGreaterThanOrEqual(3_900)
-    }).pipe(Effect.scoped), 150_000)
+    }), SCENARIO_TIMEOUT_MS)
 })
