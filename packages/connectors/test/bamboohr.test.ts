@@ -215,7 +215,7 @@ describe("BambooHR readAll", () => {
       const records = yield* readAllRecords(bamboo, context)
       expect(records.length).toBe(60)
       expect(fake.requests.filter((r) => r.status === 503)).toHaveLength(2)
-    }), 15_000)
+    }))
 })
 
 describe("BambooHR deltas", () => {

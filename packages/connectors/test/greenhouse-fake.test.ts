@@ -112,7 +112,7 @@ describe("Greenhouse fake: Harvest's surface", () => {
     const last = await get(fake, "/v1/candidates?per_page=500&page=2000")
     expect((last.body as Array<unknown>).length).toBe(500)
     expect(last.headers.get("link")).not.toContain('rel="next"')
-  }, 60_000)
+  })
 
   withFake("keeps paging consistent over deletes and creates, and moves the change signals", { size: 120 }, async (fake) => {
     const before = fake.clock.now()
@@ -256,5 +256,5 @@ describe("Greenhouse conformance fixture", () => {
       yield* instance.failMidRead("ats.job")
       const error = yield* Effect.flip(collect(jobs.readAll(context)))
       expect(error._tag).toBe("ConnectorError")
-    }), 15_000)
+    }))
 })

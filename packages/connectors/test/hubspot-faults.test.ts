@@ -110,7 +110,7 @@ describe("HubSpot search limits", () => {
       const searches = fake.requests.filter((r) => r.path === "/crm/v3/objects/contacts/search")
       expect(searches.every((r) => r.status === 200 && (bodyOf(r) as { after?: unknown }).after === undefined)).toBe(true)
       expect(delta.cursor).toBe(String(Date.parse(fake.get("contacts", ids[0]!)!.properties["lastmodifieddate"]!)))
-    }), 60_000)
+    }))
 })
 
 describe("HubSpot records the models refuse", () => {

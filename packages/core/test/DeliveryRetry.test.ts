@@ -86,7 +86,7 @@ describe("Delivery retries", () => {
         // Dead is final: no more attempts however far the clock moves.
         yield* TestClock.adjust("3 days")
         expect(yield* times()).toHaveLength(attempts.length)
-      })), 60_000)
+      })))
 
   it.effect("Retry-After longer than the schedule wins", () =>
     withDelivery(seeded(1), ({ connector, sink }) =>

@@ -221,5 +221,5 @@ describe("HubSpotFake objects", () => {
     })
     expect(changed.body.total).toBe(1)
     expect(changed.body.results[0].properties.jobtitle).toBe("Archivist")
-  }, 60_000)
+  })
 })

@@ -109,5 +109,5 @@ describe("HubSpot conformance fixture", () => {
 
       expect(instance.requestCount()).toBeGreaterThan(30)
       expect(instance.authProblems()).toEqual([])
-    }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)), 30_000)
+    }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
 })
