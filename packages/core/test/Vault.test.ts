@@ -1,3 +1,4 @@
+import * as Crypto from "node:crypto"
 import * as Util from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { Vault } from "@weft/core"
@@ -152,6 +153,18 @@ describe("Vault", () => {
         expect(error).toMatchObject({ _tag: "VaultKeyError", keyId: "k1" })
         expect(error.message).toContain("listed twice")
       }))
+    it.effect("a key given as the id is not quoted", () =>
+      Effect.gen(function*() {
+        const error = yield* build({ current: { id: Redacted.value(k1), key: "k1" } })
+        expect(error).toMatchObject({ _tag: "VaultKeyError", keyId: "current" })
+        expect(error.message).toContain("are id and key swapped?")
+        for (const text of [error.message, JSON.stringify(error)]) expect(text).not.toContain(Redacted.value(k1).slice(0, 12))
+      }))
+    it.effect("keys that are not { id, key } are a VaultKeyError, not a defect", () =>
+      Effect.gen(function*() {
+        expect(yield* build(undefined as never)).toMatchObject({ _tag: "VaultKeyError", keyId: "current" })
+        expect(yield* build({ current: { id: "k1", key: k1 }, previous: [{ id: "k0" }] } as never)).toMatchObject({ _tag: "VaultKeyError", keyId: "previous[0]" })
+      }))
     it.effect("an empty id", () =>
       Effect.gen(function*() {
         const error = yield* build({ current: { id: "", key: k1 } })
@@ -187,28 +200,75 @@ describe("Vault", () => {
         expect(vault.currentKeyId).toBe("a")
       }))
 
-    it.effect("a missing variable is a ConfigError", () =>
+    it.effect("reads another variable when given its name", () =>
       Effect.gen(function*() {
-        const error = yield* failureOf(vaultFrom(undefined))
-        expect(error._tag).not.toBe("VaultKeyError")
-        expect(String(error)).toContain("WEFT_VAULT_KEYS")
+        const vault = yield* Vault.Vault.pipe(
+          Effect.provide(
+            Vault.layerConfig("APP_KEYS").pipe(
+              Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["APP_KEYS", `a:${Redacted.value(k1)}`]]))))
+            )
+          )
+        )
+        expect(vault.currentKeyId).toBe("a")
       }))
 
-    it.effect("an entry without an id is reported by position, without key material", () =>
+    it.effect("8: WEFT_VAULT_KEYS unset fails the layer build with a VaultConfigError naming the variable, its format and how to generate a key", () =>
+      Effect.gen(function*() {
+        // Building the layer, not using the vault, is what fails.
+        const error = yield* failureOf(Layer.build(Vault.layerConfig().pipe(Layer.provide(fromMap(undefined)))).pipe(Effect.scoped))
+        expect(error).toBeInstanceOf(Error)
+        expect(error).toMatchObject({ _tag: "VaultConfigError", variable: "WEFT_VAULT_KEYS", reason: "missing" })
+        const message = (error as Error).message
+        expect(message).not.toBe("<redacted>")
+        expect(message).toMatch(/^WEFT_VAULT_KEYS is not set\. /)
+        expect(message).toContain("id:base64key")
+        expect(message).toContain("comma-separated, the current key first")
+        expect(message).toContain("32 random bytes in base64")
+        expect(message).toContain("node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"")
+        // The suggested command makes a key the vault accepts.
+        const generated = Crypto.randomBytes(32).toString("base64")
+        expect((yield* vaultFrom(`k1:${generated}`)).currentKeyId).toBe("k1")
+        // A Config of the host's own is named by its path.
+        const custom = yield* failureOf(
+          Vault.Vault.pipe(Effect.provide(Vault.layerConfig(Config.redacted("APP_VAULT_KEYS")).pipe(Layer.provide(fromMap(undefined)))))
+        )
+        expect(custom).toMatchObject({ _tag: "VaultConfigError", variable: "APP_VAULT_KEYS", reason: "missing" })
+      }))
+
+    it.effect("8: a malformed WEFT_VAULT_KEYS says which entry and which part is wrong, never quoting key material", () =>
       Effect.gen(function*() {
         const raw = Redacted.value(k1)
-        for (const value of [raw, `k1:${raw},${Redacted.value(k2)}`, `k1:`, `:${raw}`, ""]) {
+        const raw2 = Redacted.value(k2)
+        const short = Buffer.alloc(31, 9).toString("base64")
+        const cases: ReadonlyArray<readonly [string, string]> = [
+          ["", "it is empty"],
+          ["   ", "it is empty"],
+          [raw, "entry 1 has no \":\" between the key id and the key"],
+          [`k1:${raw},${raw2}`, "entry 2 has no \":\" between the key id and the key"],
+          [`k1:${raw},`, "entry 2 is empty (a stray comma?)"],
+          [`:${raw}`, "entry 1 has no key id before the \":\""],
+          ["k1:", "entry 1 (key id \"k1\") has no key after the \":\""],
+          [`k1:${raw},k0:${short}`, "the key of entry 2 (key id \"k0\") is unusable: it decodes to 31 bytes, not 32"],
+          [`k1:${raw.slice(0, 20)}!${raw.slice(21)}`, "the key of entry 1 (key id \"k1\") is unusable: it is not base64"],
+          [`k1:${raw},k1:${raw2}`, "entries 1 and 2 have the same key id \"k1\""],
+          // The key and the id swapped: the "id" is key material and is not quoted.
+          [`${raw}:k1`, "the key of entry 1 (its 44-character key id is not shown: is the entry written key:id?) is unusable"]
+        ]
+        for (const [value, detail] of cases) {
           const error = yield* failureOf(vaultFrom(value))
-          expect(error._tag).toBe("VaultKeyError")
-          for (const secret of secretTexts()) {
-            expect(error.message).not.toContain(secret)
-            expect(error.message).not.toContain(secret.slice(0, 12))
-            expect(JSON.stringify(error)).not.toContain(secret.slice(0, 12))
+          expect(error).toBeInstanceOf(Error)
+          expect(error).toMatchObject({ _tag: "VaultConfigError", variable: "WEFT_VAULT_KEYS", reason: "malformed" })
+          const message = (error as Error).message
+          expect(message).toContain(`WEFT_VAULT_KEYS is malformed: ${detail}`)
+          expect(message).toContain("randomBytes(32)")
+          for (const secret of [...secretTexts(), short]) {
+            for (const text of [message, String(error), JSON.stringify(error), Util.inspect(error, { depth: 10 })]) {
+              expect(text).not.toContain(secret)
+              expect(text).not.toContain(secret.slice(0, 12))
+              expect(text).not.toContain(secret.slice(-12))
+            }
           }
         }
-        const second = yield* failureOf(vaultFrom(`k1:${raw},${Redacted.value(k2)}`))
-        expect(second).toMatchObject({ keyId: "#2" })
-        expect(second.message).toContain("id:base64key")
       }))
   })
 

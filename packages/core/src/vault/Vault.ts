@@ -1,6 +1,6 @@
 import * as Crypto from "node:crypto"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -85,6 +85,46 @@ export class VaultKeyError extends Schema.TaggedError<VaultKeyError>()("VaultKey
 }
 
 /**
+ * How vault keys are written in configuration, and how to make one: the help
+ * every {@link VaultConfigError} ends with.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const keysFormatHelp = (variable: string): string =>
+  `Expected one or more keys written id:base64key, comma-separated, the current key first ` +
+  `(${variable}="k1:<key>", or ${variable}="k2:<new key>,k1:<old key>" while rotating): ` +
+  `a key id is a short name (1 to 255 bytes, no ":" or ","), stored beside each ciphertext; ` +
+  `a key is 32 random bytes in base64. Generate one with: ` +
+  `node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"`
+
+/**
+ * The vault's keys could not be read from configuration (by default the
+ * environment variable `WEFT_VAULT_KEYS`): the variable is not set
+ * (`missing`), its value is not a list of usable keys (`malformed`; `detail`
+ * says which entry and which part, never quoting key material), or the
+ * config source failed (`unreadable`). Raised when the Vault layer is built,
+ * so a host fails at start, not on its first call.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class VaultConfigError extends Schema.TaggedError<VaultConfigError>()("VaultConfigError", {
+  variable: Schema.String,
+  reason: Schema.Literal("missing", "malformed", "unreadable"),
+  detail: Schema.String
+}) {
+  override get message(): string {
+    const what = this.reason === "missing"
+      ? `${this.variable} is not set`
+      : this.reason === "malformed"
+      ? `${this.variable} is malformed: ${this.detail}`
+      : `${this.variable} could not be read: ${this.detail}`
+    return `${what}. ${keysFormatHelp(this.variable)}`
+  }
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -119,18 +159,69 @@ const TAG_BYTES = 16
 const associatedData = (header: Uint8Array, aad: string | undefined): Buffer =>
   aad === undefined ? Buffer.from(header) : Buffer.concat([header, Buffer.from(aad)])
 
-const decodeKey = (key: VaultKey): Either.Either<Buffer, VaultKeyError> => {
-  if (key.id.length === 0 || Buffer.byteLength(key.id) > 255) {
-    return Either.left(new VaultKeyError({ keyId: key.id, problem: "its id must be 1 to 255 bytes" }))
+const KEY_CHARS = /^[A-Za-z0-9+/_-]+={0,2}$/
+
+// Key ids are not secret, but a long "id" is more likely a key written in the
+// wrong place (key:id): such ids are not quoted.
+const MAX_QUOTED_ID = 24
+
+// What is wrong with a key id, if anything.
+const idProblem = (id: string): string | undefined =>
+  id.length === 0 || Buffer.byteLength(id) > 255 ? "its id must be 1 to 255 bytes" : undefined
+
+// What is wrong with a key's text, if anything; never quotes it.
+const keyProblem = (text: string): string | undefined => {
+  if (!KEY_CHARS.test(text)) return "it is not base64"
+  const length = Buffer.from(text, "base64").length
+  return length === 32 ? undefined : `it decodes to ${length} bytes, not 32`
+}
+
+const reveal = (key: VaultKey["key"]): string => (Redacted.isRedacted(key) ? Redacted.value(key) : key)
+
+const isKey = (u: unknown): u is VaultKey =>
+  typeof u === "object" && u !== null && typeof (u as VaultKey).id === "string" &&
+  (typeof (u as VaultKey).key === "string" ||
+    (Redacted.isRedacted((u as VaultKey).key) && typeof Redacted.value((u as VaultKey).key as Redacted.Redacted) === "string"))
+
+/**
+ * Checks vault keys without building a vault: each is `{ id, key }` with an
+ * id of 1 to 255 bytes and a key of 32 bytes in base64, and no id is listed
+ * twice. The error names the key by id (or by position when it has none),
+ * never quoting key material.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkKeys = (keys: VaultKeys): Either.Either<VaultKeys, VaultKeyError> => {
+  const given = keys as unknown as { readonly current?: unknown; readonly previous?: unknown } | undefined
+  if (typeof given !== "object" || given === null) {
+    return Either.left(new VaultKeyError({ keyId: "current", problem: "no keys were given: expected { current: { id, key }, previous? }" }))
   }
-  const text = Redacted.isRedacted(key.key) ? Redacted.value(key.key) : key.key
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
-    return Either.left(new VaultKeyError({ keyId: key.id, problem: "it is not base64" }))
+  if (given.previous !== undefined && !Array.isArray(given.previous)) {
+    return Either.left(new VaultKeyError({ keyId: "previous", problem: "previous must be an array of { id, key }" }))
   }
-  const bytes = Buffer.from(text, "base64")
-  return bytes.length === 32
-    ? Either.right(bytes)
-    : Either.left(new VaultKeyError({ keyId: key.id, problem: `it decodes to ${bytes.length} bytes, not 32` }))
+  const all: ReadonlyArray<readonly [string, unknown]> = [
+    ["current", given.current],
+    ...((given.previous ?? []) as ReadonlyArray<unknown>).map((k, i) => [`previous[${i}]`, k] as const)
+  ]
+  const seen = new Set<string>()
+  for (const [position, key] of all) {
+    if (!isKey(key)) {
+      return Either.left(new VaultKeyError({ keyId: position, problem: "it is not { id, key } with a string id and a string or Redacted string key" }))
+    }
+    const problem = idProblem(key.id) ?? keyProblem(reveal(key.key))
+    if (problem !== undefined) {
+      // A long id may be a key given as the id (id and key swapped): named by position instead.
+      return Either.left(
+        key.id.length <= MAX_QUOTED_ID
+          ? new VaultKeyError({ keyId: key.id, problem })
+          : new VaultKeyError({ keyId: position, problem: `${problem} (its ${key.id.length}-character id is not shown: are id and key swapped?)` })
+      )
+    }
+    if (seen.has(key.id)) return Either.left(new VaultKeyError({ keyId: key.id, problem: "its id is listed twice" }))
+    seen.add(key.id)
+  }
+  return Either.right(keys)
 }
 
 /**
@@ -141,12 +232,9 @@ const decodeKey = (key: VaultKey): Either.Either<Buffer, VaultKeyError> => {
  */
 export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError> =>
   Effect.gen(function*() {
-    const all = [keys.current, ...(keys.previous ?? [])]
+    yield* checkKeys(keys)
     const byId = new Map<string, Buffer>()
-    for (const key of all) {
-      if (byId.has(key.id)) return yield* new VaultKeyError({ keyId: key.id, problem: "its id is listed twice" })
-      byId.set(key.id, yield* decodeKey(key))
-    }
+    for (const key of [keys.current, ...(keys.previous ?? [])]) byId.set(key.id, Buffer.from(reveal(key.key), "base64"))
     const currentId = keys.current.id
     const currentKey = byId.get(currentId)!
     const header = Buffer.concat([Buffer.from([VERSION, Buffer.byteLength(currentId)]), Buffer.from(currentId)])
@@ -254,10 +342,72 @@ export const parseKeys = (value: Redacted.Redacted<string>): Either.Either<Vault
   return Either.right({ current: keys[0]!, previous: keys.slice(1) })
 }
 
+const entryLabel = (n: number, id: string): string =>
+  id.length <= MAX_QUOTED_ID ? `entry ${n} (key id "${id}")` : `entry ${n} (its ${id.length}-character key id is not shown: is the entry written key:id?)`
+
+/**
+ * Parses the `id:base64key[,id:base64key…]` form and checks every key. The
+ * failure says which entry and which part is wrong, never quoting key
+ * material.
+ */
+const parseConfigKeys = (value: Redacted.Redacted<string>): Either.Either<VaultKeys, string> => {
+  const text = Redacted.value(value)
+  if (text.trim().length === 0) return Either.left("it is empty")
+  const entries = text.split(",").map((entry) => entry.trim())
+  const keys: Array<VaultKey> = []
+  const seen = new Map<string, number>()
+  for (let i = 0; i < entries.length; i++) {
+    const n = i + 1
+    const entry = entries[i]!
+    if (entry.length === 0) return Either.left(`entry ${n} is empty (a stray comma?)`)
+    const sep = entry.indexOf(":")
+    if (sep < 0) return Either.left(`entry ${n} has no ":" between the key id and the key`)
+    const id = entry.slice(0, sep).trim()
+    const key = entry.slice(sep + 1).trim()
+    if (id.length === 0) return Either.left(`entry ${n} has no key id before the ":"`)
+    if (key.length === 0) return Either.left(`${entryLabel(n, id)} has no key after the ":"`)
+    const problem = idProblem(id)
+    if (problem !== undefined) return Either.left(`${entryLabel(n, id)}: ${problem}`)
+    const bad = keyProblem(key)
+    if (bad !== undefined) return Either.left(`the key of ${entryLabel(n, id)} is unusable: ${bad}`)
+    const before = seen.get(id)
+    if (before !== undefined) return Either.left(`entries ${before} and ${n} have the same key id${id.length <= MAX_QUOTED_ID ? ` "${id}"` : ""}`)
+    seen.set(id, n)
+    keys.push({ id, key: Redacted.make(key) })
+  }
+  return Either.right({ current: keys[0]!, previous: keys.slice(1) })
+}
+
+const configFailure = (error: ConfigError.ConfigError, variable: string | undefined): VaultConfigError => {
+  const missing = ConfigError.reduceWithContext(error, undefined, {
+    andCase: (_, left: ReadonlyArray<string> | undefined, right) => left ?? right,
+    orCase: (_, left: ReadonlyArray<string> | undefined, right) => left ?? right,
+    invalidDataCase: () => undefined,
+    missingDataCase: (_, path) => path,
+    sourceUnavailableCase: () => undefined,
+    unsupportedCase: () => undefined
+  })
+  const name = variable ?? (missing !== undefined && missing.length > 0 ? missing.join(".") : "the vault keys setting")
+  if (ConfigError.isMissingDataOnly(error)) return new VaultConfigError({ variable: name, reason: "missing", detail: "not set" })
+  // The config error's own text is not quoted: it may carry the value.
+  return new VaultConfigError({
+    variable: name,
+    reason: "unreadable",
+    detail: ConfigError.isSourceUnavailable(error) ? "the config source is unavailable" : "the config source refused it"
+  })
+}
+
 /**
  * The Vault layer from one redacted config value of the form
- * `id:base64key[,id:base64key…]`, current key first (by default the
- * environment variable `WEFT_VAULT_KEYS`).
+ * `id:base64key[,id:base64key…]`, current key first: by default the
+ * environment variable `WEFT_VAULT_KEYS`; pass another variable name, or a
+ * `Config` of your own.
+ *
+ * The value is read and every key checked when the layer is built: a missing
+ * variable or a malformed value fails the build with a
+ * {@link VaultConfigError} that names the variable, says which entry and
+ * which part is wrong, and how to generate a key — never quoting key
+ * material.
  *
  * @example
  * ```ts
@@ -274,12 +424,20 @@ export const parseKeys = (value: Redacted.Redacted<string>): Either.Either<Vault
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<Redacted.Redacted<string>> = Config.redacted("WEFT_VAULT_KEYS")
-): Layer.Layer<Vault, VaultKeyError | ConfigError.ConfigError> =>
-  Layer.effect(
+  config: string | Config.Config<Redacted.Redacted<string>> = "WEFT_VAULT_KEYS"
+): Layer.Layer<Vault, VaultConfigError> => {
+  const variable = typeof config === "string" ? config : undefined
+  const source = typeof config === "string" ? Config.redacted(config) : config
+  return Layer.effect(
     Vault,
-    Effect.flatMap(config, (value) => Effect.flatMap(parseKeys(value), make))
+    Effect.gen(function*() {
+      const value = yield* Effect.mapError(source, (error) => configFailure(error, variable))
+      const name = variable ?? "the vault keys setting"
+      const keys = yield* Either.mapLeft(parseConfigKeys(value), (detail) => new VaultConfigError({ variable: name, reason: "malformed", detail }))
+      return yield* Effect.mapError(make(keys), (error) => new VaultConfigError({ variable: name, reason: "malformed", detail: error.problem }))
+    })
   )
+}
 
 /**
  * A fresh random key, base64-encoded, for `VaultKey.key`.
