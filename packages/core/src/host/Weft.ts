@@ -47,6 +47,7 @@ import {
   type SyncConfig,
   UnsupportedModelError
 } from "./Api.js"
+import * as Inputs from "./Inputs.js"
 import { replay } from "./Replay.js"
 import { layer as retentionLayer } from "./Retention.js"
 import { layer as schedulerLayer, Scheduler, type SyncPausedError, type TriggerOptions } from "./Scheduler.js"
@@ -78,6 +79,18 @@ export type SetupError =
   | StoreError
 
 /**
+ * The host API.
+ *
+ * Every operation decodes its arguments at the boundary, before anything
+ * runs: a missing, mistyped or out-of-range argument (an id, a query, a
+ * `ConnectInput`, a sync's destination, a secret…) fails the operation with
+ * `InvalidInputError`, whose `field` is the path of the bad value (`tenant`,
+ * `syncs[0].destination.secrets[1]`, `options.type`) and whose `detail` says
+ * what was expected and what was got — by kind and size, never quoting the
+ * value, so secrets stay out of errors. Credentials are only checked to be
+ * present here; the connector's credentials Schema decodes them (a mismatch
+ * is `InvalidCredentialsError`). The Schemas are in `Inputs`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -91,10 +104,10 @@ export interface WeftService {
     readonly connect: (input: ConnectInput) => Effect.Effect<{ readonly integration: Integration; readonly syncs: ReadonlyArray<Sync> }, SetupError>
     /** Replaces the credentials of an existing integration (after `reauth_required`), checked first. */
     readonly reconnect: (id: string, credentials: unknown) => Effect.Effect<Integration, SetupError>
-    readonly get: (id: string) => Effect.Effect<Integration, NotFoundError | StoreError>
-    readonly list: (query?: { readonly tenant?: string | undefined }) => Effect.Effect<ReadonlyArray<Integration>, StoreError>
+    readonly get: (id: string) => Effect.Effect<Integration, NotFoundError | InvalidInputError | StoreError>
+    readonly list: (query?: { readonly tenant?: string | undefined }) => Effect.Effect<ReadonlyArray<Integration>, InvalidInputError | StoreError>
     /** Stops and deletes the integration's syncs, then the integration. Delivered history stays. */
-    readonly disconnect: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    readonly disconnect: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
     /** A passthrough request to the provider with the integration's auth, rate limit and retries. */
     readonly request: (
       id: string,
@@ -104,46 +117,46 @@ export interface WeftService {
   readonly destinations: {
     /** Validates (URL, address policy, secrets) and stores a destination. */
     readonly create: (input: DestinationInput) => Effect.Effect<DestinationView, DestinationError | InvalidInputError | StoreError>
-    readonly get: (id: string) => Effect.Effect<DestinationView, NotFoundError | StoreError>
+    readonly get: (id: string) => Effect.Effect<DestinationView, NotFoundError | InvalidInputError | StoreError>
     readonly list: () => Effect.Effect<ReadonlyArray<DestinationView>, StoreError>
     /** Resumes delivery of the events held while it was disabled. */
-    readonly enable: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
-    readonly disable: (id: string, reason?: string) => Effect.Effect<void, NotFoundError | StoreError>
+    readonly enable: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
+    readonly disable: (id: string, reason?: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
     /** Replaces the signing secrets (list old and new during a rotation). */
     readonly setSecrets: (
       id: string,
       secrets: ReadonlyArray<string | Redacted.Redacted<string>>
-    ) => Effect.Effect<void, DestinationError | NotFoundError | StoreError>
+    ) => Effect.Effect<void, DestinationError | NotFoundError | InvalidInputError | StoreError>
   }
   readonly syncs: {
     readonly create: (input: CreateSyncInput) => Effect.Effect<Sync, SetupError>
-    readonly get: (id: string) => Effect.Effect<Sync, NotFoundError | StoreError>
-    readonly list: (query?: { readonly integrationId?: string | undefined }) => Effect.Effect<ReadonlyArray<Sync>, StoreError>
+    readonly get: (id: string) => Effect.Effect<Sync, NotFoundError | InvalidInputError | StoreError>
+    readonly list: (query?: { readonly integrationId?: string | undefined }) => Effect.Effect<ReadonlyArray<Sync>, InvalidInputError | StoreError>
     /** A paused sync never runs (a run in progress finishes first). */
-    readonly pause: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    readonly pause: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
     /** Resumes from the saved cursors, with a delta run right away. */
-    readonly resume: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    readonly resume: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
     /** Queues a run (joining one already queued); returns without waiting for it. */
-    readonly trigger: (id: string, options?: TriggerOptions) => Effect.Effect<void, NotFoundError | SyncPausedError | StoreError>
+    readonly trigger: (id: string, options?: TriggerOptions) => Effect.Effect<void, NotFoundError | SyncPausedError | InvalidInputError | StoreError>
     /** Queues a run and waits for its audit. */
     readonly triggerAndWait: (
       id: string,
       options?: TriggerOptions
-    ) => Effect.Effect<Run, NotFoundError | SyncPausedError | StoreError>
+    ) => Effect.Effect<Run, NotFoundError | SyncPausedError | InvalidInputError | StoreError>
     /** Re-reads one record; emits an event if it changed (always, with `force`). */
     readonly resyncRecord: (
       id: string,
       model: string,
       recordId: string,
       options?: { readonly force?: boolean | undefined }
-    ) => Effect.Effect<Run, NotFoundError | ResyncUnsupportedError | StoreError>
+    ) => Effect.Effect<Run, NotFoundError | ResyncUnsupportedError | InvalidInputError | StoreError>
     /** Stops the sync and deletes it with its fingerprints. Runs and events stay. */
-    readonly delete: (id: string) => Effect.Effect<void, NotFoundError | StoreError>
+    readonly delete: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
   }
   readonly runs: {
     /** Newest first. */
-    readonly list: (query?: { readonly syncId?: string; readonly integrationId?: string; readonly limit?: number }) => Effect.Effect<ReadonlyArray<Run>, StoreError>
-    readonly get: (id: string) => Effect.Effect<Run, NotFoundError | StoreError>
+    readonly list: (query?: { readonly syncId?: string; readonly integrationId?: string; readonly limit?: number }) => Effect.Effect<ReadonlyArray<Run>, InvalidInputError | StoreError>
+    readonly get: (id: string) => Effect.Effect<Run, NotFoundError | InvalidInputError | StoreError>
   }
   readonly events: {
     readonly list: (query: {
@@ -156,13 +169,13 @@ export interface WeftService {
       /** Paging: the last id of the previous page. */
       readonly after?: string
       readonly limit?: number
-    }) => Effect.Effect<ReadonlyArray<EventSummary>, StoreError>
+    }) => Effect.Effect<ReadonlyArray<EventSummary>, InvalidInputError | StoreError>
     /**
      * Replays by event id, run or time range: an event whose payload is held
      * is re-sent as stored; one already delivered (payload removed) is
      * replayed by re-reading its record.
      */
-    readonly replay: (selector: ReplaySelector) => Effect.Effect<ReplayResult, StoreError>
+    readonly replay: (selector: ReplaySelector) => Effect.Effect<ReplayResult, InvalidInputError | StoreError>
   }
 }
 
@@ -235,10 +248,8 @@ const make = (options: WeftOptions) =>
 
     const validateDestination = (input: DestinationInput) =>
       Effect.gen(function*() {
+        // The range (1 to 1024) is checked where the input is decoded (Inputs.DestinationInput).
         const concurrency = input.maxConcurrency ?? DEFAULT_CONCURRENCY
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
-          return yield* new InvalidInputError({ field: "maxConcurrency", detail: "must be an integer from 1 to 1024" })
-        }
         yield* sink.validate({ url: input.url, secrets: input.secrets.map((s) => Redacted.make(reveal(s))), options: input.options })
         return concurrency
       })
@@ -340,7 +351,6 @@ const make = (options: WeftOptions) =>
 
     const connect: WeftService["integrations"]["connect"] = (input) =>
       Effect.gen(function*() {
-        if (input.tenant.trim().length === 0) return yield* new InvalidInputError({ field: "tenant", detail: "must not be empty" })
         const now = yield* Clock.currentTimeMillis
         const id = Ids.at("int", now)
         const { connector, sealed } = yield* checked(input.connector, input.credentials, id, input.tenant)
@@ -463,7 +473,7 @@ const make = (options: WeftOptions) =>
           )
       }
     }
-    return service
+    return Inputs.validated(service)
   })
 
 /**
@@ -488,7 +498,11 @@ const make = (options: WeftOptions) =>
  */
 export const layer = (
   options: WeftOptions
-): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient> => {
+): Layer.Layer<Weft, StoreError | InvalidInputError, Store | Sink | Vault | HttpClient.HttpClient> =>
+  // The options are decoded when the layer is built: a bad one fails the build.
+  Layer.unwrapEffect(Effect.map(Inputs.decode(Inputs.WeftOptions, "options", true)(options), () => wire(options)))
+
+const wire = (options: WeftOptions): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient> => {
   const base = Layer.mergeAll(connectorsLayer(options.connectors), signalLayer)
   const integrations = integrationsLayer.pipe(Layer.provide(base))
   const engine = engineLayer(options.engine).pipe(Layer.provide(Layer.merge(base, integrations)))
