@@ -206,8 +206,9 @@ describe("Connector", () => {
         const { ctx, sent } = yield* context(() => json({}))
         for (const url of ["https://evil.test/collect", "http://globex.acme.test/api/v1/x", "https://globex.acme.test:8443/x"]) {
           const error = yield* Effect.flip(Connector.passthrough(ctx, HttpClientRequest.get(url)))
-          expect(error._tag).toBe("ConnectorError")
-          expect(error.message).toContain("refused to send the integration's credentials")
+          expect(error._tag).toBe("InvalidInputError")
+          expect(error.message).toContain("Invalid request.url")
+          expect(error.message).toContain("is not the provider's origin")
           expect(error.message).toContain("https://globex.acme.test")
         }
         expect(sent).toHaveLength(0)

@@ -22,13 +22,19 @@ interface Creds {
 
 const providerClient = (
   handler: (sent: Sent, index: number) => Answer | Promise<Answer>,
-  options: { retry?: Partial<ProviderHttp.RetryPolicy>; baseUrl?: string; rateLimiter?: ProviderHttp.ProviderClientOptions<Creds>["rateLimiter"] } = {}
+  options: {
+    retry?: Partial<ProviderHttp.RetryPolicy>
+    baseUrl?: string
+    origins?: ReadonlyArray<string>
+    rateLimiter?: ProviderHttp.ProviderClientOptions<Creds>["rateLimiter"]
+  } = {}
 ) =>
   Effect.gen(function*() {
     const mock = mockHttp(handler)
     const http = yield* ProviderHttp.make<Creds>({
       connector: "acme",
       baseUrl: options.baseUrl ?? "https://api.acme.test/v1",
+      origins: options.origins,
       auth: Auth.bearer((c) => c.token),
       credentials: yield* Ref.make<Creds>({ token: Redacted.make("t0k3n") }),
       retry: options.retry,
@@ -281,9 +287,11 @@ describe("ProviderHttp", () => {
   })
 
   describe("URLs", () => {
-    it.effect("relative URLs get the base URL with exactly one slash; absolute ones are kept", () =>
+    it.effect("relative URLs get the base URL with exactly one slash; absolute ones on a declared origin are kept", () =>
       Effect.gen(function*() {
-        const { http, sent } = yield* providerClient(() => json({}))
+        const { http, sent } = yield* providerClient(() => json({}), {
+          origins: ["https://api.acme.test", "https://files.acme.test/any/path"]
+        })
         yield* http.get("/employees")
         yield* http.get("employees/42")
         yield* http.get("https://files.acme.test/download/1")

@@ -22,7 +22,7 @@ export { toCompany, toContact } from "./mapping.js"
  * @category models
  */
 export interface Options {
-  /** Default `https://api.attio.com`; tests point it at the fake. */
+  /** Default `https://api.attio.com`; tests point it at the fake. The token is sent to this URL's origin only. */
   readonly baseUrl?: string | undefined
   /** Records per query page (default and documented 500). */
   readonly pageSize?: number | undefined
@@ -60,6 +60,7 @@ export const connector = (options: Options = {}): Connector.Connector<Credential
     credentials: Credentials,
     auth: Auth.bearer((c: Credentials) => c.apiKey),
     baseUrl: () => baseUrl,
+    origins: () => [baseUrl],
     rateLimit: options.rateLimit ?? { limit: 100, interval: "1 second" },
     retry: options.retry,
     check,

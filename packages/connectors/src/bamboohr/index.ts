@@ -28,7 +28,8 @@ export { fromListed, toEmployee } from "./mapping.js"
 export interface Options {
   /**
    * The API base URL of a company (default `https://{companyDomain}.bamboohr.com`);
-   * tests point it at a fake.
+   * tests point it at a fake. The integration's credentials are sent to this
+   * URL's origin only.
    */
   readonly baseUrl?: (companyDomain: string) => string
   /**
@@ -105,6 +106,8 @@ export const connector = (options: Options = {}): Connector.Connector<Credential
     credentials: Credentials,
     auth: Auth.apiKeyAsBasicUser<Credentials>({ key: (c) => c.apiKey, password: "x" }),
     baseUrl: (credentials) => baseUrl(credentials.companyDomain),
+    // The company's own API origin, moved by the same `baseUrl` option.
+    origins: (credentials) => [baseUrl(credentials.companyDomain)],
     check: check(fieldSet),
     readers: [employees({ pageSize, fetcher })],
     rateLimit: options.rateLimit === "none" ? undefined : options.rateLimit ?? defaultRateLimit,

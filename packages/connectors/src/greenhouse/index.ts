@@ -58,7 +58,10 @@ export type Credentials = typeof Credentials.Type
  * @category models
  */
 export interface Options {
-  /** Default `https://harvest.greenhouse.io` (point it at a fake in tests). */
+  /**
+   * Default `https://harvest.greenhouse.io` (point it at a fake in tests). The
+   * API key is sent to this URL's origin only.
+   */
   readonly baseUrl?: string | undefined
   /** Harvest `per_page`, 1–500; default 500 (fewest requests). */
   readonly pageSize?: number | undefined
@@ -115,6 +118,7 @@ export const connector = (options: Options = {}): Connector.Connector<Credential
     // The key is the basic-auth user; the password is blank.
     auth: Auth.apiKeyAsBasicUser<Credentials>({ key: (c) => c.apiKey, password: "" }),
     baseUrl: () => baseUrl,
+    origins: () => [baseUrl],
     check,
     readers: readers<Credentials>({
       baseUrl,

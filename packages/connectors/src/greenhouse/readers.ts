@@ -1,6 +1,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Errors, Pagination } from "@weft/core/connector"
+import { Errors, Pagination, ProviderHttp } from "@weft/core/connector"
 import type { Connector } from "@weft/core/connector"
 import { Application, Candidate, Job } from "@weft/core/models"
 import type * as Duration from "effect/Duration"
@@ -34,7 +34,7 @@ type Raw = Readonly<Record<string, unknown>>
  * @category models
  */
 export interface ReaderSettings {
-  /** Where `next` links are followed (their own origin is ignored). */
+  /** Where `next` links are followed; a link on another origin fails the read. */
   readonly baseUrl: string
   /** Harvest `per_page` (1–500). */
   readonly pageSize: number
@@ -66,14 +66,18 @@ const checkPageSize = (settings: ReaderSettings, operation: string): Effect.Effe
     )
 
 /**
- * Follows a `Link: <…>; rel="next"` target on the configured host only: its
+ * Follows a `Link: <…>; rel="next"` target on the configured base URL: its
  * path (below the base URL's own path) and query are kept and the base URL is
- * put back in front, so the API key is never sent to a host named by a
- * response header.
+ * put back in front. A target on another origin is requested as it is, which
+ * the provider client refuses (`OriginNotAllowedError`, nothing sent): the
+ * read fails rather than send the API key to a host named by a response
+ * header, or quietly read something else than the provider pointed at.
  */
 const onBaseUrl = (baseUrl: string) => {
   const basePath = URL.canParse(baseUrl) ? new URL(baseUrl).pathname.replace(/\/+$/, "") : ""
+  const origin = ProviderHttp.originOf(baseUrl)
   return (url: string): HttpClientRequest.HttpClientRequest => {
+    if (ProviderHttp.isAbsoluteUrl(url) && ProviderHttp.originOf(url) !== origin) return HttpClientRequest.get(url)
     const parsed = new URL(url, "http://harvest.invalid")
     const path = basePath !== "" && parsed.pathname.startsWith(`${basePath}/`)
       ? parsed.pathname.slice(basePath.length)

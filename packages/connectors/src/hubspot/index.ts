@@ -141,6 +141,8 @@ export const connector = (options: Options): Connector.Connector<Credentials> =>
       })
     }),
     baseUrl: () => baseUrl,
+    // The CRM API's origin (the token endpoint is called by the OAuth refresh, not through it).
+    origins: () => [baseUrl],
     check,
     readers: objectTypes.map((type) => reader<Credentials>(type, readerOptions)),
     rateLimit: options.rateLimit ?? defaultRateLimit,

@@ -30,7 +30,10 @@ export interface Context<C> {
   /**
    * ky with the provider's base URL as `prefixUrl` (paths without a leading
    * `/`), the integration's auth, rate limiter and retry policy. Non-2xx
-   * answers throw ky's `HTTPError`.
+   * answers throw ky's `HTTPError`. To follow an absolute URL the provider
+   * returned (a `next` link), pass `{ prefixUrl: "" }`: it is sent only when
+   * it is on one of the integration's origins, else the request throws and
+   * the read fails with `OriginNotAllowedError`.
    */
   readonly ky: KyInstance
   /** The integration's decoded credentials (secrets are `Redacted`). */
@@ -83,6 +86,13 @@ export interface Definition<C, I> {
   readonly credentials: Schema.Schema<C, I>
   readonly auth: Auth.Auth<C>
   readonly baseUrl: (credentials: C) => string
+  /**
+   * The origins the integration's credentials may be sent to (default: the
+   * origin of `baseUrl`); derive them from the same setting as `baseUrl`.
+   * Every `ky` request goes through the provider client, which refuses any
+   * other origin before sending (`OriginNotAllowedError`).
+   */
+  readonly origins?: ((credentials: C) => ReadonlyArray<string>) | undefined
   readonly rateLimit?: ProviderHttp.RateLimit | undefined
   readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
   /**
@@ -246,6 +256,7 @@ export const define = <C, I>(definition: Definition<C, I>): Connector.Connector<
     credentials: definition.credentials,
     auth: definition.auth,
     baseUrl: definition.baseUrl,
+    origins: definition.origins,
     rateLimit: definition.rateLimit,
     retry: definition.retry,
     check: (ctx) =>

@@ -95,10 +95,11 @@ export const describeRequest = (request: { readonly method: string; readonly url
 
 const isWeftReadError = (
   u: unknown
-): u is Errors.ConnectorError | Errors.ReauthRequiredError | Errors.PaginationLoopError =>
+): u is Errors.ConnectorError | Errors.ReauthRequiredError | Errors.PaginationLoopError | Errors.OriginNotAllowedError =>
   u instanceof Errors.ConnectorError ||
   u instanceof Errors.ReauthRequiredError ||
-  u instanceof Errors.PaginationLoopError
+  u instanceof Errors.PaginationLoopError ||
+  u instanceof Errors.OriginNotAllowedError
 
 const messageOf = (u: unknown): string =>
   u instanceof Error ? u.message : typeof u === "string" ? u : (() => {
@@ -129,10 +130,11 @@ const fromProviderError = (operation: string, error: ProviderHttp.ProviderClient
 /**
  * A thrown value from a reader as a typed read error:
  * - Weft's own errors (`ConnectorError`, `ReauthRequiredError`,
- *   `PaginationLoopError`) pass through;
+ *   `PaginationLoopError`, `OriginNotAllowedError`) pass through;
  * - a ky `HTTPError` (non-2xx) becomes a `ConnectorError` naming the request,
  *   the status and the start of the provider's answer;
- * - a failed provider call becomes the error it carries;
+ * - a failed provider call becomes the error it carries (a request off the
+ *   integration's origins: `OriginNotAllowedError`, nothing was sent);
  * - anything else becomes a `ConnectorError` with its message.
  *
  * Secrets are scrubbed from every detail.
@@ -185,6 +187,13 @@ export const toConnectionError = async (
       code: "invalid_credentials",
       message: `${provider} no longer accepts this connection's authorization.`,
       resolution: `Connect your ${provider} account again.`
+    })
+  }
+  if (inner instanceof Errors.OriginNotAllowedError) {
+    return new Errors.ConnectionError({
+      code: "provider_unavailable",
+      message: scrub(`${provider} could not be checked: ${inner.message}`),
+      resolution: `The ${provider} connector is set up with an address its credentials may not be sent to; ask the application's support to fix its base URL or origins.`
     })
   }
   let detail = messageOf(inner)

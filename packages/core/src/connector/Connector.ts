@@ -11,9 +11,10 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
+import { InvalidInputError } from "../ground/Input.js"
 import type * as Model from "../models/Model.js"
 import type * as Auth from "./Auth.js"
-import type { ConnectionError, PaginationLoopError, ReauthRequiredError } from "./Errors.js"
+import type { ConnectionError, OriginNotAllowedError, PaginationLoopError, ReauthRequiredError } from "./Errors.js"
 import { ConnectorError } from "./Errors.js"
 import { redactParseError } from "./internal/redactIssue.js"
 import * as ProviderHttp from "./ProviderHttp.js"
@@ -37,6 +38,7 @@ export type ReadError =
   | ConnectorError
   | ReauthRequiredError
   | PaginationLoopError
+  | OriginNotAllowedError
   | HttpClientError.HttpClientError
   | ParseResult.ParseError
 
@@ -71,8 +73,14 @@ export interface ConnectorContext<C> {
   /** The credentials the context was made with (see `currentCredentials` of {@link makeContext} after a refresh). */
   readonly credentials: C
   readonly http: ProviderHttp.ProviderClient
-  /** The base URL relative requests resolve against; {@link passthrough} only sends to its origin. */
+  /** The base URL relative requests resolve against. */
   readonly baseUrl?: string | undefined
+  /**
+   * The origins the integration's credentials may be sent to (see
+   * {@link Connector.origins}); `http` sends nowhere else. Default: the base
+   * URL's origin.
+   */
+  readonly origins?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -134,6 +142,16 @@ export interface Connector<C = unknown> {
   readonly credentials: Credentials<C>
   readonly auth: Auth.Auth<NoInfer<C>>
   baseUrl(credentials: C): string
+  /**
+   * The origins (`scheme://host[:port]`) the integration's credentials may be
+   * sent to. Every request of the provider client — the connector's own,
+   * next-page links and body URLs the provider returns, redirects, host
+   * passthrough — is refused before it is sent when its URL is on any other
+   * origin. Derive it from the same setting as `baseUrl` (a base URL override
+   * that points tests at a fake moves the origin with it). When absent, the
+   * origin of `baseUrl(credentials)`; {@link originsOf} reads it.
+   */
+  origins?(credentials: C): ReadonlyArray<string>
   /** Validates credentials with a cheap, permission-revealing call. */
   check(context: ConnectorContext<C>): Effect.Effect<void, ConnectionError>
   readonly readers: ReadonlyArray<ModelReader<C>>
@@ -173,6 +191,7 @@ export type Any = Connector<unknown>
  *   credentials: Credentials,
  *   auth: Auth.bearer<typeof Credentials.Type>((c) => c.apiKey),
  *   baseUrl: () => "https://api.acme.example",
+ *   origins: () => ["https://api.acme.example"], // where the credentials may go
  *   check: (ctx) => checkMe(ctx),
  *   readers: [{ model: Employee.model, mode: "full", readAll: (ctx) => listEmployees(ctx) }]
  * })
@@ -190,6 +209,8 @@ export const define = <C, I>(options: {
   // cannot see it, so name the type there: `Auth.bearer<Credentials>(…)`.
   readonly auth: Auth.Auth<NoInfer<C>>
   readonly baseUrl: (credentials: NoInfer<C>) => string
+  /** See {@link Connector.origins}; default: the origin of `baseUrl(credentials)`. */
+  readonly origins?: ((credentials: NoInfer<C>) => ReadonlyArray<string>) | undefined
   readonly check: (context: ConnectorContext<NoInfer<C>>) => Effect.Effect<void, ConnectionError>
   readonly readers: ReadonlyArray<ModelReader<NoInfer<C>>>
   readonly rateLimit?: ProviderHttp.RateLimit | undefined
@@ -205,12 +226,35 @@ export const define = <C, I>(options: {
     credentials: { schema: options.credentials as Schema.Schema.AnyNoContext, decode, encode },
     auth: options.auth,
     baseUrl: options.baseUrl,
+    origins: options.origins ?? ((credentials) => [options.baseUrl(credentials)]),
     check: options.check,
     readers: options.readers,
     rateLimit: options.rateLimit,
     retry: options.retry
   }
 }
+
+/**
+ * The origins an integration's credentials may be sent to: the connector's
+ * declared {@link Connector.origins} (or its base URL's origin), normalised to
+ * `scheme://host[:port]`.
+ *
+ * @example
+ * ```ts
+ * import * as Redacted from "effect/Redacted"
+ * import { Connector } from "@weft/core/connector"
+ * import { BambooHR } from "@weft/connectors"
+ *
+ * const bamboo = BambooHR.connector()
+ * Connector.originsOf(bamboo, { companyDomain: "acme", apiKey: Redacted.make("…") }) // ["https://acme.bamboohr.com"]
+ * ```
+ * @since 0.1.0
+ * @category getters
+ */
+export const originsOf = <C>(connector: Connector<C>, credentials: C): ReadonlyArray<string> =>
+  ProviderHttp.normalizeOrigins(
+    connector.origins === undefined ? [connector.baseUrl(credentials)] : connector.origins(credentials)
+  )
 
 /**
  * The reader of a model, if the connector has one.
@@ -256,9 +300,11 @@ export const makeContext = <C>(
   Effect.gen(function*() {
     const credentials = yield* Ref.make(options.credentials)
     const baseUrl = connector.baseUrl(options.credentials)
+    const origins = originsOf(connector, options.credentials)
     const http = yield* ProviderHttp.make({
       connector: connector.id,
       baseUrl,
+      origins,
       auth: connector.auth,
       credentials,
       onCredentialsRefreshed: options.onCredentialsRefreshed,
@@ -271,6 +317,7 @@ export const makeContext = <C>(
       credentials: options.credentials,
       http,
       baseUrl,
+      origins,
       currentCredentials: Ref.get(credentials)
     }
   })
@@ -289,24 +336,20 @@ export const makeRateLimiter = <C>(
 ): Effect.Effect<RateLimiter.RateLimiter | undefined, never, Scope.Scope> =>
   connector.rateLimit === undefined ? Effect.succeed(undefined) : ProviderHttp.makeRateLimiter(connector.rateLimit)
 
-const originOf = (url: string): string | undefined => {
-  try {
-    return new URL(url).origin
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * Sends any request to the integration's provider with the integration's
  * auth, rate limit and retry policy, and returns the provider's response as
  * is (any status; read its body as you need). This is how a host reaches
  * provider endpoints no common model covers.
  *
- * A relative URL is resolved against the connector's base URL. An absolute
- * URL must have the base URL's origin: the integration's credentials are
- * never sent to another host, so anything else fails with a
- * {@link ConnectorError} before a request is made.
+ * Where it may go: a relative URL (`/v1/reports`) resolves against the
+ * connector's base URL; an absolute URL is sent only when its origin (scheme,
+ * host and port) is one of the integration's origins
+ * ({@link Connector.origins}). A URL on another origin, with user info
+ * (`https://user@host/…`) or that is not `http(s)` fails with an
+ * `InvalidInputError` (field `request.url`) before anything is sent: the
+ * integration's credentials never leave its provider. A redirect is followed
+ * only within those origins; any other one is returned as the 3xx response.
  *
  * @example
  * ```ts
@@ -330,20 +373,31 @@ const originOf = (url: string): string | undefined => {
 export const passthrough = <C>(
   context: ConnectorContext<C>,
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderHttp.ProviderClientError | ConnectorError> =>
-  Effect.suspend((): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderHttp.ProviderClientError | ConnectorError> => {
-    if (ProviderHttp.isAbsoluteUrl(request.url)) {
-      const target = originOf(request.url)
-      const allowed = context.baseUrl === undefined ? undefined : originOf(context.baseUrl)
-      if (target === undefined || allowed === undefined || target !== allowed) {
-        return Effect.fail(
-          new ConnectorError({
-            operation: `passthrough ${request.method}`,
-            detail: `refused to send the integration's credentials to ${target ?? "an unreadable URL"}: ` +
-              `use a path relative to the provider's base URL${allowed === undefined ? "" : ` (${allowed})`}`
-          })
-        )
-      }
+): Effect.Effect<
+  HttpClientResponse.HttpClientResponse,
+  HttpClientError.HttpClientError | ReauthRequiredError | InvalidInputError
+> =>
+  Effect.suspend(() => {
+    const origins = context.origins ?? ProviderHttp.normalizeOrigins(context.baseUrl === undefined ? [] : [context.baseUrl])
+    const target = context.baseUrl === undefined ? request.url : ProviderHttp.resolveUrl(context.baseUrl, request.url)
+    const invalid = (reason: string) =>
+      new InvalidInputError({
+        field: "request.url",
+        detail: `${reason}; the integration's credentials are only sent to its provider (${
+          origins.length === 0 ? "no origin is declared" : origins.join(", ")
+        }). Send a path relative to the provider's base URL, or an absolute URL on that origin. Nothing was sent`
+      })
+    switch (ProviderHttp.refusal(target, origins)) {
+      case "userinfo":
+        return Effect.fail(invalid("the URL names a user or password (user@host); remove it, the integration's auth is added for you"))
+      case "unreadable":
+        return Effect.fail(invalid(`${ProviderHttp.displayUrl(target)} is not an absolute http(s) URL`))
+      case "other_origin":
+        return Effect.fail(invalid(`${ProviderHttp.originOf(target)} is not the provider's origin`))
     }
-    return context.http.execute(request)
+    return Effect.catchTag(
+      context.http.execute(request),
+      "OriginNotAllowedError",
+      (refused) => Effect.fail(new InvalidInputError({ field: "request.url", detail: refused.message }))
+    )
   })

@@ -102,3 +102,55 @@ export class PaginationLoopError extends Schema.TaggedError<PaginationLoopError>
     return `${this.operation}: the provider returned cursor "${this.cursor}" again; stopping instead of reading the same pages forever.`
   }
 }
+
+/**
+ * Why a URL may not carry an integration's credentials.
+ *
+ * - `other_origin`: its origin (scheme, host and port) is not one the
+ *   connector declares for the integration.
+ * - `userinfo`: it names a user or password (`https://user@host/…`).
+ * - `unreadable`: it is not an absolute `http(s)` URL.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const OriginRefusal = Schema.Literal("other_origin", "userinfo", "unreadable")
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OriginRefusal = typeof OriginRefusal.Type
+
+/**
+ * A provider client refused to send a request, because its URL is not on one
+ * of the integration's origins (see `Connector.origins`): the integration's
+ * credentials are only ever sent there. Raised before anything is sent, for
+ * any request of the client — a connector's own, a next-page link or body
+ * URL the provider returned, a passthrough. `url` is shown without user
+ * info, query or fragment.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OriginNotAllowedError extends Schema.TaggedError<OriginNotAllowedError>()("OriginNotAllowedError", {
+  /** The connector id. */
+  connector: Schema.String,
+  /** What was being done, e.g. `"GET"` or `"list employees: next page"`. */
+  operation: Schema.String,
+  url: Schema.String,
+  reason: OriginRefusal,
+  /** The origins the integration's credentials may be sent to. */
+  allowed: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    const allowed = this.allowed.length === 0 ? "none is declared" : this.allowed.join(", ")
+    const why = this.reason === "userinfo"
+      ? "the URL names a user or password; remove the user@ part, the integration's auth supplies the credentials"
+      : this.reason === "unreadable"
+      ? `it is not an absolute http(s) URL on the provider's origin (${allowed})`
+      : `that origin is not one of the integration's (${allowed}). Use a path relative to the provider's base URL; ` +
+        "if the provider really answers on that origin, declare it in the connector's `origins`"
+    return `${this.operation}: refused to send the ${this.connector} integration's credentials to ${this.url}: ${why}.`
+  }
+}

@@ -3,14 +3,19 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { ConnectorError, PaginationLoopError } from "./Errors.js"
-import { isAbsoluteUrl } from "./ProviderHttp.js"
+import { ConnectorError, OriginNotAllowedError, PaginationLoopError } from "./Errors.js"
+import { displayUrl, isAbsoluteUrl } from "./ProviderHttp.js"
 import type { ProviderClient, ProviderClientError } from "./ProviderHttp.js"
 
 /**
  * Pagination streams over a provider client. Each emits one element per page
  * (the page's items), so the engine can commit page by page; the next page is
  * requested only when the current one has been pulled.
+ *
+ * A URL the provider returns (a `Link` header's `next`, a `next` URL in the
+ * body) is requested through the same provider client, so it is only ever
+ * sent to the integration's origins: one on another origin fails the read
+ * with `OriginNotAllowedError`, and nothing is sent there.
  *
  * @since 0.1.0
  */
@@ -27,7 +32,8 @@ export interface Page<A, S> {
 }
 
 /**
- * The errors of a pagination stream.
+ * The errors of a pagination stream (`ProviderClientError` includes
+ * `OriginNotAllowedError`: a page URL off the integration's origins).
  *
  * @since 0.1.0
  * @category models
@@ -65,7 +71,9 @@ export const paginate = <S, A, E, R>(options: {
 
 /**
  * Executes a request and fails with a {@link ConnectorError} naming the
- * status unless it is 2xx.
+ * status unless it is 2xx. A redirect that reaches here was not followed (it
+ * leads off the integration's origins, or one too many): the error says
+ * where it pointed.
  *
  * @since 0.1.0
  * @category requests
@@ -76,6 +84,21 @@ export const executeOk = (
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderClientError | ConnectorError> =>
   Effect.flatMap(client.execute(request), (response) => {
     if (response.status >= 200 && response.status < 300) return Effect.succeed(response)
+    const location = response.headers["location"]
+    if (response.status >= 300 && response.status < 400 && location !== undefined) {
+      const to = URL.canParse(location, response.request.url) ? new URL(location, response.request.url).href : location
+      return Effect.zipRight(
+        Effect.ignore(response.arrayBuffer),
+        Effect.fail(
+          new ConnectorError({
+            operation: `${request.method} ${new URL(request.url, "http://provider").pathname}`,
+            status: response.status,
+            detail: `the provider redirected to ${displayUrl(to)}, which was not followed: redirects are only followed ` +
+              "within the integration's origins (the credentials are sent nowhere else)"
+          })
+        )
+      )
+    }
     return Effect.flatMap(response.text.pipe(Effect.orElseSucceed(() => "")), (body) =>
       Effect.fail(
         new ConnectorError({
@@ -263,6 +286,9 @@ const resolveAgainst = (target: string, requested: string): string => {
  * `Link`-header pagination (`<…?page=2>; rel="next"`): follows `next` links
  * until there is none. A relative link is resolved against the URL that was
  * requested. `next` builds the request for a link (default: a GET of it).
+ * A link off the integration's origins fails the read with
+ * `OriginNotAllowedError` (operation `<operation>: next page`) and is not
+ * requested.
  *
  * @example
  * ```ts
@@ -296,6 +322,18 @@ export const link = <A, E>(options: {
     key: Option.getOrElse(() => ""),
     fetch: (state) =>
       executeOk(options.client, Option.match(state, { onNone: () => options.first, onSome: next })).pipe(
+        Effect.catchTag("OriginNotAllowedError", (refused) =>
+          Effect.fail(
+            Option.isSome(state)
+              ? new OriginNotAllowedError({
+                connector: refused.connector,
+                operation: `${options.operation}: next page`,
+                url: refused.url,
+                reason: refused.reason,
+                allowed: refused.allowed
+              })
+              : refused
+          )),
         Effect.flatMap((response) =>
           Effect.map(json(response, options.operation, options.decode), (items) => ({
             items,

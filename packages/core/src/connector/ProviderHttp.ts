@@ -1,3 +1,5 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -12,12 +14,13 @@ import * as RateLimiter from "effect/RateLimiter"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as Auth from "./Auth.js"
-import type { ReauthRequiredError } from "./Errors.js"
+import { OriginNotAllowedError, type OriginRefusal, type ReauthRequiredError } from "./Errors.js"
 
 /**
  * The HTTP policy every provider call goes through: base URL, auth (with
- * OAuth 2 refresh), a per-integration rate limiter, and retries of throttling
- * and transient failures that honour `Retry-After`.
+ * OAuth 2 refresh), the integration's origins (credentials are sent nowhere
+ * else, redirects included), a per-integration rate limiter, and retries of
+ * throttling and transient failures that honour `Retry-After`.
  *
  * @since 0.1.0
  */
@@ -200,13 +203,15 @@ export const makeRateLimiter = (rateLimit: RateLimit): Effect.Effect<RateLimiter
 
 /**
  * A provider client's errors: HTTP failures (for OAuth 2 connectors also a
- * token endpoint that could not answer), and a refresh the provider refused
- * ({@link ReauthRequiredError}).
+ * token endpoint that could not answer), a refresh the provider refused
+ * ({@link ReauthRequiredError}), and a request to a URL off the
+ * integration's origins, refused before it was sent
+ * ({@link OriginNotAllowedError}).
  *
  * @since 0.1.0
  * @category models
  */
-export type ProviderClientError = HttpClientError.HttpClientError | ReauthRequiredError
+export type ProviderClientError = HttpClientError.HttpClientError | ReauthRequiredError | OriginNotAllowedError
 
 /**
  * The client connectors use.
@@ -225,6 +230,13 @@ export type ProviderClient = HttpClient.HttpClient.With<ProviderClientError>
 export interface ProviderClientOptions<C> {
   readonly connector: string
   readonly baseUrl: string
+  /**
+   * Where the credentials may be sent: origins (`https://api.acme.example`),
+   * or URLs reduced to their origin. Default: the base URL's origin. Every
+   * request, and every redirect, to anywhere else is refused
+   * ({@link OriginNotAllowedError}).
+   */
+  readonly origins?: ReadonlyArray<string> | undefined
   readonly auth: Auth.Auth<C>
   /** The current credentials; an OAuth 2 refresh writes the new ones here. */
   readonly credentials: Ref.Ref<C>
@@ -255,6 +267,79 @@ const withoutCredentials = (
 export const isAbsoluteUrl = (url: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
 
 /**
+ * The origin (`scheme://host[:port]`) of an absolute `http(s)` URL, or
+ * `undefined` for anything else.
+ *
+ * @example
+ * ```ts
+ * import { ProviderHttp } from "@weft/core/connector"
+ * ProviderHttp.originOf("https://acme.bamboohr.com/api/v1/x") // "https://acme.bamboohr.com"
+ * ProviderHttp.originOf("/api/v1/x")                          // undefined
+ * ```
+ * @since 0.1.0
+ * @category urls
+ */
+export const originOf = (url: string): string | undefined => {
+  if (!URL.canParse(url)) return undefined
+  const parsed = new URL(url)
+  return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : undefined
+}
+
+/**
+ * Origins declared as origins or URLs, each reduced to its origin, without
+ * duplicates; entries that are not absolute `http(s)` URLs are dropped (they
+ * allow nothing).
+ *
+ * @since 0.1.0
+ * @category urls
+ */
+export const normalizeOrigins = (declared: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const out: Array<string> = []
+  for (const entry of declared) {
+    const origin = originOf(entry)
+    if (origin !== undefined && !out.includes(origin)) out.push(origin)
+  }
+  return out
+}
+
+/**
+ * Why the integration's credentials may not be sent to `url`, or `undefined`
+ * when they may: the URL must be an absolute `http(s)` URL without user info
+ * whose origin is one of `origins` (normalised, see {@link normalizeOrigins}).
+ *
+ * @example
+ * ```ts
+ * import { ProviderHttp } from "@weft/core/connector"
+ * const origins = ["https://api.acme.example"]
+ * ProviderHttp.refusal("https://api.acme.example/v1/me", origins)      // undefined
+ * ProviderHttp.refusal("https://evil.example/collect", origins)        // "other_origin"
+ * ProviderHttp.refusal("https://me@api.acme.example/v1/me", origins)   // "userinfo"
+ * ```
+ * @since 0.1.0
+ * @category urls
+ */
+export const refusal = (url: string, origins: ReadonlyArray<string>): OriginRefusal | undefined => {
+  if (!URL.canParse(url)) return "unreadable"
+  const parsed = new URL(url)
+  if (parsed.username !== "" || parsed.password !== "") return "userinfo"
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "unreadable"
+  return origins.includes(parsed.origin) ? undefined : "other_origin"
+}
+
+/**
+ * A URL as errors may show it: scheme, host, port and path; no user info
+ * (it may hold a password), query or fragment (they may hold tokens).
+ *
+ * @since 0.1.0
+ * @category urls
+ */
+export const displayUrl = (url: string): string => {
+  if (!URL.canParse(url)) return "an unreadable URL"
+  const parsed = new URL(url)
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+}
+
+/**
  * `url` resolved against the integration's `baseUrl`: absolute URLs are kept;
  * a relative one is appended to the base URL's path with exactly one `/`
  * between them (`"https://x/api/v1"` + `"/users"` → `"https://x/api/v1/users"`:
@@ -271,9 +356,71 @@ export const resolveUrl = (baseUrl: string, url: string): string => {
 }
 
 /**
+ * Redirects followed per request, within the integration's origins.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxRedirects = 10
+
+const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
+
+// The request a redirect asks for, following the Fetch standard's method
+// rules; `undefined` when the answer is not a redirect that can be followed.
+const redirectOf = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpClientResponse.HttpClientResponse
+): HttpClientRequest.HttpClientRequest | undefined => {
+  const location = response.headers["location"]
+  if (!redirectStatuses.has(response.status) || location === undefined) return undefined
+  const from = Option.getOrUndefined(HttpClientRequest.toUrl(request))
+  if (from === undefined || !URL.canParse(location, from.href)) return undefined
+  const to = new URL(location, from)
+  const asGet = response.status === 303
+    ? request.method !== "HEAD"
+    : (response.status === 301 || response.status === 302) && request.method === "POST"
+  if (asGet) {
+    return HttpClientRequest.setUrl(
+      HttpClientRequest.setMethod(HttpClientRequest.setBody(request, HttpBody.empty), "GET"),
+      to
+    )
+  }
+  // A streamed body has been consumed: it cannot be sent again.
+  return request.body._tag === "Stream" ? undefined : HttpClientRequest.setUrl(request, to)
+}
+
+/**
+ * A client that never follows a redirect by itself: `FetchHttpClient` is run
+ * with `redirect: "manual"` (a fetch that follows would carry custom auth
+ * headers, and a token request's body, to wherever the provider points);
+ * `NodeHttpClient`'s clients do not follow redirects. The provider client
+ * follows them itself, within the integration's origins.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withoutAutomaticRedirects = <E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E, R> =>
+  HttpClient.transform(client, (execute) =>
+    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+      Effect.provideService(execute, FetchHttpClient.RequestInit, {
+        ...Option.getOrElse(init, () => ({})),
+        redirect: "manual"
+      })))
+
+/**
  * The provider client of one integration: relative URLs resolve against
  * `baseUrl` ({@link resolveUrl}), every request is authorized, rate-limited
  * and retried per policy ({@link withRetries}).
+ *
+ * Credentials go to the integration's `origins` only (default: the base
+ * URL's origin). A request to any other URL, or to a URL with user info,
+ * fails with {@link OriginNotAllowedError} and is not sent — whoever built
+ * it: the connector, a next-page link or body URL the provider returned, a
+ * passthrough. Redirects are followed (up to {@link maxRedirects}) only
+ * within those origins, each hop authorized again; a redirect elsewhere is
+ * not followed: its 3xx answer is returned as is. The underlying client must
+ * not follow redirects by itself ({@link withoutAutomaticRedirects} is
+ * applied for `FetchHttpClient`).
  *
  * For OAuth 2 the access token is refreshed shortly before it expires
  * (`refreshSkewMs`) and once on a 401, after which the request is sent once
@@ -307,22 +454,53 @@ export const resolveUrl = (baseUrl: string, url: string): string => {
  */
 export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<ProviderClient, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const base = yield* HttpClient.HttpClient
+    const base = withoutAutomaticRedirects(yield* HttpClient.HttpClient)
     const retry = withRetries(options.retry)
     const limited = options.rateLimiter === undefined ? base : withRateLimiter(options.rateLimiter)(base)
     const retried = retry(limited)
     const auth = options.auth
+    const origins = normalizeOrigins(options.origins ?? [options.baseUrl])
     const withBase = (request: HttpClientRequest.HttpClientRequest) =>
       isAbsoluteUrl(request.url) ? request : HttpClientRequest.setUrl(request, resolveUrl(options.baseUrl, request.url))
-    const authorized = (request: HttpClientRequest.HttpClientRequest, credentials: C) =>
-      Auth.authorize(auth, credentials)(withBase(request))
+    const refuse = (request: HttpClientRequest.HttpClientRequest): OriginNotAllowedError | undefined => {
+      const reason = refusal(request.url, origins)
+      return reason === undefined ? undefined : new OriginNotAllowedError({
+        connector: options.connector,
+        operation: `${request.method} request`,
+        url: displayUrl(request.url),
+        reason,
+        allowed: origins
+      })
+    }
     // An HTTP error carries its request, headers included, into logs and
     // JSON; only Authorization and a few other names are redacted there, so
     // errors carry the request as it was before the credentials were added.
-    const send = (request: HttpClientRequest.HttpClientRequest, credentials: C) =>
-      retried.execute(authorized(request, credentials)).pipe(
-        Effect.mapError((error) => withoutCredentials(error, withBase(request)))
+    const sendOnce = (
+      request: HttpClientRequest.HttpClientRequest,
+      credentials: C
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderClientError> => {
+      const refused = refuse(request)
+      if (refused !== undefined) return Effect.fail(refused)
+      return retried.execute(Auth.authorize(auth, credentials)(request)).pipe(
+        Effect.mapError((error) => withoutCredentials(error, request))
       )
+    }
+    const send = (
+      request: HttpClientRequest.HttpClientRequest,
+      credentials: C
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderClientError> => {
+      const hop = (
+        current: HttpClientRequest.HttpClientRequest,
+        hops: number
+      ): Effect.Effect<HttpClientResponse.HttpClientResponse, ProviderClientError> =>
+        Effect.flatMap(sendOnce(current, credentials), (response) => {
+          const next = hops < maxRedirects ? redirectOf(current, response) : undefined
+          // A redirect off the integration's origins is the caller's to see, not to follow.
+          if (next === undefined || refuse(next) !== undefined) return Effect.succeed(response)
+          return Effect.zipRight(discardBody(response), hop(next, hops + 1))
+        })
+      return hop(withBase(request), 0)
+    }
 
     if (auth.kind !== "oauth2") {
       return HttpClient.makeWith(

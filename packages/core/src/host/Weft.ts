@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { ConnectionError, ReauthRequiredError } from "../connector/Errors.js"
 import type { EventType } from "../events/Event.js"
-import type * as Connector from "../connector/Connector.js"
+import * as Connector from "../connector/Connector.js"
 import { Delivery, type DeliveryOptions, layer as deliveryLayer } from "../delivery/Delivery.js"
 import { Connectors, layer as connectorsLayer, type UnknownConnectorError } from "../engine/Connectors.js"
 import { Integrations, layer as integrationsLayer } from "../engine/Integrations.js"
@@ -108,7 +108,22 @@ export interface WeftService {
     readonly list: (query?: { readonly tenant?: string | undefined }) => Effect.Effect<ReadonlyArray<Integration>, InvalidInputError | StoreError>
     /** Stops and deletes the integration's syncs, then the integration. Delivered history stays. */
     readonly disconnect: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
-    /** A passthrough request to the provider with the integration's auth, rate limit and retries. */
+    /**
+     * A passthrough request to the integration's provider with its auth, rate
+     * limit and retries; the provider's response is returned as is (any
+     * status).
+     *
+     * The request may only go to the provider: a relative path
+     * (`/v1/reports`) resolves against the integration's base URL; an
+     * absolute URL is sent only when its origin (scheme, host and port) is
+     * one the connector declares for the integration (`Connector.origins`,
+     * by default its base URL's origin). A URL on another origin, with user
+     * info (`https://user@host/…`) or that is not `http(s)` fails with
+     * `InvalidInputError` (field `request.url`) and nothing is sent. A
+     * redirect is followed only within those origins; a redirect elsewhere
+     * comes back as the 3xx response, so the credentials never leave the
+     * provider.
+     */
     readonly request: (
       id: string,
       request: HttpClientRequest.HttpClientRequest
@@ -407,7 +422,7 @@ const make = (options: WeftOptions) =>
             const opened = yield* integrations.open(row).pipe(
               Effect.catchTag("CredentialsUnavailableError", (e) => Effect.fail(new InvalidCredentialsError({ connector: row.connector, detail: e.detail })))
             )
-            return yield* opened.context.http.execute(request)
+            return yield* Connector.passthrough(opened.context, request)
           })
       },
       destinations: {
