@@ -1,7 +1,6 @@
 import { isIP } from "node:net"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Command from "@effect/cli/Command"
-import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import { Secret } from "@weft/sink-webhook"
@@ -25,29 +24,23 @@ import * as JsonLines from "./jsonLines.js"
  * @since 0.1.0
  */
 
-// @effect/cli's own integer option reports "'abc' is not a integer" without the flag's name.
-const wholeNumber = (name: string, fallback: number, description: string) =>
-  Options.text(name).pipe(
+const integer = (name: string, fallback: number, description: string) =>
+  Options.integer(name).pipe(
     Options.withPseudoName("N"),
-    Options.mapEffect((text) =>
-      /^[+-]?\d+$/.test(text.trim())
-        ? Effect.succeed(Number(text.trim()))
-        : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name}: "${text}" is not a whole number`)))
-    ),
     Options.withDefault(fallback),
-    Options.withDescription(`${description} A whole number; default ${fallback}.`)
+    Options.withDescription(`${description} Default ${fallback}.`)
   )
 
 const flags = {
-  employees: wholeNumber(
+  employees: integer(
     "employees",
     defaults.employees,
-    `Employees in the fake BambooHR company (${limits.employees.min} to ${limits.employees.max}); about 5 % of them are inactive.`
+    `Employees in the fake BambooHR company, ${limits.employees.min} to ${limits.employees.max}; about 5 % of them are inactive.`
   ),
-  deltaRounds: wholeNumber(
+  deltaRounds: integer(
     "delta-rounds",
     defaults.deltaRounds,
-    "Delta rounds after the initial sync: each hires, retitles, terminates and deletes a few employees, then syncs."
+    `Delta rounds after the initial sync, ${limits.deltaRounds.min} to ${limits.deltaRounds.max}: each hires, retitles, terminates and deletes a few employees, then syncs.`
   ),
   webhookUrl: Options.text("webhook-url").pipe(
     Options.withPseudoName("URL"),
@@ -62,13 +55,39 @@ const flags = {
   allowHosts: Options.text("allow-host").pipe(
     Options.withPseudoName("HOST"),
     Options.repeated,
+    Options.withDefault([] as ReadonlyArray<string>),
     Options.withDescription("A host the SSRF guard lets through although it is not public (repeatable). The local receiver's 127.0.0.1 is allowed automatically.")
   ),
   json: Options.boolean("json").pipe(
     Options.withDescription("No live display: one JSON object per line (each run's audit, then a summary as the last line).")
   ),
-  seed: wholeNumber("seed", defaults.seed, "Seed of the fake company and of the mutations: the same seed gives the same demo."),
-  timeout: wholeNumber("timeout", defaults.timeoutSeconds, "Seconds before the demo gives up with an error.")
+  seed: integer("seed", defaults.seed, "Seed of the fake company and of the mutations: the same seed gives the same demo."),
+  timeout: integer("timeout", defaults.timeoutSeconds, `Seconds before the demo gives up with an error, ${limits.timeoutSeconds.min} to ${limits.timeoutSeconds.max}.`)
+}
+
+// @effect/cli's integer option reports "'abc' is not a integer" without naming the flag: the
+// numeric flags are looked at first, so the message says which one is wrong.
+const integerFlags = ["--employees", "--delta-rounds", "--seed", "--timeout"]
+
+/**
+ * The first numeric flag whose value is not a whole number, as the error
+ * to report.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const checkIntegers = (args: ReadonlyArray<string>): DemoInputError | undefined => {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") break
+    const flag = integerFlags.find((f) => arg === f || arg.startsWith(`${f}=`))
+    if (flag === undefined) continue
+    const value = arg === flag ? args[i + 1] : arg.slice(flag.length + 1)
+    // A missing value is @effect/cli's to report.
+    if (value === undefined || (arg === flag && value.startsWith("--"))) continue
+    if (!/^[+-]?\d+$/.test(value.trim())) return new DemoInputError({ flag, detail: `"${value}" is not a whole number` })
+  }
+  return undefined
 }
 
 /**
@@ -172,25 +191,87 @@ export const command = Command.make("demo", flags, (parsed) =>
 const cli = Command.run(command, { name: "Weft quickstart", version: "0.1.0", executable: "npm run demo --" })
 
 /**
+ * Whether each output stream may carry ANSI colours: only a terminal, and
+ * not when `NO_COLOR` is set (https://no-color.org).
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export interface Colors {
+  readonly stdout: boolean
+  readonly stderr: boolean
+}
+
+/**
+ * The colours of this process: a stream that is a terminal, unless
+ * `NO_COLOR` is set to a non-empty value.
+ *
+ * @since 0.1.0
+ * @category running
+ */
+export const processColors = (): Colors => {
+  const allowed = (process.env["NO_COLOR"] ?? "") === ""
+  return { stdout: allowed && process.stdout.isTTY === true, stderr: allowed && process.stderr.isTTY === true }
+}
+
+// SGR sequences (colours, bold), which is all @effect/cli's help and error rendering uses.
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g")
+
+// @effect/cli adds a type line to every option; for text options it is "A user-defined piece of
+// text.", which tells nothing: each flag's description says what its value is.
+const genericTypeLine = /^ *A user-defined piece of text( that is confidential)?\.\n\n/gm
+
+const render = (parts: ReadonlyArray<unknown>, color: boolean, help: boolean) => {
+  let text = parts.map(String).join(" ")
+  if (!color) text = text.replace(ansi, "")
+  if (help) text = text.replace(genericTypeLine, "")
+  return text
+}
+
+/** The current console, with colours removed where the stream does not take them. */
+const outputConsole = (colors: Colors, help: boolean): Effect.Effect<Console.Console> =>
+  Effect.map(Effect.console, (base): Console.Console => ({
+    ...base,
+    log: (...parts) => base.log(render(parts, colors.stdout, help)),
+    info: (...parts) => base.info(render(parts, colors.stdout, help)),
+    error: (...parts) => base.error(render(parts, colors.stderr, false)),
+    warn: (...parts) => base.warn(render(parts, colors.stderr, false))
+  }))
+
+/**
  * Runs the demo with command-line arguments (without the `node` and script
  * paths) and succeeds with the process exit code: 0 when the demo passed,
- * 1 when it failed, 2 for unusable flags.
+ * 1 when it failed, 2 for unusable flags. Output carries ANSI colours only
+ * where `colors` allows (default: {@link processColors}).
  *
  * @example
  * ```ts
  * import * as NodeContext from "@effect/platform-node/NodeContext"
+ * import * as Effect from "effect/Effect"
+ * import { main } from "@weft/example-quickstart"
+ *
  * const code = await Effect.runPromise(main(["--employees", "200", "--json"]).pipe(Effect.provide(NodeContext.layer)))
  * ```
  * @since 0.1.0
  * @category running
  */
-export const main = (args: ReadonlyArray<string>): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
-  cli(["node", "src/main.ts", ...args]).pipe(
-    Effect.as(0),
-    Effect.catchAll((error) => {
-      // @effect/cli has already printed its own parse errors.
-      if (ValidationError.isValidationError(error)) return Effect.as(Console.error("Run with --help for the list of flags."), 2)
-      if (error._tag === "DemoInputError") return Effect.as(Console.error(`Error: ${error.message}`), 2)
-      return Effect.succeed(1)
-    })
-  )
+export const main = (
+  args: ReadonlyArray<string>,
+  options: { readonly colors?: Colors | undefined } = {}
+): Effect.Effect<number, never, CliApp.CliApp.Environment> =>
+  Effect.gen(function*() {
+    const help = args.includes("--help") || args.includes("-h")
+    const output = yield* outputConsole(options.colors ?? processColors(), help)
+    const notInteger = checkIntegers(args)
+    const run = notInteger === undefined ? cli(["node", "src/main.ts", ...args]) : Effect.fail(notInteger)
+    return yield* run.pipe(
+      Effect.as(0),
+      Effect.catchAll((error) => {
+        // @effect/cli has already printed its own parse errors.
+        if (ValidationError.isValidationError(error)) return Effect.as(Console.error("Run with --help for the list of flags."), 2)
+        if (error._tag === "DemoInputError") return Effect.as(Console.error(`Error: ${error.message}`), 2)
+        return Effect.succeed(1)
+      }),
+      Effect.withConsole(output)
+    )
+  })

@@ -41,6 +41,17 @@ interface State {
   readonly receiver: LocalReceiver.LocalReceiver | undefined
   /** The last progress seen, to say where a timeout struck. */
   readonly progress: Watch.Progress | undefined
+  /** The host API, once Weft is up: a failed demo still reports the run it was following. */
+  readonly weft: Weft.WeftService | undefined
+  /** The run being followed, until its report is in `reports`. */
+  readonly following: Following | undefined
+}
+
+interface Following {
+  readonly round: number
+  readonly mutations: Rounds.Mutations | null
+  readonly expected: Rounds.Expected
+  readonly runId: string
 }
 
 const connectFailure = (error: { readonly _tag: string; readonly message: string; readonly reason?: string }) => {
@@ -50,7 +61,7 @@ const connectFailure = (error: { readonly _tag: string; readonly message: string
   return new DemoFailure({ reason: "connect", detail: `Connecting BambooHR failed: ${error.message}${hint}` })
 }
 
-const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>) =>
+const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, deadline: number) =>
   Effect.gen(function*() {
     const fake = yield* BambooHRFake.scoped({ size: config.employees, seed: config.seed })
     const secret = config.webhook._tag === "External" ? config.webhook.secret : Secret.generate()
@@ -74,6 +85,7 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>) =>
       Effect.mapError((error) => new DemoFailure({ reason: "setup", detail: `Weft could not start: ${error.message}` }))
     )
     const weft = Context.get(context, Weft.Weft)
+    yield* Ref.update(state, (s) => ({ ...s, weft }))
 
     // Any delivery the receiver could not verify ends the demo at once.
     const guard: Effect.Effect<void, DemoFailure> = receiver === undefined
@@ -121,13 +133,15 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>) =>
 
     const finish = (round: number, run: Api.Run, mutations: Rounds.Mutations | null, expected: Rounds.Expected) =>
       Effect.gen(function*() {
+        yield* Ref.update(state, (s) => ({ ...s, following: { round, mutations, expected, runId: run.id } }))
         const finished = yield* Watch.follow(weft, run.id, {
           label: round === 0 ? "initial sync" : `delta round ${round}`,
           guard,
+          deadline,
           onProgress: (progress) => Effect.zipRight(Ref.update(state, (s) => ({ ...s, progress })), display.progress(progress))
         })
         const report = runReport({ round, mutations, expected, run: finished.run, events: finished.events })
-        yield* Ref.update(state, (s) => ({ ...s, reports: [...s.reports, report], progress: undefined }))
+        yield* Ref.update(state, (s) => ({ ...s, reports: [...s.reports, report], progress: undefined, following: undefined }))
         yield* display.run(report)
         if (finished.run.status !== "succeeded") {
           const errors = [...finished.run.errors, ...Object.values(finished.run.models).flatMap((m) => (m.error === undefined ? [] : [m.error]))]
@@ -168,6 +182,19 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>) =>
     }
   })
 
+// A demo that stops while a run is being followed (a timeout, a receiver that refuses) still
+// reports that run as it stands: what it read and emitted, and how much of it was delivered.
+const reportUnfinished = (state: Ref.Ref<State>, display: Display): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    const { following, weft } = yield* Ref.get(state)
+    if (weft === undefined || following === undefined) return
+    const run = yield* weft.runs.get(following.runId)
+    const events = yield* weft.events.list({ runId: run.id, limit: Watch.eventLimit(run) })
+    const report = runReport({ ...following, run, events, deliveryComplete: false })
+    yield* Ref.update(state, (s) => ({ ...s, reports: [...s.reports, report], following: undefined }))
+    yield* display.run(report)
+  }).pipe(Effect.ignore)
+
 const failureOf = (cause: Cause.Cause<DemoFailure>): DemoFailure =>
   Option.getOrElse(Cause.failureOption(cause), () =>
     Cause.isInterruptedOnly(cause)
@@ -185,9 +212,10 @@ const failureOf = (cause: Cause.Cause<DemoFailure>): DemoFailure =>
 export const run = (config: DemoConfig, display: Display): Effect.Effect<boolean> =>
   Effect.gen(function*() {
     const startedAt = yield* Clock.currentTimeMillis
-    const state = yield* Ref.make<State>({ reports: [], refused: null, receiver: undefined, progress: undefined })
+    const state = yield* Ref.make<State>({ reports: [], refused: null, receiver: undefined, progress: undefined, weft: undefined, following: undefined })
+    const deadline = startedAt + Duration.toMillis(config.timeout)
 
-    const outcome = yield* steps(config, display, state).pipe(
+    const outcome = yield* steps(config, display, state, deadline).pipe(
       Effect.timeoutOption(config.timeout),
       Effect.flatMap(Option.match({
         onSome: () => Effect.void,
@@ -201,8 +229,10 @@ export const run = (config: DemoConfig, display: Display): Effect.Effect<boolean
             return Effect.fail(new DemoFailure({ reason: "timeout", detail: `The demo did not finish within ${Duration.format(config.timeout)} (--timeout).${where}` }))
           })
       })),
-      Effect.scoped,
-      Effect.exit
+      Effect.exit,
+      // Weft is still up here: the scope closes after the unfinished run is reported.
+      Effect.tap((exit) => (Exit.isFailure(exit) ? reportUnfinished(state, display) : Effect.void)),
+      Effect.scoped
     )
 
     const s = yield* Ref.get(state)

@@ -76,10 +76,18 @@ const runText = (report: RunReport): string => {
     table(["model", "status", "processed", "new", "changed", "deleted", "invalid"], rows),
     `  warnings: ${warnings.length === 0 ? "none" : warnings.join("; ")}`,
     `  errors:   ${errors.length === 0 ? "none" : errors.join("; ")}`,
-    `  events:   ${byType} — ${count(events.delivered)} of ${count(events.total)} delivered`,
+    `  events:   ${byType || "none"} — ${count(events.delivered)} of ${count(events.total)} delivered`,
+    ...(report.deliveryComplete ? [] : [`  delivery: ${undelivered(events.pending, events.deadLettered, events.lastError)}`]),
     `  check:    ${checks(report)}`
   ].join("\n")
 }
+
+const undelivered = (pending: number, dead: number, lastError: string | undefined): string =>
+  [
+    `not finished: ${count(pending)} pending`,
+    ...(dead > 0 ? [`${count(dead)} dead-lettered`] : []),
+    ...(lastError === undefined ? [] : [`last error: ${lastError}`])
+  ].join(" · ")
 
 const mutationsText = (m: Mutations, expected: Expected): string =>
   `Delta round ${m.round}: in BambooHR, ${plural(m.hires.length, "hire")}, ${plural(m.titleChanges.length, "title change")}, ` +
@@ -94,9 +102,18 @@ const summaryText = (s: Summary): string => {
   const signatures = s.signatureFailures === null
     ? "signatures checked by your receiver"
     : `${count(s.deliveriesVerified ?? 0)} deliveries verified, ${plural(s.signatureFailures, "signature failure")}`
+  const runs = s.ok
+    ? plural(s.runs, "run")
+    : `${plural(s.runs, "run")} (${count(s.runsSucceeded)} succeeded, ${count(s.runsDelivered)} delivered in full)`
+  const delivery = [
+    `${count(s.eventsDelivered)} delivered`,
+    ...(s.eventsPending > 0 ? [`${count(s.eventsPending)} pending`] : []),
+    ...(s.eventsDeadLettered > 0 ? [`${count(s.eventsDeadLettered)} dead-lettered`] : [])
+  ]
   return [
-    s.ok ? "Done ✓" : `Failed ✗ (${s.failure?.reason ?? "unknown"}: see the error on standard error)`,
-    `  ${plural(s.runs, "run")} · ${count(s.recordsProcessed)} records processed · ${count(s.eventsEmitted.total)} events emitted · ${count(s.eventsDelivered)} delivered · ${duration(s.durationMs)}`,
+    s.ok ? "Done ✓" : `Failed ✗ (${s.failure?.reason ?? "unknown"}: ${s.failure?.message ?? "see the error on standard error"})`,
+    `  ${runs} · ${count(s.recordsProcessed)} records processed · ${count(s.eventsEmitted.total)} events emitted · ${delivery.join(" · ")} · ${duration(s.durationMs)}`,
+    ...(s.lastDeliveryError === undefined ? [] : [`  delivery:   the last failed attempt: ${s.lastDeliveryError}`]),
     `  events:     ${byType || "none"}`,
     `  signatures: ${signatures}`,
     `  checks:     ${

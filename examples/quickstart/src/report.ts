@@ -59,6 +59,10 @@ export interface EventCounts {
   readonly total: number
   readonly delivered: number
   readonly deadLettered: number
+  /** Not settled yet: waiting for a first attempt or for a retry. */
+  readonly pending: number
+  /** Why the last failed attempt of an unsettled or dead-lettered event failed. */
+  readonly lastError?: string | undefined
   /** From the run's start until its `sync.events.allConsumed` was acknowledged. */
   readonly allConsumedAfterMs?: number | undefined
 }
@@ -76,6 +80,8 @@ export interface RunReport {
   readonly expected: Expected
   readonly actual: Expected
   readonly matches: boolean
+  /** Every event of the run was delivered; false when the demo stopped before that. */
+  readonly deliveryComplete: boolean
   readonly audit: AuditView
   readonly events: EventCounts
 }
@@ -103,10 +109,20 @@ export interface Summary {
   readonly deltaRounds: number
   readonly webhook: "local" | "external"
   readonly refusedConnect: RefusedConnect | null
+  /** Runs the demo followed, finished or not. */
   readonly runs: number
+  /** Runs that read to the end and ended `succeeded`. */
+  readonly runsSucceeded: number
+  /** Runs whose events were all delivered. */
+  readonly runsDelivered: number
   readonly recordsProcessed: number
   readonly eventsEmitted: Readonly<Partial<Record<Event.EventType, number>>> & { readonly total: number }
   readonly eventsDelivered: number
+  /** Events still in the outbox when the demo ended, waiting for a first attempt or a retry. */
+  readonly eventsPending: number
+  readonly eventsDeadLettered: number
+  /** Why the last failed delivery failed, when events were left pending or dead-lettered. */
+  readonly lastDeliveryError?: string | undefined
   /** Deliveries to the local receiver that did not verify; `null` when an external receiver checks them. */
   readonly signatureFailures: number | null
   /** Deliveries the local receiver verified (retries included); `null` with an external receiver. */
@@ -155,10 +171,12 @@ export const eventCounts = (run: Api.Run, events: ReadonlyArray<Api.EventSummary
   const emitted: Partial<Record<Event.EventType, number>> = {}
   let delivered = 0
   let deadLettered = 0
+  let lastError: string | undefined
   for (const event of events) {
     emitted[event.type] = (emitted[event.type] ?? 0) + 1
     if (event.status === "acked") delivered += 1
     if (event.status === "dead") deadLettered += 1
+    if (event.status !== "acked" && event.lastError !== undefined) lastError ??= event.lastError
   }
   const consumed = events.find((e) => e.type === "sync.events.allConsumed" && e.status === "acked")
   return {
@@ -166,6 +184,8 @@ export const eventCounts = (run: Api.Run, events: ReadonlyArray<Api.EventSummary
     total: events.length,
     delivered,
     deadLettered,
+    pending: events.length - delivered - deadLettered,
+    lastError,
     allConsumedAfterMs: consumed?.settledAt === undefined ? undefined : consumed.settledAt - run.startedAt
   }
 }
@@ -192,6 +212,8 @@ export const runReport = (options: {
   readonly expected: Expected
   readonly run: Api.Run
   readonly events: ReadonlyArray<Api.EventSummary>
+  /** False for a run the demo stopped following before its delivery finished. */
+  readonly deliveryComplete?: boolean | undefined
 }): RunReport => {
   const actual = actualOf(options.run)
   const counts = eventCounts(options.run, options.events)
@@ -209,6 +231,7 @@ export const runReport = (options: {
     expected: options.expected,
     actual,
     matches: same(actual, options.expected) && same(listed, actual),
+    deliveryComplete: options.deliveryComplete ?? true,
     audit: auditView(options.run),
     events: counts
   }
@@ -233,13 +256,19 @@ export const summarize = (options: {
   const emitted: Partial<Record<Event.EventType, number>> = {}
   let total = 0
   let delivered = 0
+  let pending = 0
+  let dead = 0
   let processed = 0
+  let lastError: string | undefined
   for (const report of options.reports) {
     for (const [type, n] of Object.entries(report.events.emitted) as Array<[Event.EventType, number]>) {
       emitted[type] = (emitted[type] ?? 0) + n
     }
     total += report.events.total
     delivered += report.events.delivered
+    pending += report.events.pending
+    dead += report.events.deadLettered
+    lastError = report.events.lastError ?? lastError
     processed += report.audit.models.reduce((sum, m) => sum + m.processed, 0)
   }
   const mismatches = options.reports.filter((r) => !r.matches).length
@@ -251,9 +280,14 @@ export const summarize = (options: {
     webhook: options.webhook,
     refusedConnect: options.refusedConnect,
     runs: options.reports.length,
+    runsSucceeded: options.reports.filter((r) => r.audit.status === "succeeded").length,
+    runsDelivered: options.reports.filter((r) => r.deliveryComplete && r.events.pending === 0).length,
     recordsProcessed: processed,
     eventsEmitted: { ...inOrder(emitted), total },
     eventsDelivered: delivered,
+    eventsPending: pending,
+    eventsDeadLettered: dead,
+    ...(lastError === undefined || (pending === 0 && dead === 0) ? {} : { lastDeliveryError: lastError }),
     signatureFailures: options.receiver?.failures ?? null,
     deliveriesVerified: options.receiver?.verified ?? null,
     mismatches,

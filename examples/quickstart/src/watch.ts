@@ -3,6 +3,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { DemoFailure, unexpected } from "./errors.js"
+import { duration } from "./format.js"
 
 /**
  * Following a sync run from the outside, through the host API only: the
@@ -52,6 +53,12 @@ export interface FollowOptions {
   readonly onProgress: (progress: Progress) => Effect.Effect<void>
   /** Checked on every tick; fails the demo early (a signature failure at the receiver). */
   readonly guard: Effect.Effect<void, DemoFailure>
+  /**
+   * When the demo times out (Unix ms). A run whose pending event will not be
+   * attempted again before then cannot finish in time: following it ends
+   * with a `delivery` failure at once instead of waiting for the timeout.
+   */
+  readonly deadline: number
 }
 
 const TICK = Duration.millis(150)
@@ -80,8 +87,19 @@ export const awaitRun = (
 
 const recordsRead = (run: Api.Run) => Object.values(run.models).reduce((sum, m) => sum + m.counters.processed, 0)
 
-// Every event of a run: its record events, one `processed` per model, `allEmitted` and `allConsumed`.
-const eventLimit = (run: Api.Run) => run.delivery.recordEvents + Object.keys(run.models).length + 2
+/**
+ * How many events a run has at most: its record events, one
+ * `sync.events.processed` per model, `allEmitted` and `allConsumed`.
+ *
+ * @since 0.1.0
+ * @category following
+ */
+export const eventLimit = (run: Api.Run): number => run.delivery.recordEvents + Object.keys(run.models).length + 2
+
+// Retries after the first are minutes apart (5 s, then 5 min, 30 min…): an event refused twice whose
+// next attempt falls after the deadline will not be delivered in time.
+const stalled = (event: Api.EventSummary, deadline: number): boolean =>
+  event.lastError !== undefined && event.attempts >= 2 && event.nextAttemptAt > deadline
 
 /**
  * Follows a run until it has finished and its `sync.events.allConsumed` has
@@ -133,6 +151,15 @@ export const follow = (weft: Weft.WeftService, runId: string, options: FollowOpt
       }
       // Still delivering: say why if the receiver is refusing.
       const [oldest] = yield* Effect.mapError(weft.events.list({ runId, status: "pending", limit: 1 }), unexpected)
+      if (oldest !== undefined && stalled(oldest, options.deadline)) {
+        const pending = run.delivery.recordEvents - run.delivery.acked - run.delivery.deadLettered
+        return yield* new DemoFailure({
+          reason: "delivery",
+          detail: `The receiver did not accept the events of run ${run.id}: ${pending} of ${run.delivery.recordEvents} record events ` +
+            `are still pending, the oldest after ${oldest.attempts} attempts (last error: ${oldest.lastError}). Its next attempt ` +
+            `is due in ${duration(oldest.nextAttemptAt - now)}, after the demo's --timeout; the events stay in the outbox until delivered.`
+        })
+      }
       yield* options.onProgress(oldest?.lastError === undefined ? progress : { ...progress, retrying: oldest.lastError })
       yield* Effect.sleep(TICK)
     }

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process"
+import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
@@ -27,9 +28,14 @@ interface Ran {
   readonly stderr: string
 }
 
+// As from a fresh shell: none of the npm_* variables an `npm test` or `npx` parent would pass down.
+const freshEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")))
+
 const spawn = (command: string, args: ReadonlyArray<string>, cwd: string): Effect.Effect<Ran> =>
   Effect.async<Ran>((resume) => {
-    const child = execFile(command, [...args], { cwd, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const options = { cwd, env: freshEnv(), timeout: 150_000, maxBuffer: 16 * 1024 * 1024 }
+    const child = execFile(command, [...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
       resume(Effect.succeed({ code, stdout, stderr }))
     })
@@ -37,7 +43,7 @@ const spawn = (command: string, args: ReadonlyArray<string>, cwd: string): Effec
   })
 
 /** `main` in this process, with standard output and error captured line by line. */
-const runInProcess = (args: ReadonlyArray<string>) =>
+const runInProcess = (args: ReadonlyArray<string>, colors?: { readonly stdout: boolean; readonly stderr: boolean }) =>
   Effect.gen(function*() {
     const stdout: Array<string> = []
     const stderr: Array<string> = []
@@ -47,7 +53,7 @@ const runInProcess = (args: ReadonlyArray<string>) =>
       log: (...parts) => Effect.sync(() => void stdout.push(parts.join(" "))),
       error: (...parts) => Effect.sync(() => void stderr.push(parts.join(" ")))
     }
-    const code = yield* main(args).pipe(Effect.withConsole(captured), Effect.provide(NodeContext.layer))
+    const code = yield* main(args, { colors }).pipe(Effect.withConsole(captured), Effect.provide(NodeContext.layer))
     return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") }
   })
 
@@ -59,6 +65,18 @@ const jsonLines = (stdout: string): ReadonlyArray<unknown> =>
       throw new Error(`not a JSON line: ${line.slice(0, 200)}`)
     }
   })
+
+/** A 127.0.0.1 port nothing listens on: bound by the system, then released. */
+const closedPort = Effect.async<number>((resume) => {
+  const server = createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+const ESC = String.fromCharCode(27)
 
 const isRun = (o: unknown): o is RunReport => typeof o === "object" && o !== null && (o as { kind?: unknown }).kind === "run"
 
@@ -92,10 +110,11 @@ const expectRunsMatch = (runs: ReadonlyArray<RunReport>, deltaRounds: number) =>
 }
 
 describe("npm run demo", () => {
-  it.live("--json: run audits that match the mutations, then a summary with every event delivered and verified", () =>
+  it.live("npm run demo -- --json, as typed: every line of standard output is JSON (run audits that match the mutations, then a summary with every event delivered and verified)", () =>
     Effect.gen(function*() {
-      const ran = yield* spawn("npm", ["run", "demo", "--silent", "--", "--employees", "200", "--delta-rounds", "1", "--json"], root)
-      expect(ran.stderr).toBe("")
+      // No --silent: npm's own banner must not land on standard output, or `| jq` fails.
+      const ran = yield* spawn("npm", ["run", "demo", "--", "--employees", "200", "--delta-rounds", "1", "--json"], root)
+      expect(ran.stderr).not.toContain("Demo failed")
       expect(ran.code).toBe(0)
       const lines = jsonLines(ran.stdout)
       const summary = lines.at(-1) as Summary
@@ -195,4 +214,61 @@ describe("npm run demo", () => {
       expect(receiver.events().length).toBe(summary.eventsDelivered)
       expect(receiver.events().filter((e) => e.type === "sync.events.allConsumed")).toHaveLength(2)
     }).pipe(Effect.scoped), 120_000)
+
+  it.live("--help on a pipe: integer flags say so, optional flags are bracketed, no generic text lines and no ANSI escapes", () =>
+    Effect.gen(function*() {
+      const ran = yield* spawn(tsx, ["--conditions=@weft/source", "src/main.ts", "--help"], example)
+      expect(ran.code).toBe(0)
+      expect(ran.stdout).not.toContain(ESC)
+      expect(ran.stdout).not.toContain("user-defined piece of text")
+      expect(ran.stdout).toContain("[--allow-host HOST...]")
+      for (const flag of ["--employees N", "--delta-rounds N", "--seed N", "--timeout N"]) {
+        expect(ran.stdout).toMatch(new RegExp(`${flag}\\n\\n  An integer\\.\\n\\n  [A-Z][^\\n]+ Default \\d+\\.`))
+      }
+      // The escapes come from @effect/cli: a terminal still gets them.
+      const colored = yield* runInProcess(["--help"], { stdout: true, stderr: true })
+      expect(colored.stdout).toContain(ESC)
+      const piped = yield* runInProcess(["--help"], { stdout: false, stderr: false })
+      expect(piped.stdout).not.toContain(ESC)
+      const badFlag = yield* runInProcess(["--bogus"], { stdout: false, stderr: false })
+      expect(badFlag.code).toBe(2)
+      expect(badFlag.stderr).toContain("Received unknown argument: '--bogus'")
+      expect(badFlag.stderr).not.toContain(ESC)
+    }), 60_000)
+
+  it.live("a receiver that refuses every delivery: exit 1 and a summary of what was emitted, delivered and left pending, and why", () =>
+    Effect.gen(function*() {
+      const port = yield* closedPort
+      const flags = [
+        "--employees", "20",
+        "--delta-rounds", "0",
+        "--webhook-url", `http://127.0.0.1:${port}/hooks/weft`,
+        "--webhook-secret", Redacted.value(Secret.generate()),
+        "--allow-host", "127.0.0.1",
+        "--timeout", "90"
+      ]
+      const ran = yield* spawn(tsx, ["--conditions=@weft/source", "src/main.ts", ...flags, "--json"], example)
+      expect(ran.code).toBe(1)
+      const lines = jsonLines(ran.stdout)
+      const [run, summary] = lines as [RunReport, Summary]
+      expect(lines).toHaveLength(2)
+      expect(run).toMatchObject({ kind: "run", round: 0, deliveryComplete: false, audit: { status: "succeeded" } })
+      expect(run.events.delivered).toBe(0)
+      expect(run.events.pending).toBe(run.events.total)
+      expect(summary).toMatchObject({ kind: "summary", ok: false, runs: 1, runsSucceeded: 1, runsDelivered: 0, eventsDelivered: 0 })
+      expect(summary.eventsEmitted.total).toBeGreaterThan(0)
+      expect(summary.eventsPending).toBe(summary.eventsEmitted.total)
+      expect(summary.lastDeliveryError).toContain("ECONNREFUSED")
+      expect(summary.failure?.reason).toBe("delivery")
+      expect(summary.failure?.message).toContain("still pending")
+      expect(ran.stderr).toContain("Demo failed: The receiver did not accept the events")
+
+      // The human display says the same in its last lines.
+      const human = yield* runInProcess(flags)
+      expect(human.code).toBe(1)
+      expect(human.stdout).toMatch(/Failed ✗ \(delivery: /)
+      expect(human.stdout).toMatch(/1 run \(1 succeeded, 0 delivered in full\) · 20 records processed · (\d+) events emitted · 0 delivered · \1 pending/)
+      expect(human.stdout).toContain("delivery:   the last failed attempt: ")
+      expect(human.stdout).not.toContain("0 runs")
+    }), 150_000)
 })
