@@ -18,7 +18,7 @@ import * as Stream from "effect/Stream"
 // "attacker" server on another 127.0.0.1 port must receive nothing.
 
 const live = <A, E>(name: string, self: () => Effect.Effect<A, E, Scope.Scope | HttpClient.HttpClient>) =>
-  it.live(name, () => self().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)), 30_000)
+  it.live(name, () => self().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
 
 // Answers 404 to everything, and records what reached it.
 const attacker = FakeServer.scoped(new FakeServer.Router())

@@ -147,7 +147,7 @@ const withHost = <A, E>(
 // Real servers and the undici client (one for the whole test: its
 // dispatcher closes with the scope that built it).
 const live = <A, E>(name: string, self: () => Effect.Effect<A, E, Scope.Scope | HttpClient.HttpClient>) =>
-  it.live(name, () => self().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)), 20_000)
+  it.live(name, () => self().pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)))
 
 describe("an integration's credentials stay on its provider's origins", () => {
   describe("Weft.integrations.request (passthrough)", () => {
