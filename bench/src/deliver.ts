@@ -18,7 +18,6 @@
  * with either sender. A third, informative figure: the webhook sink alone
  * (no outbox, no store) on up to 10,000 of the same bodies.
  */
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Delivery } from "@weft/core/delivery"
 import { type ChangeDetector, Envelope, SyncEngine } from "@weft/core/engine"
 import { Ids } from "@weft/core/ground"
@@ -93,7 +92,7 @@ const keys: Vault.VaultKeys = { current: { id: "bench", key: Redacted.make(Buffe
 
 /** The webhook sink, noting when each event was acked. */
 const timedSink = (acked: Map<string, number>, onAck: () => void) =>
-  Layer.effect(
+  Layer.scoped(
     Sink.Sink,
     Effect.map(SinkWebhook.make({ allowHosts: ["127.0.0.1"] }), (inner) =>
       Sink.Sink.of({
@@ -118,7 +117,7 @@ const runOurs = async (url: string, events: number, records: number, concurrency
   const finished = new Promise<void>((resolve) => (done = resolve))
   const layer = Delivery.layer().pipe(
     Layer.provideMerge(timedSink(acked, () => acked.size === total && done?.())),
-    Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer, NodeHttpClient.layerUndici))
+    Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer))
   )
   const runtime = ManagedRuntime.make(layer)
   const fill = Effect.gen(function*() {
@@ -214,7 +213,7 @@ const runOurs = async (url: string, events: number, records: number, concurrency
  * shows how much of ours is the transport.
  */
 const runSinkOnly = async (url: string, bodies: ReadonlyArray<{ readonly id: string; readonly body: Buffer }>, concurrency: number): Promise<Figures> => {
-  const runtime = ManagedRuntime.make(SinkWebhook.layer({ allowHosts: ["127.0.0.1"] }).pipe(Layer.provide(NodeHttpClient.layerUndici)))
+  const runtime = ManagedRuntime.make(SinkWebhook.layer({ allowHosts: ["127.0.0.1"] }))
   const destination = { id: "dst_bench", url: `${url}/hooks/weft`, secrets: [Redacted.make(SECRET)], options: {} }
   const latencies: Array<number> = new Array(bodies.length)
   try {

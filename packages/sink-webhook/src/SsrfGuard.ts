@@ -9,13 +9,17 @@ import * as AddressClass from "./AddressClass.js"
  * anything it makes sure the host does not lead back into the sender's own
  * network (loopback, private ranges, link-local, CGNAT, cloud metadata).
  *
- * The guard runs three times:
+ * The guard runs:
  *
  * 1. when a destination is validated (`Sink.validate`, at sync creation);
- * 2. before every attempt, because DNS answers change;
- * 3. at connect time, if the host wires {@link lookup} into its HTTP agent —
- *    the only check that closes the DNS-rebinding window between the
- *    pre-send resolution and the socket's own resolution.
+ * 2. at connect time, in the default `SinkWebhook.layer`: its sockets
+ *    resolve names through {@link lookup}, so the addresses checked are the
+ *    addresses connected to and DNS rebinding fails. IP literals, which
+ *    sockets do not resolve, are checked before the send.
+ *
+ * `SinkWebhook.layerHttpClient` cannot reach the socket's resolution: it
+ * checks before every attempt instead (best effort), unless its client's
+ * agent is wired with {@link lookup}.
  *
  * @since 0.1.0
  */
@@ -197,11 +201,13 @@ export class RefusedAddressError extends Error {
  * will actually connect to, so a host that changes its DNS answer after
  * validation (DNS rebinding) is still refused.
  *
- * Sockets do not call `lookup` for IP literals; those are refused by
- * `validate` and by the check before each send.
+ * `SinkWebhook.layer` wires it into its own pools. Sockets do not call
+ * `lookup` for IP literals; those are refused by `validate` and by the check
+ * before each send.
  *
  * @example
  * ```ts
+ * // SinkWebhook.layerHttpClient over a guarded undici agent
  * import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
  * import * as Effect from "effect/Effect"
  * import * as Layer from "effect/Layer"
@@ -215,7 +221,7 @@ export class RefusedAddressError extends Error {
  *     (agent) => Effect.promise(() => agent.destroy())
  *   )
  * )
- * const SinkLive = SinkWebhook.layer().pipe(
+ * const SinkLive = SinkWebhook.layerHttpClient().pipe(
  *   Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
  *   Layer.provide(GuardedDispatcher)
  * )

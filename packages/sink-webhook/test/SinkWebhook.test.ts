@@ -1,13 +1,27 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import { readFileSync } from "node:fs"
-import { SinkWebhook } from "../src/index.js"
+import { SinkWebhook, SsrfGuard } from "../src/index.js"
+import { resolveTarget } from "../src/internal/target.js"
+import { poolOptions, toUndiciTarget } from "../src/internal/undiciSink.js"
 import { version } from "../src/internal/version.js"
-import { attempt, body, bodyText, deliver, destination, eventId, sinkLayer, vector } from "./support/fixtures.js"
+import {
+  attempt,
+  body,
+  bodyText,
+  deliver,
+  destination,
+  eventId,
+  httpClientSinkLayer,
+  sinkLayer,
+  vector
+} from "./support/fixtures.js"
 import * as LoopbackServer from "./support/LoopbackServer.js"
 import { answer } from "./support/LoopbackServer.js"
 
@@ -106,7 +120,7 @@ describe("SinkWebhook.deliver: failures", () => {
       expect(server.requests.map((r) => r.path)).toEqual(["/moved"])
     }).pipe(
       Effect.provide(
-        SinkWebhook.layer({ allowHosts: ["127.0.0.1"] }).pipe(Layer.provide(FetchHttpClient.layer))
+        SinkWebhook.layerHttpClient({ allowHosts: ["127.0.0.1"] }).pipe(Layer.provide(FetchHttpClient.layer))
       )
     ))
 
@@ -239,7 +253,123 @@ describe("SinkWebhook.deliver: timeouts", () => {
       expect(outcome).toEqual({ _tag: "Retry", reason: "timed out after 200ms" })
     }).pipe(Effect.provide(sinkLayer({ timeout: "200 millis" }))))
 
-  it.scoped("the default 15 s timeout runs on the Clock", () =>
+  it("the default 15 s timeout is undici's connect, headers and body timeout", () => {
+    const target = resolveTarget(destination("https://hooks.example.com/"), {})
+    if (Either.isLeft(target)) throw new Error(target.left.detail)
+    const undici = toUndiciTarget(target.right)
+    expect(undici.timeoutMs).toBe(15_000)
+    expect(undici.timedOut).toEqual({ _tag: "Retry", reason: "timed out after 15s" })
+    const options = poolOptions(undici, SsrfGuard.lookup())
+    expect(options.headersTimeout).toBe(15_000)
+    expect(options.bodyTimeout).toBe(15_000)
+    expect(options.connect).toMatchObject({ timeout: 15_000 })
+    expect(SinkWebhook.defaultTimeout).toEqual(Duration.seconds(15))
+  })
+
+  it.scopedLive("destination option timeoutMs overrides the sink's timeout", () =>
+    Effect.gen(function*() {
+      const server = yield* silent()
+      const outcome = yield* deliver(destination(server.url, { timeoutMs: 300 }))
+      expect(outcome).toEqual({ _tag: "Retry", reason: "timed out after 300ms" })
+    }).pipe(Effect.provide(sinkLayer({ timeout: "20 seconds" }))))
+
+  it.scopedLive("a connect that hangs (here, in DNS) times out", () =>
+    Effect.gen(function*() {
+      const server = yield* served(200)
+      const outcome = yield* deliver(destination(`http://stuck.test:${server.port}/`))
+      expect(outcome).toEqual({ _tag: "Retry", reason: "timed out after 300ms" })
+      expect(server.connections()).toBe(0)
+    }).pipe(Effect.provide(sinkLayer({
+      timeout: "300 millis",
+      allowHosts: ["stuck.test"],
+      resolver: () => new Promise(() => {})
+    }))))
+
+  it.scopedLive("a body that stalls times out, and the status still decides", () =>
+    Effect.gen(function*() {
+      const server = yield* LoopbackServer.make((_, res) => {
+        res.writeHead(500, { "content-type": "text/plain", "content-length": "1000" })
+        res.write("partial")
+      })
+      const outcome = yield* deliver(destination(server.url))
+      expect(outcome).toMatchObject({ _tag: "Retry", status: 500 })
+      if (outcome._tag === "Retry") expect(outcome.reason).toBe("HTTP 500 Internal Server Error: partial…")
+    }).pipe(Effect.provide(sinkLayer({ timeout: "300 millis" }))))
+})
+
+describe("SinkWebhook.layer: connections", () => {
+  it.scopedLive("keeps connections alive across attempts", () =>
+    Effect.gen(function*() {
+      const server = yield* served(204)
+      for (let n = 1; n <= 6; n++) {
+        expect(yield* deliver(destination(server.url), attempt(n))).toEqual({ _tag: "Acked", status: 204 })
+      }
+      expect(server.requests).toHaveLength(6)
+      // undici frees a connection one event-loop turn after its response, so back-to-back attempts
+      // may alternate between two; they never open one each.
+      expect(server.connections()).toBeLessThanOrEqual(2)
+    }).pipe(Effect.provide(sinkLayer())))
+
+  it.scopedLive("closes its pools when the layer's scope closes", () =>
+    Effect.gen(function*() {
+      const server = yield* served(204)
+      yield* Effect.scoped(
+        Effect.gen(function*() {
+          expect((yield* deliver(destination(server.url)))._tag).toBe("Acked")
+          expect(server.openConnections()).toBe(1)
+        }).pipe(Effect.provide(sinkLayer()))
+      )
+      // The client closed the kept-alive connection; wait for the server to see it.
+      for (let waited = 0; server.openConnections() > 0 && waited < 10_000; waited += 20) {
+        yield* Effect.sleep("20 millis")
+      }
+      expect(server.openConnections()).toBe(0)
+    }))
+
+  it.scopedLive("trace: true still delivers", () =>
+    Effect.gen(function*() {
+      const server = yield* served(204)
+      expect(yield* deliver(destination(server.url))).toEqual({ _tag: "Acked", status: 204 })
+    }).pipe(Effect.provide(sinkLayer({ trace: true }))))
+})
+
+describe("SinkWebhook.layerHttpClient", () => {
+  const silent = () => LoopbackServer.make(() => {})
+
+  it.scoped("POSTs the exact bytes with the Standard Webhooks headers", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(1_764_180_000_123)
+      const server = yield* served(204)
+      const outcome = yield* deliver(destination(`${server.url}/hooks/weft?x=1`))
+      expect(outcome).toEqual({ _tag: "Acked", status: 204 })
+      const [req] = server.requests
+      expect(req!.path).toBe("/hooks/weft?x=1")
+      expect(req!.body.equals(Buffer.from(body))).toBe(true)
+      expect(req!.headers["webhook-id"]).toBe(eventId)
+      expect(req!.headers["webhook-timestamp"]).toBe("1764180000")
+      expect(req!.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/)
+      expect(req!.headers["content-type"]).toBe("application/json")
+      expect(req!.headers["user-agent"]).toBe(`weft/${version}`)
+      expect(req!.headers["traceparent"]).toBeUndefined()
+    }).pipe(Effect.provide(httpClientSinkLayer())))
+
+  it.scoped("classifies answers like the default layer", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [number, Record<string, string>, string, object]> = [
+        [202, {}, "", { _tag: "Acked", status: 202 }],
+        [301, { location: "/elsewhere" }, "", { _tag: "Retry", status: 301 }],
+        [410, {}, "bye", { _tag: "Disable", status: 410 }],
+        [422, { "webhook-delivery": "abort-message" }, "", { _tag: "Abort", status: 422 }],
+        [429, { "retry-after": "30" }, "", { _tag: "Retry", status: 429, retryAfterMs: 30_000 }],
+        [500, {}, "boom", { _tag: "Retry", status: 500, reason: "HTTP 500 Internal Server Error: boom" }]
+      ]
+      for (const [status, headers, text, expected] of cases) {
+        const server = yield* served(status, headers, text)
+        expect(yield* deliver(destination(server.url))).toMatchObject(expected)
+      }
+    }).pipe(Effect.scoped, Effect.provide(httpClientSinkLayer())))
+
+  it.scoped("its default 15 s timeout runs on the Clock", () =>
     Effect.gen(function*() {
       const server = yield* silent()
       const fiber = yield* Effect.fork(deliver(destination(server.url)))
@@ -248,7 +378,7 @@ describe("SinkWebhook.deliver: timeouts", () => {
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("1 second")
       expect(yield* Fiber.join(fiber)).toEqual({ _tag: "Retry", reason: "timed out after 15s" })
-    }).pipe(Effect.provide(sinkLayer())))
+    }).pipe(Effect.provide(httpClientSinkLayer())))
 
   it.scoped("destination option timeoutMs overrides the default", () =>
     Effect.gen(function*() {
@@ -257,7 +387,7 @@ describe("SinkWebhook.deliver: timeouts", () => {
       yield* server.received(1)
       yield* TestClock.adjust("2500 millis")
       expect(yield* Fiber.join(fiber)).toEqual({ _tag: "Retry", reason: "timed out after 2s 500ms" })
-    }).pipe(Effect.provide(sinkLayer())))
+    }).pipe(Effect.provide(httpClientSinkLayer())))
 })
 
 describe("SinkWebhook.deliver: misconfigured destinations", () => {

@@ -128,14 +128,14 @@ describe("validate", () => {
 })
 
 describe("the check before each send", () => {
-  it.effect("is reused for the same host for addressCheckTtl, then made again", () =>
+  it.effect("is reused for the same host for addressCheckTtl, then made again (layerHttpClient)", () =>
     Effect.gen(function*() {
       let calls = 0
       const counting: SsrfGuard.Resolver = async () => {
         calls += 1
         return [{ address: "10.0.0.9", family: 4 }]
       }
-      const sink = SinkWebhook.layer({ resolver: counting, addressCheckTtl: "30 seconds" }).pipe(
+      const sink = SinkWebhook.layerHttpClient({ resolver: counting, addressCheckTtl: "30 seconds" }).pipe(
         Layer.provide(NodeHttpClient.layerUndici)
       )
       const target = destination("https://cached.example.com/")
@@ -242,7 +242,7 @@ describe("SsrfGuard.lookup (connect time)", () => {
       expect(server.requests).toHaveLength(1)
     }))
 
-  it.scopedLive("the sink over a guarded agent turns a refused connect into a retry", () =>
+  it.scopedLive("layerHttpClient over a guarded agent turns a refused connect into a retry", () =>
     Effect.gen(function*() {
       const server = yield* LoopbackServer.make(answer(200))
       const guarded = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
@@ -258,10 +258,63 @@ describe("SsrfGuard.lookup (connect time)", () => {
       )
       // The sink's own checks are told to trust the name (e.g. validated while
       // it was public); the connect-time lookup still refuses.
-      const sink = SinkWebhook.layer({ allowHosts: ["private.test"], resolver: dns }).pipe(Layer.provide(guarded))
+      const sink = SinkWebhook.layerHttpClient({ allowHosts: ["private.test"], resolver: dns }).pipe(Layer.provide(guarded))
       const outcome = yield* deliver(destination(`http://private.test:${server.port}/`)).pipe(Effect.provide(sink))
       expect(outcome._tag).toBe("Retry")
       if (outcome._tag === "Retry") expect(outcome.reason).toContain("Refused to connect: private.test resolves to 127.0.0.1")
       expect(server.requests).toHaveLength(0)
+    }))
+})
+
+describe("DNS rebinding against the default layer", () => {
+  const rebindIp = "93.184.216.34"
+
+  /**
+   * Answers a public address the first time (the check in `validate`), then
+   * 127.0.0.1. Every answer a socket could act on is loopback: the public one
+   * only ever reaches the validation check.
+   */
+  const rebinding = () => {
+    const calls: Array<string> = []
+    const resolver: SsrfGuard.Resolver = async (host) => {
+      calls.push(host)
+      return [{ address: calls.length === 1 ? rebindIp : "127.0.0.1", family: 4 }]
+    }
+    return { calls, resolver }
+  }
+
+  it.scopedLive("a name that is public at validation and 127.0.0.1 at connect gets no connection", () =>
+    Effect.gen(function*() {
+      const server = yield* LoopbackServer.make(answer(200, {}, "reached"))
+      const { calls, resolver } = rebinding()
+      // https, because http is only allowed for allow-listed hosts, and those skip the guard. The
+      // server speaks plain HTTP, so a TLS attempt would fail; what it must never see is a TCP
+      // connection at all.
+      const url = `https://rebind.test:${server.port}/hook`
+      const outcome = yield* Effect.gen(function*() {
+        expect(yield* accepts(spec(url))).toBe(true)
+        return yield* deliver(destination(url))
+      }).pipe(Effect.provide(SinkWebhook.layer({ resolver, allowHosts: ["hooks.internal.test"] })))
+      expect(outcome._tag).toBe("Retry")
+      if (outcome._tag === "Retry") {
+        expect(outcome.reason).toContain("not sent: Refused to connect")
+        expect(outcome.reason).toContain("rebind.test resolves to 127.0.0.1, a loopback address")
+      }
+      // once for validate, once by the socket that was refused
+      expect(calls).toEqual(["rebind.test", "rebind.test"])
+      expect(server.connections()).toBe(0)
+      expect(server.requests).toHaveLength(0)
+    }))
+
+  it.scopedLive("sockets resolve names with the sink's resolver", () =>
+    Effect.gen(function*() {
+      const server = yield* LoopbackServer.make(answer(204))
+      const resolver = (async () => [{ address: "127.0.0.1", family: 4 }]) satisfies SsrfGuard.Resolver
+      const sink = SinkWebhook.layer({ resolver, allowHosts: ["only-the-resolver-knows.test"] })
+      const outcome = yield* deliver(destination(`http://only-the-resolver-knows.test:${server.port}/hook`)).pipe(
+        Effect.provide(sink)
+      )
+      expect(outcome).toEqual({ _tag: "Acked", status: 204 })
+      expect(server.requests[0]!.headers.host).toBe(`only-the-resolver-knows.test:${server.port}`)
     }))
 })

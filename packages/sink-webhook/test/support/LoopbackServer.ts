@@ -19,6 +19,10 @@ export interface LoopbackServer {
   readonly host: string
   readonly port: number
   readonly requests: ReadonlyArray<Captured>
+  /** TCP connections accepted so far. */
+  readonly connections: () => number
+  /** TCP connections still open. */
+  readonly openConnections: () => number
   /** Resolves once `n` requests have arrived. */
   readonly received: (n: number) => Effect.Effect<void>
 }
@@ -52,6 +56,13 @@ export const make = (respond: Respond): Effect.Effect<LoopbackServer, never, Sco
           respond(captured, res, requests.length - 1)
         })
       })
+      let connections = 0
+      let open = 0
+      server.on("connection", (socket) => {
+        connections += 1
+        open += 1
+        socket.on("close", () => (open -= 1))
+      })
       server.listen(0, "127.0.0.1", () => {
         const port = (server.address() as AddressInfo).port
         resume(Effect.succeed({
@@ -61,6 +72,8 @@ export const make = (respond: Respond): Effect.Effect<LoopbackServer, never, Sco
             host: "127.0.0.1",
             port,
             requests,
+            connections: () => connections,
+            openConnections: () => open,
             received: (n) =>
               Effect.async<void>((done) => {
                 if (requests.length >= n) return done(Effect.void)

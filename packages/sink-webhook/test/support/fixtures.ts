@@ -56,9 +56,8 @@ export const destination = (
   ...(options === undefined ? {} : { options })
 })
 
-/** The sink over undici, allowing the loopback receiver. */
-export const sinkLayer = (options: SinkWebhook.Options = {}) =>
-  SinkWebhook.layer({ allowHosts: ["127.0.0.1"], ...options }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+/** The default sink (undici, guarded at connect), allowing the loopback receiver. */
+export const sinkLayer = (options: SinkWebhook.Options = {}) => SinkWebhook.layer({ allowHosts: ["127.0.0.1"], ...options })
 
 export const deliver = (destination: Sink.Destination, a: Sink.Attempt = attempt()) =>
   Effect.flatMap(Sink.Sink, (sink) => sink.deliver(destination, a))
@@ -68,3 +67,7 @@ export const validate = (spec: Sink.DestinationSpec) => Effect.flatMap(Sink.Sink
 /** Whether the sink accepts a destination. */
 export const accepts = (spec: Sink.DestinationSpec) =>
   Effect.flatMap(Sink.Sink, (sink) => Effect.isSuccess(sink.validate(spec)))
+
+/** The sink over an `HttpClient` (undici through @effect/platform-node), allowing the loopback receiver. */
+export const httpClientSinkLayer = (options: SinkWebhook.Options = {}) =>
+  SinkWebhook.layerHttpClient({ allowHosts: ["127.0.0.1"], ...options }).pipe(Layer.provide(NodeHttpClient.layerUndici))
