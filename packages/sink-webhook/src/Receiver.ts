@@ -9,6 +9,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Secret from "./Secret.js"
+import { hasUnreadBody, readLimited } from "./internal/body.js"
 import * as Signature from "./Signature.js"
 
 /**
@@ -27,6 +28,8 @@ import * as Signature from "./Signature.js"
  * - `timestamp_out_of_tolerance`: the attempt was signed too long ago (or in
  *   the future): a replay, or a clock out of sync;
  * - `no_matching_signature`: no `v1` entry matches any of the secrets;
+ * - `body_too_large`: the body is longer than `maxBodyBytes`; it is refused
+ *   before its signature is computed (the handler stops reading it);
  * - `invalid_payload`: signed correctly, but the body is not a Weft event;
  * - `invalid_secret`: one of the receiver's own secrets is malformed.
  *
@@ -40,6 +43,7 @@ export class WebhookVerificationError extends Schema.TaggedError<WebhookVerifica
       "missing_headers",
       "timestamp_out_of_tolerance",
       "no_matching_signature",
+      "body_too_large",
       "invalid_payload",
       "invalid_secret"
     ),
@@ -69,6 +73,14 @@ export type HeadersInput =
 export interface VerifyOptions {
   /** How far the signed timestamp may be from now, either way. Default 300 (5 minutes). */
   readonly toleranceSeconds?: number | undefined
+  /**
+   * The longest body accepted, in bytes (UTF-8 bytes for a string body).
+   * Default {@link defaultMaxBodyBytes} (4 MiB), above the largest event
+   * Weft's own connectors produce. A longer body is refused with
+   * `body_too_large` before its signature is computed; {@link handler}
+   * answers it with 413 and stops reading.
+   */
+  readonly maxBodyBytes?: number | undefined
 }
 
 /**
@@ -76,6 +88,22 @@ export interface VerifyOptions {
  * @category constants
  */
 export const defaultToleranceSeconds = 5 * 60
+
+/**
+ * The default `maxBodyBytes`: 4 MiB. A Weft event is one record (or a run
+ * summary under 1 KiB); a typical record event is 1 to 2 KiB. Common models
+ * hold short fields and nothing caps them, so the bound comes from the
+ * providers: the largest built-in events are CRM records whose free-text
+ * properties HubSpot caps at 65,536 characters each, under 3 MiB of JSON
+ * even with every mapped property full of 3-byte characters. 4 MiB keeps
+ * those and still bounds what one unauthenticated request can make a
+ * receiver hold in memory. Raise it for custom connectors with larger
+ * records.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes = 4 * 1024 * 1024
 
 const readHeader = (headers: HeadersInput, name: string): string | undefined => {
   if (typeof Headers !== "undefined" && headers instanceof Headers) return headers.get(name) ?? undefined
@@ -110,20 +138,23 @@ const parseEvent = (rawBody: string | Uint8Array): Either.Either<Event.WeftEvent
   })
 }
 
+interface CheckedHeaders {
+  readonly keys: ReadonlyArray<Uint8Array>
+  readonly id: string
+  readonly timestamp: number
+  readonly candidates: ReadonlyArray<Buffer>
+}
+
 /**
- * The pure check behind {@link verify} and {@link verifySync}, at a given
- * time (Unix milliseconds).
- *
- * @since 0.1.0
- * @category verification
+ * Everything that can be checked without the body: the receiver's secrets,
+ * the three headers, the timestamp's tolerance.
  */
-export const verifyAt = (
+const checkHeaders = (
   secrets: Secret.SecretInput | ReadonlyArray<Secret.SecretInput>,
   headers: HeadersInput,
-  rawBody: string | Uint8Array,
   nowMs: number,
-  options: VerifyOptions = {}
-): Either.Either<Event.WeftEvent, WebhookVerificationError> => {
+  options: VerifyOptions
+): Either.Either<CheckedHeaders, WebhookVerificationError> => {
   const keys = Secret.decodeAll(Array.isArray(secrets) ? secrets : [secrets as Secret.SecretInput])
   if (Either.isLeft(keys)) return fail("invalid_secret", `the receiver's ${keys.left}`)
   const id = readHeader(headers, Signature.headers.id)
@@ -156,9 +187,32 @@ export const verifyAt = (
   if (candidates.length === 0) {
     return fail("no_matching_signature", "webhook-signature has no v1 entry")
   }
-  for (const key of keys.right) {
-    const expected = Signature.compute(key, id!, timestamp, rawBody)
-    for (const candidate of candidates) {
+  return Either.right({ keys: keys.right, id: id!, timestamp, candidates })
+}
+
+const maxBodyBytesOf = (options: VerifyOptions): number =>
+  options.maxBodyBytes === undefined ? defaultMaxBodyBytes : Math.max(0, Math.floor(options.maxBodyBytes))
+
+const tooLarge = (max: number) =>
+  new WebhookVerificationError({
+    reason: "body_too_large",
+    detail: `the body is longer than ${max} bytes (maxBodyBytes); Weft events are far smaller, ` +
+      `so raise maxBodyBytes only if your records really are this large`
+  })
+
+// UTF-8 length without encoding: a string is at least `length` and at most `3 * length` bytes long.
+const isLongerThan = (body: string | Uint8Array, max: number): boolean =>
+  typeof body !== "string"
+    ? body.length > max
+    : body.length > max || (body.length * 3 > max && Buffer.byteLength(body, "utf8") > max)
+
+const checkBody = (
+  checked: CheckedHeaders,
+  rawBody: string | Uint8Array
+): Either.Either<Event.WeftEvent, WebhookVerificationError> => {
+  for (const key of checked.keys) {
+    const expected = Signature.compute(key, checked.id, checked.timestamp, rawBody)
+    for (const candidate of checked.candidates) {
       if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) return parseEvent(rawBody)
     }
   }
@@ -169,9 +223,32 @@ export const verifyAt = (
 }
 
 /**
+ * The pure check behind {@link verify} and {@link verifySync}, at a given
+ * time (Unix milliseconds). The headers and the timestamp are checked first,
+ * then the body's length, and only then its signature.
+ *
+ * @since 0.1.0
+ * @category verification
+ */
+export const verifyAt = (
+  secrets: Secret.SecretInput | ReadonlyArray<Secret.SecretInput>,
+  headers: HeadersInput,
+  rawBody: string | Uint8Array,
+  nowMs: number,
+  options: VerifyOptions = {}
+): Either.Either<Event.WeftEvent, WebhookVerificationError> => {
+  const checked = checkHeaders(secrets, headers, nowMs, options)
+  if (Either.isLeft(checked)) return Either.left(checked.left)
+  const max = maxBodyBytesOf(options)
+  if (isLongerThan(rawBody, max)) return Either.left(tooLarge(max))
+  return checkBody(checked.right, rawBody)
+}
+
+/**
  * Verifies a delivery and decodes its event: constant-time comparison, any
  * `v1` entry may match any of `secrets` (rotation), unknown versions are
- * skipped, the timestamp must be within ±5 minutes of `Clock` time.
+ * skipped, the timestamp must be within ±5 minutes of `Clock` time, and
+ * the body at most `maxBodyBytes` long (default 4 MiB).
  *
  * `rawBody` must be the exact bytes received; a re-serialised JSON body will
  * not verify.
@@ -219,12 +296,13 @@ export type VerifyResult =
  * import { createServer } from "node:http"
  * import { Receiver } from "@weft/sink-webhook"
  *
- * // With Express: `app.post("/weft", express.raw({ type: "application/json" }), …)`, then req.headers and req.body.
+ * // With Express: `app.post("/weft", express.raw({ type: "application/json", limit: "4mb" }), …)`,
+ * // then req.headers and req.body. Whatever reads the body should cap it (see maxBodyBytes).
  * createServer(async (req, res) => {
  *   const chunks: Array<Buffer> = []
  *   for await (const chunk of req) chunks.push(chunk as Buffer)
  *   const result = Receiver.verifySync(process.env.WEFT_WEBHOOK_SECRET!, req.headers, Buffer.concat(chunks))
- *   if (!result.ok) return void res.writeHead(result.error.reason === "invalid_payload" ? 400 : 401).end()
+ *   if (!result.ok) return void res.writeHead(Receiver.httpStatus(result.error.reason)).end()
  *   console.log(result.event.type, result.event.id) // apply the change here
  *   res.writeHead(204).end()
  * }).listen(3000)
@@ -260,18 +338,47 @@ export interface HandlerOptions<E, R> extends VerifyOptions {
   readonly secrets: Secret.SecretInput | ReadonlyArray<Secret.SecretInput>
   /** Called once per verified event; a failure answers 500, so Weft retries. */
   readonly onEvent: (event: Event.WeftEvent) => Effect.Effect<void, E, R>
-  /** Called for every refused delivery (bad signature, stale timestamp, bad payload), e.g. to count or alert. */
+  /**
+   * Called for every refused delivery (bad signature, stale timestamp, body too large, bad payload),
+   * e.g. to count or alert.
+   */
   readonly onRejected?: ((error: WebhookVerificationError) => Effect.Effect<void>) | undefined
 }
 
-const statusFor = (reason: WebhookVerificationError["reason"]): number =>
-  reason === "invalid_payload" ? 400 : reason === "invalid_secret" ? 500 : 401
+/**
+ * The HTTP status {@link handler} answers a refused delivery with: 413 for
+ * `body_too_large`, 400 for `invalid_payload`, 500 for `invalid_secret` (the
+ * receiver's own configuration), 401 for the rest. Useful for hosts that
+ * answer `verifySync` results themselves.
+ *
+ * @since 0.1.0
+ * @category handlers
+ */
+export const httpStatus = (reason: WebhookVerificationError["reason"]): number =>
+  reason === "body_too_large"
+    ? 413
+    : reason === "invalid_payload"
+    ? 400
+    : reason === "invalid_secret"
+    ? 500
+    : 401
+
+const declaredLength = (request: HttpServerRequest.HttpServerRequest): number | undefined => {
+  const value = request.headers["content-length"]
+  return value !== undefined && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined
+}
 
 /**
- * A ready `@effect/platform` HTTP app for receiving Weft webhooks: reads the
- * raw body, verifies it, calls `onEvent`, and answers 204. Signature
- * problems answer 401, a bad payload 400, a failing `onEvent` 500 (retried
- * by Weft).
+ * A ready `@effect/platform` HTTP app for receiving Weft webhooks. It checks
+ * the headers and the timestamp before reading anything, refuses a body
+ * longer than `maxBodyBytes` (default 4 MiB) without reading past the limit
+ * (a `content-length` above it is refused unread), verifies the signature,
+ * calls `onEvent`, and answers 204.
+ *
+ * Signature and timestamp problems answer 401, a body over the limit 413, a
+ * bad payload 400, a failing `onEvent` 500 (retried by Weft). A refusal
+ * sent before the body was read closes the connection, so the rest of the
+ * body is never read.
  *
  * @example
  * ```ts
@@ -296,17 +403,33 @@ export const handler = <E, R>(
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest | R> =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const body = yield* Effect.either(request.arrayBuffer)
-    if (Either.isLeft(body)) {
-      return HttpServerResponse.unsafeJson({ error: "unreadable_body" }, { status: 400 })
+    const max = maxBodyBytesOf(options)
+
+    const refuse = (error: WebhookVerificationError) =>
+      Effect.gen(function*() {
+        const { detail, reason } = error
+        if (options.onRejected !== undefined) yield* options.onRejected(error)
+        if (reason === "invalid_secret") yield* Effect.logError(`Weft webhook receiver misconfigured: ${detail}`)
+        // Closing the connection is what stops Node from reading (and discarding) an unread body.
+        const headers = hasUnreadBody(request) ? { connection: "close" } : undefined
+        return HttpServerResponse.unsafeJson({ error: reason, detail }, { status: httpStatus(reason), headers })
+      })
+
+    // Nothing is read before the headers, the timestamp and the declared length pass.
+    const checked = checkHeaders(options.secrets, request.headers, yield* Clock.currentTimeMillis, options)
+    if (Either.isLeft(checked)) return yield* refuse(checked.left)
+    const declared = declaredLength(request)
+    if (declared !== undefined && declared > max) return yield* refuse(tooLarge(max))
+
+    const body = yield* readLimited(request, max)
+    if (body._tag === "TooLarge") return yield* refuse(tooLarge(max))
+    if (body._tag === "Unreadable") {
+      const headers = hasUnreadBody(request) ? { connection: "close" } : undefined
+      return HttpServerResponse.unsafeJson({ error: "unreadable_body" }, { status: 400, headers })
     }
-    const event = yield* Effect.either(verify(options.secrets, request.headers, new Uint8Array(body.right), options))
-    if (Either.isLeft(event)) {
-      const { reason, detail } = event.left
-      if (options.onRejected !== undefined) yield* options.onRejected(event.left)
-      if (reason === "invalid_secret") yield* Effect.logError(`Weft webhook receiver misconfigured: ${detail}`)
-      return HttpServerResponse.unsafeJson({ error: reason, detail }, { status: statusFor(reason) })
-    }
+    const event = checkBody(checked.right, body.bytes)
+    if (Either.isLeft(event)) return yield* refuse(event.left)
+
     const handled = yield* Effect.exit(options.onEvent(event.right))
     if (handled._tag === "Failure") {
       if (Cause.isInterruptedOnly(handled.cause)) return yield* Effect.interrupt

@@ -11,6 +11,7 @@ import * as TestClock from "effect/TestClock"
 import { createServer } from "node:http"
 import { Receiver, Secret, Signature } from "../src/index.js"
 import { bodyText, event, eventId, otherSecret, vector } from "./support/fixtures.js"
+import { streamingPost } from "./support/streamingPost.js"
 
 const now = 1_764_180_000
 const key = (secret: string) => Either.getOrThrow(Secret.decode(secret))
@@ -238,5 +239,144 @@ describe("Receiver.handler served by NodeHttpServer", () => {
       const failing = yield* post(url, signed({ timestamp: ts, body: deleted }), deleted)
       expect(failing.status).toBe(500)
       expect(rejected).toEqual(["missing_headers", "no_matching_signature", "timestamp_out_of_tolerance", "invalid_payload"])
+    }).pipe(Effect.provide(Layer.fresh(ServerLive))))
+})
+
+describe("Receiver: body size limits", () => {
+  const bytes = Buffer.byteLength(bodyText)
+
+  it.effect("verify refuses a body longer than maxBodyBytes, counting UTF-8 bytes", () =>
+    Effect.gen(function*() {
+      // the fixture has multi-byte characters: its length in chars is below its length in bytes
+      expect(bodyText.length).toBeLessThan(bytes)
+      const limit = (maxBodyBytes: number) => ({ maxBodyBytes })
+      expect(reasonOf(yield* check(signed(), bodyText, vector.secret, limit(bytes)))).toBe("ok")
+      expect(reasonOf(yield* check(signed(), bodyText, vector.secret, limit(bytes - 1)))).toBe("body_too_large")
+      expect(reasonOf(yield* check(signed(), bodyText, vector.secret, limit(bodyText.length)))).toBe("body_too_large")
+      const asBytes = new TextEncoder().encode(bodyText)
+      expect(reasonOf(yield* check(signed(), asBytes, vector.secret, limit(bytes)))).toBe("ok")
+      const refused = yield* check(signed(), asBytes, vector.secret, limit(bytes - 1))
+      expect(reasonOf(refused)).toBe("body_too_large")
+      if (Either.isLeft(refused)) {
+        expect(refused.left).toBeInstanceOf(Receiver.WebhookVerificationError)
+        expect(refused.left.detail).toContain(`longer than ${bytes - 1} bytes`)
+      }
+    }))
+
+  it.effect("verify's default limit is 4 MiB, checked after the headers and before the signature", () =>
+    Effect.gen(function*() {
+      expect(Receiver.defaultMaxBodyBytes).toBe(4 * 1024 * 1024)
+      const huge = "x".repeat(Receiver.defaultMaxBodyBytes + 1)
+      // correctly signed, still refused for its size
+      expect(reasonOf(yield* check(signed({ body: huge }), huge))).toBe("body_too_large")
+      // a stale delivery is refused as such, whatever its size
+      expect(reasonOf(yield* check(signed({ timestamp: now - 3600, body: huge }), huge))).toBe("timestamp_out_of_tolerance")
+    }))
+
+  it("verifySync refuses an oversized body with the typed error", () => {
+    const result = Receiver.verifySync(vector.secret, signed(), bodyText, { now: now * 1000, maxBodyBytes: 64 })
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.error).toBeInstanceOf(Receiver.WebhookVerificationError)
+      expect(result.error.reason).toBe("body_too_large")
+      expect(Receiver.httpStatus(result.error.reason)).toBe(413)
+    }
+    const huge = new Uint8Array(Receiver.defaultMaxBodyBytes + 1)
+    const byDefault = Receiver.verifySync(vector.secret, signed({ body: "" }), huge, { now: now * 1000 })
+    expect(byDefault.ok ? "ok" : byDefault.error.reason).toBe("body_too_large")
+  })
+
+  const ServerLive = NodeHttpServer.layer(() => createServer(), { port: 0, host: "127.0.0.1" })
+
+  const serveWith = (options: { readonly maxBodyBytes?: number }) =>
+    Effect.gen(function*() {
+      const rejected: Array<string> = []
+      const events: Array<Event.WeftEvent> = []
+      const router = HttpRouter.empty.pipe(
+        HttpRouter.post("/weft", Receiver.handler({
+          secrets: [vector.secret],
+          ...options,
+          onEvent: (e) => Effect.sync(() => void events.push(e)),
+          onRejected: (error) => Effect.sync(() => void rejected.push(error.reason))
+        }))
+      )
+      yield* HttpServer.serveEffect(router)
+      const url = yield* HttpServer.addressWith((address) =>
+        Effect.succeed(address._tag === "TcpAddress" ? `http://${address.hostname}:${address.port}/weft` : "")
+      )
+      return { url, rejected, events }
+    })
+
+  const nowSeconds = () => Math.floor(Date.now() / 1000)
+  // Far more than socket buffers hold: a server that reads nothing stalls the sender long before.
+  const endless = 64 * 1024 * 1024
+  const bounded = 24 * 1024 * 1024
+
+  it.scopedLive("the handler answers 401 to a stale timestamp without reading the body", () =>
+    Effect.gen(function*() {
+      const { rejected, url } = yield* serveWith({})
+      const stale = { ...signed({ timestamp: nowSeconds() - 3600 }), "content-type": "application/json" }
+      const answer = yield* streamingPost(url, stale, { total: endless })
+      expect(answer.status).toBe(401)
+      expect(JSON.parse(answer.body)).toMatchObject({ error: "timestamp_out_of_tolerance" })
+      expect(answer.headers.connection).toBe("close")
+      expect(answer.writtenAtResponse).toBeLessThan(bounded)
+      expect(rejected).toEqual(["timestamp_out_of_tolerance"])
+    }).pipe(Effect.provide(Layer.fresh(ServerLive))))
+
+  it.scopedLive("the handler answers 401 to missing headers without reading the body", () =>
+    Effect.gen(function*() {
+      const { url } = yield* serveWith({})
+      const answer = yield* streamingPost(url, { "content-type": "application/json" }, { total: endless })
+      expect(answer.status).toBe(401)
+      expect(JSON.parse(answer.body)).toMatchObject({ error: "missing_headers" })
+      expect(answer.writtenAtResponse).toBeLessThan(bounded)
+    }).pipe(Effect.provide(Layer.fresh(ServerLive))))
+
+  it.scopedLive("the handler answers 413 to a content-length over maxBodyBytes before reading anything", () =>
+    Effect.gen(function*() {
+      const { rejected, url } = yield* serveWith({ maxBodyBytes: 64 * 1024 })
+      const fresh = signed({ timestamp: nowSeconds() })
+      const answer = yield* streamingPost(url, fresh, { total: endless, declareLength: true })
+      expect(answer.status).toBe(413)
+      expect(JSON.parse(answer.body)).toMatchObject({ error: "body_too_large" })
+      expect(answer.headers.connection).toBe("close")
+      expect(answer.writtenAtResponse).toBeLessThan(bounded)
+      expect(rejected).toEqual(["body_too_large"])
+    }).pipe(Effect.provide(Layer.fresh(ServerLive))))
+
+  it.scopedLive("the handler answers 413 to a chunked body once it passes maxBodyBytes, and stops reading", () =>
+    Effect.gen(function*() {
+      const { rejected, url } = yield* serveWith({ maxBodyBytes: 64 * 1024 })
+      const fresh = signed({ timestamp: nowSeconds() })
+      const answer = yield* streamingPost(url, fresh, { total: endless })
+      expect(answer.status).toBe(413)
+      expect(JSON.parse(answer.body)).toMatchObject({ error: "body_too_large" })
+      expect(answer.headers.connection).toBe("close")
+      expect(answer.writtenAtResponse).toBeLessThan(bounded)
+      expect(rejected).toEqual(["body_too_large"])
+    }).pipe(Effect.provide(Layer.fresh(ServerLive))))
+
+  it.scopedLive("the handler accepts a body of exactly maxBodyBytes; one byte less of limit is 413", () =>
+    Effect.gen(function*() {
+      const events: Array<Event.WeftEvent> = []
+      const limited = (maxBodyBytes: number) =>
+        Receiver.handler({ secrets: [vector.secret], maxBodyBytes, onEvent: (e) => Effect.sync(() => void events.push(e)) })
+      yield* HttpServer.serveEffect(HttpRouter.empty.pipe(
+        HttpRouter.post("/exact", limited(bytes)),
+        HttpRouter.post("/tight", limited(bytes - 1))
+      ))
+      const base = yield* HttpServer.addressWith((address) =>
+        Effect.succeed(address._tag === "TcpAddress" ? `http://${address.hostname}:${address.port}` : "")
+      )
+      const post = (path: string) =>
+        Effect.promise(() =>
+          fetch(`${base}${path}`, { method: "POST", headers: signed({ timestamp: nowSeconds() }), body: bodyText })
+        )
+      expect((yield* post("/exact")).status).toBe(204)
+      const refused = yield* post("/tight")
+      expect(refused.status).toBe(413)
+      expect(yield* Effect.promise(() => refused.json())).toMatchObject({ error: "body_too_large" })
+      expect(events).toEqual([event])
     }).pipe(Effect.provide(Layer.fresh(ServerLive))))
 })
