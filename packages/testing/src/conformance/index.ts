@@ -2,7 +2,8 @@
  * `@weft/testing/conformance`: the Store and Connector conformance suites.
  * They register `@effect/vitest` tests, so import this subpath from test
  * files only; the fakes and the receiver live in the main entry and load
- * anywhere.
+ * anywhere. `vitest` (~3.2) and `@effect/vitest` (~0.30) are optional peer
+ * dependencies of `@weft/testing`: install them where the suites run.
  *
  * @example
  * ```ts
