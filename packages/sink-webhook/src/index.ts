@@ -35,7 +35,7 @@ export * as Secret from "./Secret.js"
 export * as Signature from "./Signature.js"
 
 /**
- * The webhook `Sink` layer.
+ * The webhook `Sink` layers: over undici (the default) or over any `HttpClient`.
  *
  * @since 0.1.0
  */

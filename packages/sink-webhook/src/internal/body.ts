@@ -59,7 +59,9 @@ const readNode = (source: NodeIncoming, max: number): Effect.Effect<BodyRead> =>
       source.off("close", onFailure)
       source.pause()
     }
-    const onData = (chunk: Buffer) => {
+    const onData = (data: Buffer | string) => {
+      // A stream someone set an encoding on gives strings; the signature is over bytes.
+      const chunk = typeof data === "string" ? Buffer.from(data) : data
       size += chunk.length
       if (size > max) {
         stop()

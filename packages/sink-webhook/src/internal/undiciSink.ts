@@ -121,7 +121,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (this.done) return
+    // 1xx answers are informational; the final answer follows.
+    if (this.done || statusCode < 200) return
     this.status = statusCode
     const directive = first(headers["webhook-delivery"])
     this.headers = {
