@@ -56,14 +56,15 @@ export const addPage = (audit: ModelAudit, counters: RunCounters, invalid: Reado
 })
 
 /**
- * The status of a run from its models': all succeeded → `succeeded`; all
- * failed → `failed`; anything else → `partial`.
+ * The status of a run from its models': any cancelled → `cancelled`; all
+ * succeeded → `succeeded`; all failed → `failed`; anything else → `partial`.
  *
  * @since 0.1.0
  * @category combinators
  */
 export const rollUp = (models: ReadonlyArray<ModelAudit>): RunStatus => {
   if (models.length === 0) return "succeeded"
+  if (models.some((m) => m.status === "cancelled")) return "cancelled"
   if (models.every((m) => m.status === "succeeded")) return "succeeded"
   if (models.every((m) => m.status === "failed" || m.status === "pending")) return "failed"
   return "partial"

@@ -44,6 +44,11 @@ export interface Policy {
    * turning inactive is reported as `record.deleted` (`reason: "inactive"`).
    */
   readonly includeInactive: boolean
+  /**
+   * The page belongs to a full read, whose generation is new: a stored
+   * fingerprint already stamped with it was seen earlier in this same read.
+   */
+  readonly fullRead?: boolean | undefined
 }
 
 /**
@@ -58,6 +63,12 @@ export interface PageResult {
   readonly changes: ReadonlyArray<Change>
   readonly counters: RunCounters
   readonly invalid: ReadonlyArray<InvalidRecord>
+  /**
+   * Ids the provider returned more than once: repeated within this page
+   * (only the last occurrence was judged) or, in a full read, already seen
+   * on an earlier page of the same read (judged again as the newer version).
+   */
+  readonly duplicates: ReadonlyArray<string>
 }
 
 /**
@@ -92,6 +103,13 @@ export const idsOf = (records: ReadonlyArray<unknown>, deleted: ReadonlyArray<st
 /**
  * Judges one page against the stored fingerprints of its ids.
  *
+ * Duplicate ids: the last occurrence wins. Within a page, earlier
+ * occurrences of an id are dropped before anything is judged (they count
+ * neither as processed nor as events); an id that comes back on a later page
+ * of the same read is judged again against what the earlier page committed,
+ * so its newest version is what the receiver holds. Either way the id is
+ * reported in `duplicates`, for the run's audit.
+ *
  * @example
  * ```ts
  * import type { Connector } from "@weft/core/connector"
@@ -113,7 +131,9 @@ export const detect = (
   deleted: ReadonlyArray<string>,
   stored: ReadonlyMap<string, StoredFingerprint>
 ): PageResult => {
-  const { generation, includeInactive, model, projection } = policy
+  const { fullRead, generation, includeInactive, model, projection } = policy
+  const duplicates: Array<string> = []
+  const judged = lastOccurrences(records, duplicates)
   // Later occurrences of an id in the same page compare against earlier ones.
   const seen = new Map<string, StoredFingerprint | null>()
   const current = (id: string): StoredFingerprint | undefined => {
@@ -129,9 +149,12 @@ export const detect = (
   let removed = 0
   let repeated = false
 
-  for (const input of records) {
+  for (const input of judged) {
     const knownId = idOf(input)
     const prior = knownId === undefined ? undefined : current(knownId)
+    if (fullRead === true && prior !== undefined && prior.generation === generation && !seen.has(knownId!)) {
+      duplicates.push(knownId!)
+    }
     if (prior !== undefined && unchanged(policy, input as object, prior)) {
       // Same subscribed content and activity as a record that was valid when stored: no need to
       // validate it again. Only its generation moves (a full read saw it).
@@ -190,14 +213,42 @@ export const detect = (
     deletes,
     changes,
     invalid,
+    duplicates,
     counters: {
-      processed: records.length + deleted.length,
+      processed: judged.length + deleted.length,
       new: created,
       changed,
       deleted: removed,
       invalid: invalid.length
     }
   }
+}
+
+// Keeps the last occurrence of each id (records without a usable id are all kept), in order.
+// The common page has no repeats: one pass over the ids, no copy.
+const lastOccurrences = (records: ReadonlyArray<unknown>, duplicates: Array<string>): ReadonlyArray<unknown> => {
+  if (records.length < 2) return records
+  const ids = new Set<string>()
+  let repeats: Set<string> | undefined
+  for (const record of records) {
+    const id = idOf(record)
+    if (id === undefined) continue
+    if (ids.has(id)) (repeats ??= new Set()).add(id)
+    else ids.add(id)
+  }
+  if (repeats === undefined) return records
+  duplicates.push(...repeats)
+  const kept: Array<unknown> = []
+  const taken = new Set<string>()
+  for (let i = records.length - 1; i >= 0; i--) {
+    const id = idOf(records[i])
+    if (id !== undefined) {
+      if (taken.has(id)) continue
+      taken.add(id)
+    }
+    kept.push(records[i])
+  }
+  return kept.reverse()
 }
 
 // The fast judgement for a known record: its raw fingerprint and activity match what is stored.

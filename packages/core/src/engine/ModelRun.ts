@@ -1,4 +1,5 @@
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -65,6 +66,75 @@ export interface ModelRunInput {
   readonly onEnqueued: Effect.Effect<void>
   /** Pause reading while the destination has this many events pending (see {@link Backpressure}). */
   readonly backpressure?: Backpressure | undefined
+  /** Completed when the run must stop: the read ends after the page in hand is committed. */
+  readonly stop: Deferred.Deferred<RunStop>
+  /** Pages one read may take before it is ended as runaway (see {@link ReadLimits}). */
+  readonly maxPages: number
+}
+
+/**
+ * Why a run is told to stop before its reads finish.
+ *
+ * - `Cancelled`: the host disconnected the integration, deleted or paused
+ *   the sync. Models still reading end `cancelled`.
+ * - `DeadlineExceeded`: the run took longer than its deadline. Models still
+ *   reading end `failed`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RunStop =
+  | { readonly _tag: "Cancelled"; readonly reason: string }
+  | { readonly _tag: "DeadlineExceeded"; readonly deadline: Duration.Duration }
+
+/**
+ * Bounds on provider reads, so a provider that stops answering or pages
+ * forever cannot keep a run open for good.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReadLimits {
+  /** One provider request, per attempt (retries get their own). Default 30 seconds. */
+  readonly requestTimeout?: Duration.DurationInput | undefined
+  /** A whole run, all models. Default 6 hours. */
+  readonly runDeadline?: Duration.DurationInput | undefined
+  /** Pages one model's read may take. Default 100,000. */
+  readonly maxPages?: number | undefined
+}
+
+/**
+ * The limits in force when nothing overrides them.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultReadLimits = {
+  requestTimeout: Duration.seconds(30),
+  runDeadline: Duration.hours(6),
+  maxPages: 100_000
+} as const
+
+/**
+ * How a stop reads in a model's audit.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const describeStop = (stop: RunStop, model: string): string =>
+  stop._tag === "Cancelled"
+    ? `Cancelled: ${stop.reason} The read of ${model} stopped; nothing was swept and what was committed stays.`
+    : `The run passed its deadline of ${Duration.format(stop.deadline)}, so the read of ${model} was stopped; nothing was swept and ` +
+      `the next run continues from what was committed. If the provider is this slow, raise the run deadline (limits.runDeadline).`
+
+// A read ends early for one of these, besides a provider failure.
+class Stopped {
+  readonly _tag = "Stopped"
+  constructor(readonly stop: RunStop) {}
+}
+class PageBudgetExceeded {
+  readonly _tag = "PageBudgetExceeded"
+  constructor(readonly pages: number) {}
 }
 
 /**
@@ -83,6 +153,7 @@ export interface Backpressure {
 }
 
 const SWEEP_BATCH = 1000
+const DUPLICATE_SAMPLE = 20
 
 /**
  * A read failure as an operator reads it.
@@ -111,13 +182,14 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
     const startedAt = yield* Clock.currentTimeMillis
     let audit: ModelAudit = { ...Audit.pending(name), status: "running", startedAt }
 
-    const fail = (error: string) =>
+    const end = (status: "failed" | "cancelled", error: string) =>
       Effect.gen(function*() {
-        audit = { ...audit, status: "failed", error, finishedAt: yield* Clock.currentTimeMillis }
+        audit = { ...audit, status, error, finishedAt: yield* Clock.currentTimeMillis }
         yield* store.commit({ scope, upserts: [], deletes: [], events: [], run: { runId: run.id, audit } })
         yield* input.onCommitted(audit)
         return audit
       })
+    const fail = (error: string) => end("failed", error)
 
     const reader = Connector.readerFor(opened.connector, name)
     if (reader === undefined) return yield* fail(`The ${opened.connector.name} connector has no reader for model ${name}.`)
@@ -135,17 +207,26 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
       model: reader.model,
       projection: projection.right,
       generation,
-      includeInactive: sync.includeInactive
+      includeInactive: sync.includeInactive,
+      fullRead: full
     }
     audit = { ...audit, fullRead: full }
+    // Ids returned more than once in this read (exact count, first few kept for the audit).
+    const duplicates = { count: 0, sample: [] as Array<string> }
+    const seenInDelta = full ? undefined : new Set<string>()
+    const noteDuplicates = (ids: ReadonlyArray<string>) => {
+      duplicates.count += ids.length
+      for (const id of ids) if (duplicates.sample.length < DUPLICATE_SAMPLE) duplicates.sample.push(id)
+    }
     let state: ModelState = { ...previous, generation }
 
+    // A page is committed whole or not at all: a stop waits for the commit in hand.
     const commit = (upserts: ChangeDetector.PageResult["upserts"], deletes: ReadonlyArray<string>, events: ReadonlyArray<OutboxEntry>) =>
       Effect.gen(function*() {
         yield* store.commit({ scope, upserts, deletes, state, events, run: { runId: run.id, audit } })
         yield* input.onCommitted(audit)
         if (events.length > 0) yield* input.onEnqueued
-      })
+      }).pipe(Effect.uninterruptible)
 
     const roomInOutbox = (bounds: Backpressure) =>
       Effect.gen(function*() {
@@ -159,12 +240,26 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
         }
       })
 
+    let pages = 0
     const page = (records: Connector.RecordPage) =>
       Effect.gen(function*() {
+        if (++pages > input.maxPages) return yield* Effect.fail(new PageBudgetExceeded(input.maxPages))
         if (input.backpressure !== undefined) yield* roomInOutbox(input.backpressure)
         const deleted = records.deleted ?? []
-        const stored = yield* store.fingerprints.getMany(scope, ChangeDetector.idsOf(records.records, deleted))
+        const ids = ChangeDetector.idsOf(records.records, deleted)
+        const stored = yield* store.fingerprints.getMany(scope, ids)
         const result = ChangeDetector.detect(policy, records.records, deleted, stored)
+        if (result.duplicates.length > 0) noteDuplicates(result.duplicates)
+        if (seenInDelta !== undefined) {
+          // A delta read's generation does not move: remember its ids to spot one coming back.
+          const again = new Set(result.duplicates)
+          const repeated: Array<string> = []
+          for (const id of ids) {
+            if (seenInDelta.has(id) && !again.has(id)) repeated.push(id)
+            seenInDelta.add(id)
+          }
+          if (repeated.length > 0) noteDuplicates([...new Set(repeated)])
+        }
         const now = yield* Clock.currentTimeMillis
         const events = writer.records(name, result.changes, now)
         if (records.cursor !== undefined) state = { ...state, cursor: records.cursor }
@@ -172,12 +267,40 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
         yield* commit(result.upserts, result.deletes, events)
       })
 
+    const stopped = yield* Deferred.poll(input.stop)
+    if (Option.isSome(stopped)) return yield* endStopped(yield* stopped.value)
+
     const stream = full ? reader.readAll(opened.context) : reader.readChanges!(opened.context, previous.cursor!)
     // Buffer one page: the next one is fetched while this one is detected and committed.
-    const read = yield* stream.pipe(Stream.buffer({ capacity: 1 }), Stream.runForEach(page), Effect.either)
+    const read = yield* stream.pipe(
+      Stream.buffer({ capacity: 1 }),
+      Stream.runForEach(page),
+      // A stop interrupts the provider request in flight; a commit in hand completes first.
+      Effect.raceFirst(Effect.flatMap(Deferred.await(input.stop), (stop) => Effect.fail(new Stopped(stop)))),
+      Effect.either
+    )
+    const withDuplicates = () => {
+      if (duplicates.count === 0) return
+      audit = {
+        ...audit,
+        warnings: [
+          ...audit.warnings,
+          `${duplicates.count} record id(s) came more than once in the read of ${name}; the last occurrence of each was used: ` +
+          `${duplicates.sample.join(", ")}${duplicates.count > duplicates.sample.length ? ", …" : ""}.`
+        ]
+      }
+    }
     if (Either.isLeft(read)) {
       const error = read.left
+      withDuplicates()
       if (error._tag === "StoreError") return yield* Effect.fail(error)
+      if (error._tag === "Stopped") return yield* endStopped(error.stop)
+      if (error._tag === "PageBudgetExceeded") {
+        return yield* fail(
+          `The read of ${name} reached its budget of ${error.pages} pages without finishing, so it was stopped and nothing was swept. ` +
+          `A provider that hands out a new cursor on every page never ends; if the collection really is this large, raise limits.maxPages.`
+        )
+      }
       if (error._tag === "ReauthRequiredError") {
         yield* store.integrations.get(opened.row.id).pipe(
           Effect.flatMap(Option.match({
@@ -191,17 +314,23 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
       return yield* fail(describeReadError(error))
     }
 
-    if (full) yield* sweep()
+    withDuplicates()
+    const heldBack = full ? yield* sweep() : false
     const finishedAt = yield* Clock.currentTimeMillis
     if (full) state = { ...state, lastFullReadAt: startedAt }
-    audit = { ...audit, status: audit.warnings.length > 0 ? "partial" : "succeeded", finishedAt }
+    audit = { ...audit, status: heldBack ? "partial" : "succeeded", finishedAt }
     yield* commit([], [], [writer.processed(audit, startedAt, finishedAt)])
     return audit
 
+    function endStopped(stop: RunStop) {
+      return end(stop._tag === "Cancelled" ? "cancelled" : "failed", describeStop(stop, name))
+    }
+
+    // Applies the deletes a complete full read found; true when the mass-delete guard held them back.
     function sweep() {
       return Effect.gen(function*() {
         const stale = yield* store.fingerprints.countStale(scope, generation)
-        if (stale.active + stale.inactive === 0) return
+        if (stale.active + stale.inactive === 0) return false
         const known = yield* store.fingerprints.count(scope)
         const tooMany = stale.active > input.guard.min && stale.active > input.guard.ratio * known.active
         if (tooMany && !input.confirmDeletes) {
@@ -215,11 +344,11 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
               `If the provider really lost them, run a manual sync with confirmDeletes to apply the deletes.`
             ]
           }
-          return
+          return true
         }
         while (true) {
           const batch = yield* store.fingerprints.stale(scope, generation, SWEEP_BATCH)
-          if (batch.length === 0) return
+          if (batch.length === 0) return false
           const changes: Array<ChangeDetector.Change> = []
           for (const { fingerprint, recordId } of batch) {
             if (!fingerprint.inactive) changes.push({ type: "record.deleted", recordId, reason: "removed" })

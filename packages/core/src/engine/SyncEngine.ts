@@ -1,7 +1,10 @@
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -18,7 +21,16 @@ import * as Audit from "./Audit.js"
 import * as ChangeDetector from "./ChangeDetector.js"
 import * as Envelope from "./Envelope.js"
 import { type OpenedIntegration, Integrations } from "./Integrations.js"
-import { describeReadError, type MassDeleteGuard, runModel } from "./ModelRun.js"
+import * as Sleep from "../ground/internal/sleep.js"
+import {
+  defaultReadLimits,
+  describeReadError,
+  describeStop,
+  type MassDeleteGuard,
+  type ReadLimits,
+  type RunStop,
+  runModel
+} from "./ModelRun.js"
 
 /**
  * The sync engine: executes one run of a sync — every model read with
@@ -38,6 +50,8 @@ export interface RunOptions {
   readonly confirmDeletes?: boolean | undefined
   /** Read every model in full (with sweep), incremental ones included. Default: `type === "manual"`. */
   readonly fullRead?: boolean | undefined
+  /** Completing it stops the run as {@link SyncEngineService.cancel} does (for a caller that holds the run). */
+  readonly stop?: Deferred.Deferred<RunStop> | undefined
 }
 
 /**
@@ -79,6 +93,13 @@ export interface SyncEngineService {
     recordIds: ReadonlyArray<string>,
     options?: { readonly force?: boolean | undefined }
   ) => Effect.Effect<RunRow, EngineError | ResyncUnsupportedError>
+  /**
+   * Stops every run of the sync in flight: each read ends after the page in
+   * hand is committed (the provider request in flight is abandoned), and the
+   * run closes `cancelled`, its run events sent with true counts. Completes
+   * once every such run is closed, so no provider request of theirs follows.
+   */
+  readonly cancel: (syncId: string, reason: string) => Effect.Effect<void>
 }
 
 /**
@@ -101,6 +122,13 @@ export interface SyncEngineOptions {
    * 10,000, resuming at half); `false` never pauses.
    */
   readonly outboxHighWater?: number | false
+  /** Bounds on provider reads (see {@link ReadLimits}); a connector's own limits override these. */
+  readonly limits?: ReadLimits | undefined
+}
+
+interface InFlight {
+  readonly stop: Deferred.Deferred<RunStop>
+  readonly done: Deferred.Deferred<void>
 }
 
 /**
@@ -132,6 +160,46 @@ export const layer = (
       const concurrency = options.modelConcurrency ?? 4
       const highWater = options.outboxHighWater ?? 10_000
       const backpressure = highWater === false ? undefined : { highWater, lowWater: Math.floor(highWater / 2) }
+      const inFlight = new Map<string, Set<InFlight>>()
+
+      // Registers a run so that `cancel` can reach it, and arms its deadline.
+      const tracked = <A, E, R>(
+        syncId: string,
+        deadline: Duration.Duration | undefined,
+        body: (stop: Deferred.Deferred<RunStop>) => Effect.Effect<A, E, R>,
+        given?: Deferred.Deferred<RunStop>
+      ) =>
+        Effect.gen(function*() {
+          const entry: InFlight = { stop: given ?? (yield* Deferred.make<RunStop>()), done: yield* Deferred.make<void>() }
+          const entries = inFlight.get(syncId) ?? new Set<InFlight>()
+          entries.add(entry)
+          inFlight.set(syncId, entries)
+          const timer = deadline === undefined
+            ? undefined
+            : yield* Effect.fork(Effect.zipRight(Sleep.sleep(deadline), Deferred.succeed(entry.stop, { _tag: "DeadlineExceeded", deadline })))
+          return yield* body(entry.stop).pipe(
+            Effect.ensuring(Effect.suspend(() => {
+              entries.delete(entry)
+              if (entries.size === 0 && inFlight.get(syncId) === entries) inFlight.delete(syncId)
+              return Effect.zipRight(timer === undefined ? Effect.void : Fiber.interrupt(timer), Deferred.succeed(entry.done, undefined))
+            }))
+          )
+        })
+
+      const cancel: SyncEngineService["cancel"] = (syncId, reason) =>
+        Effect.suspend(() => {
+          const entries = [...(inFlight.get(syncId) ?? [])]
+          return Effect.forEach(entries, (entry) =>
+            Effect.zipRight(Deferred.succeed(entry.stop, { _tag: "Cancelled", reason }), Deferred.await(entry.done)), { discard: true, concurrency: "unbounded" })
+        })
+
+      const limitsFor = (connector: Connector.Any) => {
+        const own = (connector as { readonly limits?: ReadLimits | undefined }).limits
+        return {
+          runDeadline: Duration.decode(own?.runDeadline ?? options.limits?.runDeadline ?? defaultReadLimits.runDeadline),
+          maxPages: own?.maxPages ?? options.limits?.maxPages ?? defaultReadLimits.maxPages
+        }
+      }
 
       const load = (syncId: string) =>
         Effect.gen(function*() {
@@ -179,7 +247,8 @@ export const layer = (
       ) =>
         Effect.gen(function*() {
           const finishedAt = yield* Clock.currentTimeMillis
-          const status = errors.length > 0 && audits.every((a) => a.status !== "succeeded") ? "failed" : Audit.rollUp(audits)
+          const rolled = Audit.rollUp(audits)
+          const status = rolled !== "cancelled" && errors.length > 0 && audits.every((a) => a.status !== "succeeded") ? "failed" : rolled
           const totals = Audit.totals(audits)
           const final: RunRow = {
             ...run,
@@ -207,7 +276,8 @@ export const layer = (
             run: final,
             allEmitted,
             consumed: consumedBuilder(vault, sync.destinationId, finishedAt),
-            sync: run.type === "initial" && status !== "failed" ? { initialCompletedAt: finishedAt } : undefined
+            // A cancelled initial sync is not complete: the next run reads everything again.
+            sync: run.type === "initial" && (status === "succeeded" || status === "partial") ? { initialCompletedAt: finishedAt } : undefined
           })
           yield* signal.notify(sync.destinationId)
           return Option.getOrElse(yield* store.runs.get(run.id), () => final)
@@ -235,6 +305,25 @@ export const layer = (
           const started = yield* begin(sync, integration.connector, integration.tenant, runOptions.type, models)
           const { opened } = yield* openFor(started, sync, integration)
           if (Either.isLeft(opened)) return yield* close(started, sync, models.map(Audit.pending), [opened.left])
+          const limits = limitsFor(opened.right.connector)
+          return yield* tracked(
+            syncId,
+            limits.runDeadline,
+            (stop) => readModels(started, sync, models, opened.right, runOptions, stop, limits.maxPages),
+            runOptions.stop
+          )
+        })
+
+      const readModels = (
+        started: RunRow,
+        sync: SyncRow,
+        models: ReadonlyArray<string>,
+        opened: OpenedIntegration,
+        runOptions: RunOptions,
+        stop: Deferred.Deferred<RunStop>,
+        maxPages: number
+      ) =>
+        Effect.gen(function*() {
 
           const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
           const committed = new Map<string, ModelAudit>(models.map((m) => [m, Audit.pending(m)]))
@@ -250,16 +339,23 @@ export const layer = (
               type: runOptions.type,
               sync,
               syncModel,
-              opened: opened.right,
+              opened,
               writer,
               guard,
               confirmDeletes: runOptions.confirmDeletes === true,
               fullRead: runOptions.fullRead ?? runOptions.type === "manual",
               onCommitted: (audit) => Effect.sync(() => committed.set(audit.model, audit)),
               onEnqueued: signal.notify(sync.destinationId),
-              backpressure
+              backpressure,
+              stop,
+              maxPages
             }).pipe(Effect.provideService(Store, store)), { concurrency }).pipe(
-              Effect.flatMap((audits) => close(started, sync, audits, [])),
+              Effect.flatMap((audits) =>
+                Effect.flatMap(Deferred.poll(stop), (stopped) =>
+                  Option.isNone(stopped)
+                    ? close(started, sync, audits, [])
+                    : Effect.flatMap(stopped.value, (reason) => close(started, sync, audits, [runError(reason)])))
+              ),
               Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), ["The run was interrupted."]))),
               Effect.catchTag("StoreError", (error) =>
                 Effect.zipRight(
@@ -288,61 +384,83 @@ export const layer = (
 
           const scope = { syncId: sync.id, model: modelName }
           const startedAt = yield* Clock.currentTimeMillis
-          const found = yield* Effect.forEach(recordIds, (id) => readOne(opened.right.context, id), { concurrency: 4 }).pipe(Effect.either)
-          if (Either.isLeft(found)) {
-            const failed: ModelAudit = { ...Audit.pending(modelName), status: "failed", startedAt, error: describeReadError(found.left) }
-            return yield* close(started, sync, [failed], [])
-          }
-          const state = yield* store.syncs.modelState(scope)
-          const policy: ChangeDetector.Policy = {
-            model: reader.model,
-            projection: projection.right,
-            generation: Option.match(state, { onNone: () => 0, onSome: (s) => s.generation }),
-            includeInactive: sync.includeInactive
-          }
-          const stored = yield* store.fingerprints.getMany(scope, recordIds)
-          const present = found.right.flatMap((o) => (Option.isSome(o) ? [o.value] : []))
-          const presentIds = new Set(present.flatMap((r) => {
-            const id = ChangeDetector.idOf(r)
-            return id === undefined ? [] : [id]
-          }))
-          const gone = recordIds.filter((id) => !presentIds.has(id))
-          const result = ChangeDetector.detect(policy, present, gone, stored)
-          const emitted = new Set(result.changes.map((c) => c.recordId))
-          const changes = resyncOptions?.force === true
-            ? [...result.changes, ...present.flatMap((r) => {
-              const id = ChangeDetector.idOf(r)
-              return id === undefined || emitted.has(id) ? [] : forced(policy, r, stored.get(id))
-            })]
-            : result.changes
-          const now = yield* Clock.currentTimeMillis
-          const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
-          const audit: ModelAudit = {
-            ...Audit.addPage({ ...Audit.pending(modelName), startedAt }, {
-              ...result.counters,
-              new: changes.filter((c) => c.type === "record.new").length,
-              changed: changes.filter((c) => c.type === "record.changed").length,
-              deleted: changes.filter((c) => c.type === "record.deleted").length
-            }, result.invalid),
-            status: "succeeded",
-            finishedAt: now
-          }
-          // Like any run's model, a re-read reports that it finished reading.
-          const processed = writer.processed(audit, startedAt, now)
-          yield* store.commit({
-            scope,
-            upserts: result.upserts,
-            deletes: result.deletes,
-            events: [...writer.records(modelName, changes, now), processed],
-            run: { runId: started.id, audit }
-          })
-          yield* signal.notify(sync.destinationId)
-          return yield* close(started, sync, [audit], [])
+          const limits = limitsFor(opened.right.connector)
+          // Tracked to its close, so that `cancel` also waits for the commit.
+          return yield* tracked(syncId, limits.runDeadline, (stop) =>
+            Effect.gen(function*() {
+              const found = yield* Effect.forEach(recordIds, (id) => readOne(opened.right.context, id), { concurrency: 4 }).pipe(
+                Effect.mapError(describeReadError),
+                // A stop abandons the reads in flight; the commit below is not interrupted.
+                Effect.raceFirst(Effect.flatMap(Deferred.await(stop), (reason) => Effect.fail(reason))),
+                Effect.either
+              )
+              if (Either.isLeft(found)) {
+                const stop = found.left
+                const failed: ModelAudit = typeof stop === "string"
+                  ? { ...Audit.pending(modelName), status: "failed", startedAt, error: stop }
+                  : {
+                    ...Audit.pending(modelName),
+                    status: stop._tag === "Cancelled" ? "cancelled" : "failed",
+                    startedAt,
+                    error: describeStop(stop, modelName)
+                  }
+                return yield* close(started, sync, [failed], typeof stop === "string" ? [] : [runError(stop)])
+              }
+              const state = yield* store.syncs.modelState(scope)
+              const policy: ChangeDetector.Policy = {
+                model: reader.model,
+                projection: projection.right,
+                generation: Option.match(state, { onNone: () => 0, onSome: (s) => s.generation }),
+                includeInactive: sync.includeInactive
+              }
+              const stored = yield* store.fingerprints.getMany(scope, recordIds)
+              const present = found.right.flatMap((o) => (Option.isSome(o) ? [o.value] : []))
+              const presentIds = new Set(present.flatMap((r) => {
+                const id = ChangeDetector.idOf(r)
+                return id === undefined ? [] : [id]
+              }))
+              const gone = recordIds.filter((id) => !presentIds.has(id))
+              const result = ChangeDetector.detect(policy, present, gone, stored)
+              const emitted = new Set(result.changes.map((c) => c.recordId))
+              const changes = resyncOptions?.force === true
+                ? [...result.changes, ...present.flatMap((r) => {
+                  const id = ChangeDetector.idOf(r)
+                  return id === undefined || emitted.has(id) ? [] : forced(policy, r, stored.get(id))
+                })]
+                : result.changes
+              const now = yield* Clock.currentTimeMillis
+              const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
+              const audit: ModelAudit = {
+                ...Audit.addPage({ ...Audit.pending(modelName), startedAt }, {
+                  ...result.counters,
+                  new: changes.filter((c) => c.type === "record.new").length,
+                  changed: changes.filter((c) => c.type === "record.changed").length,
+                  deleted: changes.filter((c) => c.type === "record.deleted").length
+                }, result.invalid),
+                status: "succeeded",
+                finishedAt: now
+              }
+              // Like any run's model, a re-read reports that it finished reading.
+              const processed = writer.processed(audit, startedAt, now)
+              yield* store.commit({
+                scope,
+                upserts: result.upserts,
+                deletes: result.deletes,
+                events: [...writer.records(modelName, changes, now), processed],
+                run: { runId: started.id, audit }
+              })
+              yield* signal.notify(sync.destinationId)
+              return yield* close(started, sync, [audit], [])
+            }))
         })
 
-      return { run, resyncRecords } satisfies SyncEngineService
+      return { run, resyncRecords, cancel } satisfies SyncEngineService
     })
   )
+
+// The run-level line of a stopped run's audit.
+const runError = (stop: RunStop): string =>
+  stop._tag === "Cancelled" ? `Cancelled: ${stop.reason}` : `The run passed its deadline of ${Duration.format(stop.deadline)}.`
 
 // A forced resync re-sends what the receiver should hold now, changed or not.
 const forced = (

@@ -136,10 +136,14 @@ export const SyncEventsProcessed = Schema.Struct({
 })
 
 /**
+ * A run's status: `running`, then `succeeded`, `partial` (some models failed
+ * or deletes were held back), `failed`, or `cancelled` (stopped by a
+ * disconnect, a sync's deletion or pause; the audit says which).
+ *
  * @since 0.1.0
  * @category fields
  */
-export const RunStatus = Schema.Literal("running", "succeeded", "partial", "failed")
+export const RunStatus = Schema.Literal("running", "succeeded", "partial", "failed", "cancelled")
 
 /**
  * @since 0.1.0

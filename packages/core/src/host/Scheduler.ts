@@ -1,15 +1,17 @@
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as FiberMap from "effect/FiberMap"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
+import type { RunStop } from "../engine/ModelRun.js"
 import { type EngineError, type RunOptions, SyncEngine } from "../engine/SyncEngine.js"
+import * as Sleep from "../ground/internal/sleep.js"
 import type { RunRow, RunType } from "../store/Rows.js"
 import { Store, type StoreError } from "../store/Store.js"
 
@@ -58,6 +60,12 @@ export interface SchedulerService {
   readonly start: (syncId: string) => Effect.Effect<void>
   /** Stops the sync's fiber after its current run (if any). */
   readonly stop: (syncId: string) => Effect.Effect<void>
+  /**
+   * Stops the sync's fiber now: a run in progress is cancelled within a page
+   * (closed `cancelled` with `reason` in its audit), queued triggers are
+   * refused. Completes when the fiber has ended. `start` undoes it.
+   */
+  readonly halt: (syncId: string, reason: string) => Effect.Effect<void>
   /** Queues a run; the effect completes when that run has finished. */
   readonly trigger: (
     syncId: string,
@@ -80,6 +88,10 @@ interface Pending {
 interface Slot {
   pending: Pending | undefined
   readonly wake: Queue.Queue<void>
+  /** Why the sync's fiber must stop; no run starts while it is set. */
+  halted: string | undefined
+  /** The stop handle of the run in progress. */
+  current: Deferred.Deferred<RunStop> | undefined
 }
 
 const merge = (a: Pending | undefined, b: TriggerOptions, waiter: Deferred.Deferred<RunRow, EngineError | SyncPausedError>): Pending => ({
@@ -104,46 +116,60 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
       Effect.gen(function*() {
         const existing = slots.get(syncId)
         if (existing !== undefined) return existing
-        const slot: Slot = { pending: undefined, wake: yield* Queue.sliding<void>(1) }
+        const slot: Slot = { pending: undefined, wake: yield* Queue.sliding<void>(1), halted: undefined, current: undefined }
         slots.set(syncId, slot)
         return slot
       })
 
-    const runOnce = (syncId: string, type: RunType, pending: Pending | undefined) =>
-      engine.run(syncId, {
-        type,
-        confirmDeletes: pending?.confirmDeletes,
-        fullRead: type === "manual"
-      } satisfies RunOptions).pipe(
-        Effect.exit,
+    const runOnce = (syncId: string, slot: Slot, type: RunType, pending: Pending | undefined) =>
+      Effect.gen(function*(): Effect.fn.Return<Exit.Exit<RunRow, EngineError | SyncPausedError>> {
+        const stop = yield* Deferred.make<RunStop>()
+        // Checked and registered in one step: a halt either sees this run or comes before it.
+        if (slot.halted !== undefined) return Exit.fail(new SyncPausedError({ syncId }))
+        slot.current = stop
+        return yield* engine.run(syncId, {
+          type,
+          confirmDeletes: pending?.confirmDeletes,
+          fullRead: type === "manual",
+          stop
+        } satisfies RunOptions).pipe(
+          Effect.exit,
+          Effect.ensuring(Effect.sync(() => {
+            if (slot.current === stop) slot.current = undefined
+          }))
+        )
+      }).pipe(
         Effect.tap((exit) => Effect.forEach(pending?.waiters ?? [], (w) => Deferred.done(w, exit))),
-        Effect.tap((exit) => Exit.isFailure(exit) ? Effect.logError(`Run of sync ${syncId} failed`, exit.cause) : Effect.void)
+        Effect.tap((exit) =>
+          Exit.isFailure(exit) && slot.halted === undefined ? Effect.logError(`Run of sync ${syncId} failed`, exit.cause) : Effect.void
+        )
       )
 
     const loop = (syncId: string, slot: Slot) =>
       Effect.gen(function*() {
         let first = true
         while (true) {
+          if (slot.halted !== undefined) return
           const sync = yield* store.syncs.get(syncId)
           if (Option.isNone(sync) || sync.value.status === "paused") return
           const pending = slot.pending
           slot.pending = undefined
           const initial = sync.value.initialCompletedAt === undefined
           if (pending !== undefined) {
-            yield* runOnce(syncId, initial && pending.type === "delta" ? "initial" : pending.type, pending)
+            yield* runOnce(syncId, slot, initial && pending.type === "delta" ? "initial" : pending.type, pending)
           } else {
             const due = first && initial ? 0 : yield* nextDue(syncId, sync.value.frequencyMs)
             first = false
             if (due > 0) {
-              yield* Effect.raceFirst(Queue.take(slot.wake), Effect.sleep(Duration.millis(due)))
+              yield* Effect.raceFirst(Queue.take(slot.wake), Sleep.sleep(due))
               continue
             }
             const integration = yield* store.integrations.get(sync.value.integrationId)
             // Scheduled runs wait for a usable integration; explicit triggers still run (and say why they fail).
             if (Option.isSome(integration) && integration.value.status === "active") {
-              yield* runOnce(syncId, initial ? "initial" : "delta", undefined)
+              yield* runOnce(syncId, slot, initial ? "initial" : "delta", undefined)
             } else {
-              yield* Effect.raceFirst(Queue.take(slot.wake), Effect.sleep(Duration.millis(sync.value.frequencyMs)))
+              yield* Effect.raceFirst(Queue.take(slot.wake), Sleep.sleep(sync.value.frequencyMs))
             }
           }
         }
@@ -168,13 +194,26 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
 
     const start: SchedulerService["start"] = (syncId) =>
       Effect.gen(function*() {
-        if (yield* FiberMap.has(fibers, syncId)) return
         const slot = yield* slotOf(syncId)
+        slot.halted = undefined
+        if (yield* FiberMap.has(fibers, syncId)) return
         yield* FiberMap.run(fibers, syncId, loop(syncId, slot), { onlyIfMissing: true })
       })
 
     const stop: SchedulerService["stop"] = (syncId) =>
       Effect.flatMap(slotOf(syncId), (slot) => Queue.offer(slot.wake, undefined))
+
+    const halt: SchedulerService["halt"] = (syncId, reason) =>
+      Effect.gen(function*() {
+        const slot = yield* slotOf(syncId)
+        slot.halted = reason
+        if (slot.current !== undefined) yield* Deferred.succeed(slot.current, { _tag: "Cancelled", reason })
+        // Runs not started by this fiber (a record re-read, a replay) stop too.
+        yield* engine.cancel(syncId, reason)
+        yield* Queue.offer(slot.wake, undefined)
+        const fiber = yield* Effect.option(FiberMap.get(fibers, syncId))
+        if (Option.isSome(fiber)) yield* Fiber.await(fiber.value)
+      })
 
     const trigger: SchedulerService["trigger"] = (syncId, options = {}) =>
       Effect.gen(function*() {
@@ -192,6 +231,6 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
       if (sync.status === "active") yield* start(sync.id)
     }
 
-    return { start, stop, trigger } satisfies SchedulerService
+    return { start, stop, halt, trigger } satisfies SchedulerService
   })
 )

@@ -106,7 +106,14 @@ export interface WeftService {
     readonly reconnect: (id: string, credentials: unknown) => Effect.Effect<Integration, SetupError>
     readonly get: (id: string) => Effect.Effect<Integration, NotFoundError | InvalidInputError | StoreError>
     readonly list: (query?: { readonly tenant?: string | undefined }) => Effect.Effect<ReadonlyArray<Integration>, InvalidInputError | StoreError>
-    /** Stops and deletes the integration's syncs, then the integration. Delivered history stays. */
+    /**
+     * Stops and deletes the integration's syncs, then the integration. A run
+     * in progress is cancelled within a page and closed `cancelled` (its
+     * `allEmitted` and `allConsumed` still go out, with true counts); once
+     * this returns, no provider request uses the integration's credentials.
+     * Events already in the outbox are still delivered; runs and events stay
+     * listable.
+     */
     readonly disconnect: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
     /**
      * A passthrough request to the integration's provider with its auth, rate
@@ -147,7 +154,10 @@ export interface WeftService {
     readonly create: (input: CreateSyncInput) => Effect.Effect<Sync, SetupError>
     readonly get: (id: string) => Effect.Effect<Sync, NotFoundError | InvalidInputError | StoreError>
     readonly list: (query?: { readonly integrationId?: string | undefined }) => Effect.Effect<ReadonlyArray<Sync>, InvalidInputError | StoreError>
-    /** A paused sync never runs (a run in progress finishes first). */
+    /**
+     * A paused sync never runs. A run in progress is cancelled within a page
+     * (closed `cancelled`); `resume` continues from what it committed.
+     */
     readonly pause: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
     /** Resumes from the saved cursors, with a delta run right away. */
     readonly resume: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
@@ -165,7 +175,11 @@ export interface WeftService {
       recordId: string,
       options?: { readonly force?: boolean | undefined }
     ) => Effect.Effect<Run, NotFoundError | ResyncUnsupportedError | InvalidInputError | StoreError>
-    /** Stops the sync and deletes it with its fingerprints. Runs and events stay. */
+    /**
+     * Stops the sync (a run in progress is cancelled, as with `pause`) and
+     * deletes it with its fingerprints. Runs and events stay, and events
+     * already in the outbox are still delivered.
+     */
     readonly delete: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
   }
   readonly runs: {
@@ -390,10 +404,15 @@ const make = (options: WeftOptions) =>
         return integrationView(next)
       })
 
-    const stopAndDelete = (sync: SyncRow) =>
+    // No new run, the one in progress cancelled and closed (its run events still go out), then
+    // the sync deleted with its fingerprints. Its events already in the outbox are still delivered.
+    const stopAndDelete = (sync: SyncRow, reason: string) =>
       Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        // Paused first: a trigger racing with the deletion is refused instead of starting a run.
+        yield* store.syncs.put({ ...sync, status: "paused", updatedAt: now })
+        yield* scheduler.halt(sync.id, reason)
         yield* store.syncs.delete(sync.id)
-        yield* scheduler.stop(sync.id)
       })
 
     const setPaused = (id: string, paused: boolean) =>
@@ -401,7 +420,7 @@ const make = (options: WeftOptions) =>
         const sync = yield* getSync(id)
         const now = yield* Clock.currentTimeMillis
         yield* store.syncs.put({ ...sync, status: paused ? "paused" : "active", updatedAt: now })
-        if (paused) yield* scheduler.stop(id)
+        if (paused) yield* scheduler.halt(id, "The sync was paused.")
       })
 
     const service: WeftService = {
@@ -412,8 +431,12 @@ const make = (options: WeftOptions) =>
         list: (query) => Effect.map(store.integrations.list(query), (rows) => rows.map(integrationView)),
         disconnect: (id) =>
           Effect.gen(function*() {
-            yield* getIntegration(id)
-            yield* Effect.forEach(yield* store.syncs.list({ integrationId: id }), stopAndDelete, { discard: true })
+            const row = yield* getIntegration(id)
+            // Disabled first: a run that starts from here on makes no provider request.
+            const now = yield* Clock.currentTimeMillis
+            yield* store.integrations.put({ ...row, status: "disabled", statusMessage: "The integration is being disconnected.", updatedAt: now })
+            const syncs = yield* store.syncs.list({ integrationId: id })
+            yield* Effect.forEach(syncs, (sync) => stopAndDelete(sync, "The integration was disconnected."), { discard: true, concurrency: "unbounded" })
             yield* store.integrations.delete(id)
           }),
         request: (id, request) =>
@@ -472,7 +495,7 @@ const make = (options: WeftOptions) =>
             return yield* done
           }),
         resyncRecord: (id, model, recordId, resyncOptions) => engine.resyncRecords(id, model, [recordId], resyncOptions),
-        delete: (id) => Effect.flatMap(getSync(id), stopAndDelete)
+        delete: (id) => Effect.flatMap(getSync(id), (sync) => stopAndDelete(sync, "The sync was deleted."))
       },
       runs: {
         list: (query) => store.runs.list(query),
