@@ -111,8 +111,8 @@ export const collect = (): ReadonlyArray<Snippet> => {
 }
 
 // Compiled inside node_modules so that the workspace packages and their dependencies resolve as they
-// would for a user; the folder is rebuilt on every run.
-const outDir = join(root, "node_modules", ".cache", "weft-examples")
+// would for a user; one folder per run (two runs at once do not share it), removed afterwards.
+const outDir = join(root, "node_modules", ".cache", `weft-examples-${process.pid}`)
 
 const fileName = (snippet: Snippet, index: number) =>
   `${String(index).padStart(3, "0")}_${snippet.source.replace(/[^A-Za-z0-9]+/g, "_")}_L${snippet.line}.ts`
@@ -131,7 +131,14 @@ const compilerOptions = (): ts.CompilerOptions => {
 
 /** Compiles the snippets; returns one message per error, located in the documentation. */
 export const check = (snippets: ReadonlyArray<Snippet>): ReadonlyArray<string> => {
-  rmSync(outDir, { recursive: true, force: true })
+  try {
+    return compile(snippets)
+  } finally {
+    rmSync(outDir, { recursive: true, force: true })
+  }
+}
+
+const compile = (snippets: ReadonlyArray<Snippet>): ReadonlyArray<string> => {
   mkdirSync(outDir, { recursive: true })
   writeFileSync(join(outDir, "package.json"), JSON.stringify({ private: true, type: "module" }))
   const files = new Map<string, Snippet>()
