@@ -1,4 +1,3 @@
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Delivery } from "@weft/core/delivery"
 import { type ChangeDetector, Envelope, SyncEngine } from "@weft/core/engine"
 import { Ids } from "@weft/core/ground"
@@ -45,7 +44,7 @@ export interface SinkLog {
  * (even after the sink gave up on it), so timing is judged from this side.
  */
 const loggedSink = (options: SinkWebhook.Options, log: SinkLog) =>
-  Layer.effect(
+  Layer.scoped(
     Sink.Sink,
     Effect.map(SinkWebhook.make(options), (inner) =>
       Sink.Sink.of({
@@ -70,7 +69,7 @@ export const layer = (options: { readonly delivery: Delivery.DeliveryOptions; re
   const log: SinkLog = { calls: [], inFlight: 0 }
   const live = Delivery.layer(options.delivery).pipe(
     Layer.provideMerge(loggedSink({ allowHosts: ["127.0.0.1"], timeout: options.sinkTimeout }, log)),
-    Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer, NodeHttpClient.layerUndici))
+    Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer))
   )
   return { layer: live, log, calls: log.calls }
 }
