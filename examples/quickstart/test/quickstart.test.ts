@@ -22,6 +22,14 @@ const root = fileURLToPath(new URL("../../..", import.meta.url))
 const example = fileURLToPath(new URL("..", import.meta.url))
 const tsx = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url))
 
+/**
+ * Bounds of the demo's runs, in processes or in this one: safety nets
+ * against a hang, far above what a busy machine needs. The tests assert what
+ * the demo did, never how fast.
+ */
+const CHILD_TIMEOUT_MS = 600_000
+const TEST_TIMEOUT_MS = 900_000
+
 interface Ran {
   readonly code: number
   readonly stdout: string
@@ -34,7 +42,8 @@ const freshEnv = (): NodeJS.ProcessEnv =>
 
 const spawn = (command: string, args: ReadonlyArray<string>, cwd: string): Effect.Effect<Ran> =>
   Effect.async<Ran>((resume) => {
-    const options = { cwd, env: freshEnv(), timeout: 150_000, maxBuffer: 16 * 1024 * 1024 }
+    // The child's own bound: a safety net against a hang, far above what a busy machine needs.
+    const options = { cwd, env: freshEnv(), timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }
     const child = execFile(command, [...args], options, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
       resume(Effect.succeed({ code, stdout, stderr }))
@@ -132,7 +141,7 @@ describe("npm run demo", () => {
       // Every delivery reached the local receiver and verified (retries would only add to it).
       expect(summary.deliveriesVerified).toBeGreaterThanOrEqual(summary.eventsDelivered)
       expect(summary.eventsEmitted["sync.events.allConsumed"]).toBe(2)
-    }), 180_000)
+    }), TEST_TIMEOUT_MS)
 
   it.live("a bad flag value exits non-zero with a message naming the flag", () =>
     Effect.gen(function*() {
@@ -140,7 +149,7 @@ describe("npm run demo", () => {
       expect(ran.code).not.toBe(0)
       expect(ran.stdout).toBe("")
       expect(ran.stderr).toContain("--employees: must be from 10 to 1000000, got -5")
-    }), 60_000)
+    }), TEST_TIMEOUT_MS)
 
   it.live("unusable flag combinations and values are refused before anything starts", () =>
     Effect.gen(function*() {
@@ -175,7 +184,7 @@ describe("npm run demo", () => {
       expect(ran.stdout).toContain("check:    new 1 = 1 hire ✓ · changed 1 = 1 title change ✓ · deleted 2 = 1 termination + 1 deletion ✓")
       expect(ran.stdout).toContain("Done ✓")
       expect(ran.stdout).toContain("0 signature failures")
-    }), 120_000)
+    }), TEST_TIMEOUT_MS)
 
   it.live("--webhook-url: every delivery to the user's receiver verifies with the standardwebhooks package", () =>
     Effect.gen(function*() {
@@ -213,7 +222,7 @@ describe("npm run demo", () => {
       // Each event the summary counts as delivered reached the receiver once at least.
       expect(receiver.events().length).toBe(summary.eventsDelivered)
       expect(receiver.events().filter((e) => e.type === "sync.events.allConsumed")).toHaveLength(2)
-    }).pipe(Effect.scoped), 120_000)
+    }).pipe(Effect.scoped), TEST_TIMEOUT_MS)
 
   it.live("--help on a pipe: integer flags say so, optional flags are bracketed, no generic text lines and no ANSI escapes", () =>
     Effect.gen(function*() {
@@ -234,7 +243,7 @@ describe("npm run demo", () => {
       expect(badFlag.code).toBe(2)
       expect(badFlag.stderr).toContain("Received unknown argument: '--bogus'")
       expect(badFlag.stderr).not.toContain(ESC)
-    }), 60_000)
+    }), TEST_TIMEOUT_MS)
 
   it.live("a receiver that refuses every delivery: exit 1, and standard output ends with a summary of what was emitted, delivered and left pending, and why", () =>
     Effect.gen(function*() {
@@ -245,7 +254,8 @@ describe("npm run demo", () => {
         "--webhook-url", `http://127.0.0.1:${port}/hooks/weft`,
         "--webhook-secret", Redacted.value(Secret.generate()),
         "--allow-host", "127.0.0.1",
-        "--timeout", "90"
+        // Long enough for a busy machine, short of the standard schedule's second retry (5 min − 20 %).
+        "--timeout", "200"
       ]
       // Through npm, as typed: a failing demo's standard output is still its own JSON lines alone.
       const ran = yield* spawn("npm", ["run", "demo", "--", ...flags, "--json"], root)
@@ -271,5 +281,5 @@ describe("npm run demo", () => {
       expect(human.stdout).toMatch(/1 run \(1 succeeded, 0 delivered in full\) · 20 records processed · (\d+) events emitted · 0 delivered · \1 pending/)
       expect(human.stdout).toContain("delivery:   the last failed attempt: ")
       expect(human.stdout).not.toContain("0 runs")
-    }), 150_000)
+    }), TEST_TIMEOUT_MS)
 })
