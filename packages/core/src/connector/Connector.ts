@@ -18,6 +18,7 @@ import type { ConnectionError, OriginNotAllowedError, PaginationLoopError, Reaut
 import { ConnectorError } from "./Errors.js"
 import { redactParseError } from "./internal/redactIssue.js"
 import * as ProviderHttp from "./ProviderHttp.js"
+import * as ReadLimits from "./ReadLimits.js"
 
 /**
  * The connector contract: what an adapter to one provider declares, and the
@@ -157,6 +158,8 @@ export interface Connector<C = unknown> {
   readonly readers: ReadonlyArray<ModelReader<C>>
   readonly rateLimit?: ProviderHttp.RateLimit | undefined
   readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
+  /** This provider's read limits, where the host's defaults do not fit (see {@link ReadLimits.ReadLimits}). */
+  readonly limits?: ReadLimits.ReadLimits | undefined
 }
 
 /**
@@ -215,6 +218,8 @@ export const define = <C, I>(options: {
   readonly readers: ReadonlyArray<ModelReader<NoInfer<C>>>
   readonly rateLimit?: ProviderHttp.RateLimit | undefined
   readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
+  /** See {@link Connector.limits}. */
+  readonly limits?: ReadLimits.ReadLimits | undefined
 }): Connector<C> => {
   const decodeRaw = Schema.decodeUnknown(options.credentials, { errors: "first", onExcessProperty: "error" })
   const decode = (input: unknown) => Effect.mapError(decodeRaw(input), redactParseError)
@@ -230,7 +235,8 @@ export const define = <C, I>(options: {
     check: options.check,
     readers: options.readers,
     rateLimit: options.rateLimit,
-    retry: options.retry
+    retry: options.retry,
+    limits: options.limits
   }
 }
 
@@ -295,6 +301,11 @@ export const makeContext = <C>(
     readonly onCredentialsRefreshed?: ((credentials: C) => Effect.Effect<void>) | undefined
     /** Overrides the connector's retry policy (e.g. a short one while a user waits on a connect screen). */
     readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
+    /**
+     * Read limits more specific than the connector's own (an integration's,
+     * then the host's defaults after them); only `requestTimeout` applies here.
+     */
+    readonly limits?: ReadonlyArray<ReadLimits.ReadLimits | undefined> | undefined
   }
 ): Effect.Effect<ConnectorContext<C> & { readonly currentCredentials: Effect.Effect<C> }, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
@@ -309,7 +320,8 @@ export const makeContext = <C>(
       credentials,
       onCredentialsRefreshed: options.onCredentialsRefreshed,
       retry: options.retry === undefined ? connector.retry : { ...connector.retry, ...options.retry },
-      rateLimiter: options.rateLimiter
+      rateLimiter: options.rateLimiter,
+      requestTimeout: requestTimeoutOf(connector, options.limits)
     })
     return {
       integrationId: options.integrationId,
@@ -321,6 +333,12 @@ export const makeContext = <C>(
       currentCredentials: Ref.get(credentials)
     }
   })
+
+// An integration's limit first, then the connector's, then the host's defaults.
+const requestTimeoutOf = (connector: Any, given: ReadonlyArray<ReadLimits.ReadLimits | undefined> = []) => {
+  const [own, ...host] = given
+  return ReadLimits.resolve(own, connector.limits, ...host).requestTimeout
+}
 
 /**
  * The rate limiter a connector asks for (`rateLimit`), or `undefined` when it

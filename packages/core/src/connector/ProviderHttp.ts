@@ -166,6 +166,39 @@ export const withRetries = (policy: Partial<RetryPolicy> = {}) =>
 }
 
 /**
+ * Bounds each attempt: a provider that has not answered (status and headers)
+ * within `timeout` fails the attempt with a transport `RequestError` that
+ * says so, which {@link withRetries} retries like a dropped connection.
+ * Apply it under the retries and the rate limiter, so that neither waiting
+ * for a retry nor for the limiter counts against it.
+ *
+ * @example
+ * ```ts
+ * import * as HttpClient from "@effect/platform/HttpClient"
+ * import * as Effect from "effect/Effect"
+ * import { ProviderHttp } from "@weft/core/connector"
+ *
+ * const client = Effect.map(HttpClient.HttpClient, ProviderHttp.withRequestTimeout("30 seconds"))
+ * ```
+ * @since 0.1.0
+ * @category timeouts
+ */
+export const withRequestTimeout = (timeout: Duration.DurationInput) =>
+<E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E | HttpClientError.RequestError, R> => {
+  const duration = Duration.decode(timeout)
+  return HttpClient.transform(client, (execute, request) =>
+    Effect.timeoutFail(execute, {
+      duration,
+      onTimeout: () =>
+        new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          description: `the provider did not answer within ${Duration.format(duration)}`
+        })
+    }))
+}
+
+/**
  * Runs every request through a rate limiter (one per integration, so one
  * tenant's sync cannot starve another's). Each attempt, retries included,
  * takes a permit.
@@ -244,6 +277,12 @@ export interface ProviderClientOptions<C> {
   readonly onCredentialsRefreshed?: ((credentials: C) => Effect.Effect<void>) | undefined
   readonly retry?: Partial<RetryPolicy> | undefined
   readonly rateLimiter?: RateLimiter.RateLimiter | undefined
+  /**
+   * How long one attempt may wait for the provider's answer; past it the
+   * attempt fails as a transport error (and is retried like one). Default:
+   * no limit of its own.
+   */
+  readonly requestTimeout?: Duration.DurationInput | undefined
 }
 
 const withoutCredentials = (
@@ -454,7 +493,8 @@ export const withoutAutomaticRedirects = <E, R>(client: HttpClient.HttpClient.Wi
  */
 export const make = <C>(options: ProviderClientOptions<C>): Effect.Effect<ProviderClient, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const base = withoutAutomaticRedirects(yield* HttpClient.HttpClient)
+    const plain = withoutAutomaticRedirects(yield* HttpClient.HttpClient)
+    const base = options.requestTimeout === undefined ? plain : withRequestTimeout(options.requestTimeout)(plain)
     const retry = withRetries(options.retry)
     const limited = options.rateLimiter === undefined ? base : withRateLimiter(options.rateLimiter)(base)
     const retried = retry(limited)

@@ -10,6 +10,7 @@ import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Connector from "../connector/Connector.js"
 import type * as ProviderHttp from "../connector/ProviderHttp.js"
+import type * as ReadLimits from "../connector/ReadLimits.js"
 import type { IntegrationRow, IntegrationStatus } from "../store/Rows.js"
 import { Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
@@ -71,6 +72,8 @@ export interface IntegrationsService {
       readonly tenant: string
       readonly credentials: unknown
       readonly retry?: Partial<ProviderHttp.RetryPolicy> | undefined
+      /** The integration's own read limits, if it has any. */
+      readonly limits?: ReadLimits.ReadLimits | undefined
     }
   ) => Effect.Effect<Connector.ConnectorContext<unknown> & { readonly currentCredentials: Effect.Effect<unknown> }>
   /** Opens a stored integration for connector calls. */
@@ -91,12 +94,19 @@ export interface IntegrationsService {
 export class Integrations extends Context.Tag("@weft/core/Integrations")<Integrations, IntegrationsService>() {}
 
 /**
+ * The integrations service, with the host's default read limits (the
+ * connector's and each integration's own override them).
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<Integrations, never, Store | Vault | Connectors | HttpClient.HttpClient> = Layer.scoped(
+export const layerWith = (
+  options: { readonly limits?: ReadLimits.ReadLimits | undefined } = {}
+): Layer.Layer<Integrations, never, Store | Vault | Connectors | HttpClient.HttpClient> => Layer.scoped(
   Integrations,
   Effect.gen(function*() {
+    // `contextFor` takes options of its own.
+    const hostLimits = options.limits
     const store = yield* Store
     const vault = yield* Vault
     const connectors = yield* Connectors
@@ -141,7 +151,8 @@ export const layer: Layer.Layer<Integrations, never, Store | Vault | Connectors 
           credentials: options.credentials,
           rateLimiter,
           onCredentialsRefreshed: persist(connector, options.integrationId),
-          retry: options.retry
+          retry: options.retry,
+          limits: [options.limits, hostLimits]
         })
       }).pipe(Effect.provideService(HttpClient.HttpClient, http))
 
@@ -153,7 +164,7 @@ export const layer: Layer.Layer<Integrations, never, Store | Vault | Connectors 
         const credentials = yield* connector.credentials.decode(raw).pipe(
           Effect.mapError(() => unavailable(`they no longer match the ${connector.name} credentials schema`))
         )
-        const context = yield* contextFor(connector, { integrationId: row.id, tenant: row.tenant, credentials })
+        const context = yield* contextFor(connector, { integrationId: row.id, tenant: row.tenant, credentials, limits: row.limits })
         return { row, connector, context }
       })
 
@@ -174,3 +185,11 @@ export const layer: Layer.Layer<Integrations, never, Store | Vault | Connectors 
     } satisfies IntegrationsService
   })
 )
+
+/**
+ * The integrations service with the built-in read limits.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Integrations, never, Store | Vault | Connectors | HttpClient.HttpClient> = layerWith()

@@ -68,7 +68,7 @@ export interface ModelRunInput {
   readonly backpressure?: Backpressure | undefined
   /** Completed when the run must stop: the read ends after the page in hand is committed. */
   readonly stop: Deferred.Deferred<RunStop>
-  /** Pages one read may take before it is ended as runaway (see {@link ReadLimits}). */
+  /** Pages one read may take before it is ended as runaway (`ReadLimits.maxPages`). */
   readonly maxPages: number
 }
 
@@ -86,34 +86,6 @@ export interface ModelRunInput {
 export type RunStop =
   | { readonly _tag: "Cancelled"; readonly reason: string }
   | { readonly _tag: "DeadlineExceeded"; readonly deadline: Duration.Duration }
-
-/**
- * Bounds on provider reads, so a provider that stops answering or pages
- * forever cannot keep a run open for good.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ReadLimits {
-  /** One provider request, per attempt (retries get their own). Default 30 seconds. */
-  readonly requestTimeout?: Duration.DurationInput | undefined
-  /** A whole run, all models. Default 6 hours. */
-  readonly runDeadline?: Duration.DurationInput | undefined
-  /** Pages one model's read may take. Default 100,000. */
-  readonly maxPages?: number | undefined
-}
-
-/**
- * The limits in force when nothing overrides them.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultReadLimits = {
-  requestTimeout: Duration.seconds(30),
-  runDeadline: Duration.hours(6),
-  maxPages: 100_000
-} as const
 
 /**
  * How a stop reads in a model's audit.

@@ -22,15 +22,8 @@ import * as ChangeDetector from "./ChangeDetector.js"
 import * as Envelope from "./Envelope.js"
 import { type OpenedIntegration, Integrations } from "./Integrations.js"
 import * as Sleep from "../ground/internal/sleep.js"
-import {
-  defaultReadLimits,
-  describeReadError,
-  describeStop,
-  type MassDeleteGuard,
-  type ReadLimits,
-  type RunStop,
-  runModel
-} from "./ModelRun.js"
+import * as ReadLimits from "../connector/ReadLimits.js"
+import { describeReadError, describeStop, type MassDeleteGuard, type RunStop, runModel } from "./ModelRun.js"
 
 /**
  * The sync engine: executes one run of a sync — every model read with
@@ -122,8 +115,12 @@ export interface SyncEngineOptions {
    * 10,000, resuming at half); `false` never pauses.
    */
   readonly outboxHighWater?: number | false
-  /** Bounds on provider reads (see {@link ReadLimits}); a connector's own limits override these. */
-  readonly limits?: ReadLimits | undefined
+  /**
+   * Bounds on provider reads, for every connector: request timeout, run
+   * deadline, page budget. A connector's own `limits`, then an integration's,
+   * override them.
+   */
+  readonly limits?: ReadLimits.ReadLimits | undefined
 }
 
 interface InFlight {
@@ -193,13 +190,7 @@ export const layer = (
             Effect.zipRight(Deferred.succeed(entry.stop, { _tag: "Cancelled", reason }), Deferred.await(entry.done)), { discard: true, concurrency: "unbounded" })
         })
 
-      const limitsFor = (connector: Connector.Any) => {
-        const own = (connector as { readonly limits?: ReadLimits | undefined }).limits
-        return {
-          runDeadline: Duration.decode(own?.runDeadline ?? options.limits?.runDeadline ?? defaultReadLimits.runDeadline),
-          maxPages: own?.maxPages ?? options.limits?.maxPages ?? defaultReadLimits.maxPages
-        }
-      }
+      const limitsFor = (opened: OpenedIntegration) => ReadLimits.resolve(opened.row.limits, opened.connector.limits, options.limits)
 
       const load = (syncId: string) =>
         Effect.gen(function*() {
@@ -305,7 +296,7 @@ export const layer = (
           const started = yield* begin(sync, integration.connector, integration.tenant, runOptions.type, models)
           const { opened } = yield* openFor(started, sync, integration)
           if (Either.isLeft(opened)) return yield* close(started, sync, models.map(Audit.pending), [opened.left])
-          const limits = limitsFor(opened.right.connector)
+          const limits = limitsFor(opened.right)
           return yield* tracked(
             syncId,
             limits.runDeadline,
@@ -384,7 +375,7 @@ export const layer = (
 
           const scope = { syncId: sync.id, model: modelName }
           const startedAt = yield* Clock.currentTimeMillis
-          const limits = limitsFor(opened.right.connector)
+          const limits = limitsFor(opened.right)
           // Tracked to its close, so that `cancel` also waits for the commit.
           return yield* tracked(syncId, limits.runDeadline, (stop) =>
             Effect.gen(function*() {

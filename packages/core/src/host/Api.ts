@@ -1,6 +1,7 @@
 import type * as Duration from "effect/Duration"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as ReadLimits from "../connector/ReadLimits.js"
 import type { EventType } from "../events/Event.js"
 import type {
   DestinationRow,
@@ -127,6 +128,11 @@ export interface ConnectInput {
   readonly credentials: unknown
   /** Syncs to start; default: those configured for the connector in the Weft options. */
   readonly syncs?: ReadonlyArray<SyncConfig> | undefined
+  /**
+   * This integration's read limits (request timeout, run deadline, page
+   * budget), over the connector's and the host's.
+   */
+  readonly limits?: ReadLimits.ReadLimits | undefined
 }
 
 /**

@@ -168,6 +168,25 @@ export const Frequency = durationInput(
 const AnyDuration = durationInput("a duration such as \"7 days\" or a number of milliseconds", () => true)
 
 /**
+ * Read limits: a request timeout and a run deadline (finite, at least 1
+ * second), a page budget (a whole number of at least 1).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReadLimits = Schema.Struct({
+  requestTimeout: Schema.optional(durationInput(
+    "a finite duration of at least 1 second, such as \"30 seconds\"",
+    (d) => Duration.isFinite(d) && Duration.toMillis(d) >= 1000
+  )),
+  runDeadline: Schema.optional(durationInput(
+    "a finite duration of at least 1 second, such as \"6 hours\"",
+    (d) => Duration.isFinite(d) && Duration.toMillis(d) >= 1000
+  )),
+  maxPages: Schema.optional(integer("a whole number of at least 1", 1, Number.MAX_SAFE_INTEGER))
+}).annotations({ description: "read limits: an object with requestTimeout, runDeadline and maxPages, each optional" })
+
+/**
  * @since 0.1.0
  * @category schemas
  */
@@ -228,7 +247,8 @@ export const ConnectInput: Schema.Schema<Api.ConnectInput> = Schema.Struct({
   connector: Name("a connector id such as \"bamboohr\""),
   tenant: Tenant,
   credentials: Credentials,
-  syncs: Schema.optional(Schema.Array(SyncConfig))
+  syncs: Schema.optional(Schema.Array(SyncConfig)),
+  limits: Schema.optional(ReadLimits)
 }).annotations({ description: "an object with connector, tenant and credentials" })
 
 /**
@@ -314,7 +334,8 @@ export const WeftOptions = Schema.Struct({
       Schema.Union(Schema.Literal(false), integer("a whole number of at least 1", 1, Number.MAX_SAFE_INTEGER)).annotations({
         description: "a whole number of at least 1, or false"
       })
-    )
+    ),
+    limits: Schema.optional(ReadLimits)
   })),
   delivery: Schema.optional(Schema.Struct({
     retrySchedule: Schema.optional(Schema.declare(Schedule.isSchedule, { description: "a Schedule" })),

@@ -13,9 +13,10 @@ import * as Redacted from "effect/Redacted"
 import type { ConnectionError, ReauthRequiredError } from "../connector/Errors.js"
 import type { EventType } from "../events/Event.js"
 import * as Connector from "../connector/Connector.js"
+import type * as ReadLimits from "../connector/ReadLimits.js"
 import { Delivery, type DeliveryOptions, layer as deliveryLayer } from "../delivery/Delivery.js"
 import { Connectors, layer as connectorsLayer, type UnknownConnectorError } from "../engine/Connectors.js"
-import { Integrations, layer as integrationsLayer } from "../engine/Integrations.js"
+import { Integrations, layerWith as integrationsLayer } from "../engine/Integrations.js"
 import {
   layer as engineLayer,
   type ResyncUnsupportedError,
@@ -26,7 +27,7 @@ import * as Ids from "../ground/Ids.js"
 import * as Model from "../models/Model.js"
 import { type DestinationError, Sink } from "../sink/Sink.js"
 import { layer as signalLayer, OutboxSignal } from "../store/OutboxSignal.js"
-import type { DestinationRow, IntegrationRow, SyncModel, SyncRow } from "../store/Rows.js"
+import type { DestinationRow, IntegrationLimits, IntegrationRow, SyncModel, SyncRow } from "../store/Rows.js"
 import { NotFoundError, Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
 import {
@@ -252,6 +253,18 @@ const DEFAULT_FREQUENCY = Duration.hours(1)
 const DEFAULT_CONCURRENCY = 32
 const CHECK_RETRY = { maxRetries: 2, maxDelay: "2 seconds", maxRetryAfter: "10 seconds" } as const
 
+// An integration's read limits as stored: durations in milliseconds, unset fields left out.
+const storedLimits = (limits: ReadLimits.ReadLimits | undefined): IntegrationLimits | undefined => {
+  if (limits === undefined) return undefined
+  const ms = (d: Duration.DurationInput | undefined) => (d === undefined ? undefined : Duration.toMillis(Duration.decode(d)))
+  const out = {
+    ...(limits.requestTimeout === undefined ? {} : { requestTimeout: ms(limits.requestTimeout) }),
+    ...(limits.runDeadline === undefined ? {} : { runDeadline: ms(limits.runDeadline) }),
+    ...(limits.maxPages === undefined ? {} : { maxPages: limits.maxPages })
+  }
+  return Object.keys(out).length === 0 ? undefined : out
+}
+
 const orNotFound = <A>(entity: NotFoundError["entity"], id: string) => (option: Option.Option<A>): Effect.Effect<A, NotFoundError> =>
   Option.isSome(option) ? Effect.succeed(option.value) : Effect.fail(new NotFoundError({ entity, id }))
 
@@ -361,14 +374,14 @@ const make = (options: WeftOptions) =>
         return row
       })
 
-    const checked = (connectorId: string, input: unknown, integrationId: string, tenant: string) =>
+    const checked = (connectorId: string, input: unknown, integrationId: string, tenant: string, limits: IntegrationLimits | undefined) =>
       Effect.gen(function*() {
         const connector = yield* connectors.get(connectorId)
         const credentials = yield* integrations.decode(connector, input).pipe(
           Effect.mapError((e) => new InvalidCredentialsError({ connector: connectorId, detail: Model.describeParseError(e) }))
         )
         // Someone is waiting on a connect screen: retry briefly, then report.
-        const context = yield* integrations.contextFor(connector, { integrationId, tenant, credentials, retry: CHECK_RETRY })
+        const context = yield* integrations.contextFor(connector, { integrationId, tenant, credentials, retry: CHECK_RETRY, limits })
         yield* connector.check(context)
         // The check may have refreshed OAuth tokens: keep the newest.
         const current = yield* context.currentCredentials
@@ -382,10 +395,20 @@ const make = (options: WeftOptions) =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const id = Ids.at("int", now)
-        const { connector, sealed } = yield* checked(input.connector, input.credentials, id, input.tenant)
+        const limits = storedLimits(input.limits)
+        const { connector, sealed } = yield* checked(input.connector, input.credentials, id, input.tenant, limits)
         const configs = input.syncs ?? options.syncs?.[connector.id] ?? []
         const plans = yield* Effect.forEach(configs, (config) => planSync(connector, config))
-        const row = { id, tenant: input.tenant, connector: connector.id, status: "active" as const, credentials: sealed, createdAt: now, updatedAt: now }
+        const row: IntegrationRow = {
+          id,
+          tenant: input.tenant,
+          connector: connector.id,
+          status: "active",
+          credentials: sealed,
+          ...(limits === undefined ? {} : { limits }),
+          createdAt: now,
+          updatedAt: now
+        }
         yield* store.integrations.put(row)
         const syncs = yield* Effect.forEach(plans, (plan) => createPlannedSync(id, plan, false))
         return { integration: integrationView(row), syncs }
@@ -394,7 +417,7 @@ const make = (options: WeftOptions) =>
     const reconnect: WeftService["integrations"]["reconnect"] = (id, credentials) =>
       Effect.gen(function*() {
         const row = yield* getIntegration(id)
-        const { sealed } = yield* checked(row.connector, credentials, id, row.tenant)
+        const { sealed } = yield* checked(row.connector, credentials, id, row.tenant, row.limits)
         const now = yield* Clock.currentTimeMillis
         const next = { ...row, credentials: sealed, status: "active" as const, statusMessage: undefined, updatedAt: now }
         yield* store.integrations.put(next)
@@ -542,7 +565,7 @@ export const layer = (
 
 const wire = (options: WeftOptions): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient> => {
   const base = Layer.mergeAll(connectorsLayer(options.connectors), signalLayer)
-  const integrations = integrationsLayer.pipe(Layer.provide(base))
+  const integrations = integrationsLayer({ limits: options.engine?.limits }).pipe(Layer.provide(base))
   const engine = engineLayer(options.engine).pipe(Layer.provide(Layer.merge(base, integrations)))
   const background = Layer.mergeAll(
     schedulerLayer.pipe(Layer.provide(engine)),

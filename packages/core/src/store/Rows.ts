@@ -31,8 +31,22 @@ export interface IntegrationRow {
   readonly statusMessage?: string | undefined
   /** The connector's credentials, sealed (AAD: the integration id). */
   readonly credentials: Uint8Array
+  /** This integration's own read limits (they override the connector's and the host's). */
+  readonly limits?: IntegrationLimits | undefined
   readonly createdAt: number
   readonly updatedAt: number
+}
+
+/**
+ * An integration's read limits as stored: durations in milliseconds.
+ *
+ * @since 0.1.0
+ * @category integrations
+ */
+export interface IntegrationLimits {
+  readonly requestTimeout?: number | undefined
+  readonly runDeadline?: number | undefined
+  readonly maxPages?: number | undefined
 }
 
 /**
