@@ -27,14 +27,15 @@ export const realTimeUntil = (condition: () => boolean, what: string, timeoutMs 
 /**
  * Under the TestClock: waits in real time until some fiber sleeps on the
  * TestClock (e.g. a retry that got its answer over loopback and now waits),
- * and returns the pending wake-up times.
+ * and returns the pending wake-up times. With `wakeUpAt`, waits for a sleep
+ * ending exactly then (others, such as a request's timeout, may be pending).
  */
-export const untilSleeping = (what: string, timeoutMs = GENEROUS_MS) =>
+export const untilSleeping = (what: string, wakeUpAt?: number, timeoutMs = GENEROUS_MS) =>
   Effect.gen(function*() {
     const deadline = performance.now() + timeoutMs
     for (;;) {
       const sleeps = yield* TestClock.sleeps()
-      if (!Chunk.isEmpty(sleeps)) return sleeps
+      if (wakeUpAt === undefined ? !Chunk.isEmpty(sleeps) : Chunk.some(sleeps, (at) => at === wakeUpAt)) return sleeps
       if (performance.now() > deadline) return yield* Effect.dieMessage(`timed out waiting for ${what} to sleep on the TestClock (after ${timeoutMs} ms)`)
       yield* realSleep(5)
     }
