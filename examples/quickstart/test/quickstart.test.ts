@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process"
+import { spawn as spawnChild } from "node:child_process"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import * as NodeContext from "@effect/platform-node/NodeContext"
@@ -40,15 +40,35 @@ interface Ran {
 const freshEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")))
 
+/**
+ * Runs a command to its end. It gets a process group of its own, so a timeout
+ * (or the test's end) stops everything it started: killing `npm` alone would
+ * leave the demo it runs behind.
+ */
 const spawn = (command: string, args: ReadonlyArray<string>, cwd: string): Effect.Effect<Ran> =>
   Effect.async<Ran>((resume) => {
+    const child = spawnChild(command, [...args], { cwd, env: freshEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] })
+    const stdout: Array<Buffer> = []
+    const stderr: Array<Buffer> = []
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk))
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL")
+      } catch {
+        // already gone
+      }
+    }
     // The child's own bound: a safety net against a hang, far above what a busy machine needs.
-    const options = { cwd, env: freshEnv(), timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }
-    const child = execFile(command, [...args], options, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
-      resume(Effect.succeed({ code, stdout, stderr }))
+    const timer = setTimeout(killGroup, CHILD_TIMEOUT_MS)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      resume(Effect.succeed({ code: code ?? -1, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }))
     })
-    return Effect.sync(() => child.kill())
+    return Effect.sync(() => {
+      clearTimeout(timer)
+      killGroup()
+    })
   })
 
 /** `main` in this process, with standard output and error captured line by line. */
