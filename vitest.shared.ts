@@ -11,7 +11,11 @@ export const shared = defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     setupFiles: [new URL("./vitest.setup.ts", import.meta.url).pathname],
-    testTimeout: 30_000,
-    hookTimeout: 30_000
+    // Safety nets against a hang, not speed limits: far above what a busy
+    // machine needs. Tests that legitimately take long set their own.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Must match the root config: files share their fork's loaded modules.
+    isolate: false
   }
 })
