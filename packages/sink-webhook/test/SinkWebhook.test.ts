@@ -1,9 +1,12 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import { readFileSync } from "node:fs"
@@ -296,6 +299,80 @@ describe("SinkWebhook.deliver: timeouts", () => {
       if (outcome._tag === "Retry") expect(outcome.reason).toBe("HTTP 500 Internal Server Error: partial…")
       // The same timeout bounds the headers, which must arrive first: long enough for a busy machine.
     }).pipe(Effect.provide(sinkLayer({ timeout: "2 seconds" }))))
+
+  it.scopedLive("a body trickled a byte at a time ends at the per-attempt timeout: the status decides, the connection is closed", () =>
+    Effect.gen(function*() {
+      const closed = Deferred.unsafeMake<void>(FiberId.none)
+      let trickled = 0
+      const server = yield* LoopbackServer.make((_, res) => {
+        res.writeHead(200, { "content-type": "text/plain" })
+        // One byte every 100 ms, each well inside undici's wait for body data, and never an end.
+        const timer = setInterval(() => {
+          trickled += 1
+          res.write("x")
+        }, 100)
+        // The response never ends, so it only closes with its connection.
+        res.on("close", () => {
+          clearInterval(timer)
+          Deferred.unsafeDone(closed, Exit.void)
+        })
+      })
+      const outcome = yield* deliver(destination(server.url))
+      expect(outcome).toEqual({ _tag: "Acked", status: 200 })
+      yield* Deferred.await(closed)
+      expect(trickled).toBeGreaterThan(0)
+    }).pipe(Effect.provide(sinkLayer({ timeout: "1 second" }))))
+
+  it.scopedLive("a trickled failure body is cut off at the destination's timeoutMs, keeping what arrived for the reason", () =>
+    Effect.gen(function*() {
+      const closed = Deferred.unsafeMake<void>(FiberId.none)
+      const server = yield* LoopbackServer.make((_, res) => {
+        res.writeHead(500, { "content-type": "text/plain" })
+        res.write("x")
+        const timer = setInterval(() => res.write("x"), 100)
+        res.on("close", () => {
+          clearInterval(timer)
+          Deferred.unsafeDone(closed, Exit.void)
+        })
+      })
+      const outcome = yield* deliver(destination(server.url, { timeoutMs: 1000 }))
+      expect(outcome).toMatchObject({ _tag: "Retry", status: 500 })
+      if (outcome._tag === "Retry") expect(outcome.reason).toMatch(/^HTTP 500 Internal Server Error: x+…$/)
+      yield* Deferred.await(closed)
+    }).pipe(Effect.provide(sinkLayer({ timeout: "20 seconds" }))))
+
+  /** A receiver that sends interim `102 Processing` answers every 100 ms and never a final one. */
+  const processingForever = (closed: Deferred.Deferred<void>) =>
+    LoopbackServer.make((_, res) => {
+      // Each interim answer restarts undici's wait for the response headers.
+      const timer = setInterval(() => res.writeProcessing(), 100)
+      res.on("close", () => {
+        clearInterval(timer)
+        Deferred.unsafeDone(closed, Exit.void)
+      })
+    })
+
+  it.scopedLive("headers that never finish (interim 1xx answers) time out at the per-attempt timeout, and the connection is closed", () =>
+    Effect.gen(function*() {
+      const closed = Deferred.unsafeMake<void>(FiberId.none)
+      const server = yield* processingForever(closed)
+      const outcome = yield* deliver(destination(server.url))
+      expect(outcome).toEqual({ _tag: "Retry", reason: "timed out after 1s" })
+      yield* Deferred.await(closed)
+    }).pipe(Effect.provide(sinkLayer({ timeout: "1 second" }))))
+
+  it.scoped("the whole attempt is bounded on the Clock: the default 15 s ends headers that never finish", () =>
+    Effect.gen(function*() {
+      const closed = Deferred.unsafeMake<void>(FiberId.none)
+      const server = yield* processingForever(closed)
+      const fiber = yield* Effect.fork(deliver(destination(server.url)))
+      yield* server.received(1)
+      yield* TestClock.adjust("14 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      expect(yield* Fiber.join(fiber)).toEqual({ _tag: "Retry", reason: "timed out after 15s" })
+      yield* Deferred.await(closed)
+    }).pipe(Effect.provide(sinkLayer())))
 })
 
 describe("SinkWebhook.layer: connections", () => {

@@ -54,9 +54,11 @@ export const toUndiciTarget = (target: Target): UndiciTarget => {
 }
 
 /**
- * The undici options one attempt runs with: the per-attempt timeout bounds
- * each phase (connect with DNS and TLS, waiting for the response headers,
- * each wait for body data).
+ * The undici options one attempt runs with: the per-attempt timeout also
+ * bounds each phase on its own (connect with DNS and TLS, waiting for the
+ * response headers, each wait for body data), so a connection an abandoned
+ * attempt left behind still ends. The attempt as a whole is bounded by its
+ * deadline ({@link Deadlines}).
  *
  * @internal
  */
@@ -83,6 +85,7 @@ const first = (value: string | ReadonlyArray<string> | undefined): string | unde
 // Why a body is no longer read. The reason only reaches undici, which closes the connection.
 const enough = new Error("response body not needed")
 const interrupted = new Error("delivery interrupted")
+const overdue = new Error("the attempt's deadline passed")
 
 // A response body we do not need is still drained up to this size so the
 // connection can be reused; past it the connection is closed instead.
@@ -92,8 +95,9 @@ const drainLimit = 64 * 1024
  * One attempt's undici handler. The outcome is known from the status and
  * headers, except for failures, whose reason quotes the start of the body:
  * those keep up to `max` bytes of it. The answer is given once the body has
- * ended (so the connection is free for the next attempt) or once reading
- * more would be pointless, in which case the connection is closed.
+ * ended (so the connection is free for the next attempt), or once reading
+ * more would be pointless or the attempt's deadline has passed, in which
+ * case the connection is closed.
  */
 class Exchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined = undefined
@@ -102,17 +106,34 @@ class Exchange implements Dispatcher.DispatchHandler {
   private headers: Record<string, string | undefined> = {}
   private chunks: Array<Buffer> | undefined = undefined
   private size = 0
+  /** Clock millis after which the attempt ends, whatever phase it is in. */
+  deadline = Infinity
 
   constructor(
     private readonly target: UndiciTarget,
     private readonly max: number,
     private readonly clock: Clock.Clock,
+    private readonly deadlines: Deadlines,
     private readonly resume: (outcome: Effect.Effect<Sink.Outcome>) => void
   ) {}
 
   interrupt(): void {
     this.done = true
+    this.deadlines.remove(this)
     this.controller?.abort(interrupted)
+  }
+
+  /**
+   * The per-attempt timeout has run out. Before the final status this is a
+   * timeout; after it the status decides, as when the body stalls. Either way
+   * the connection is closed, so nothing more is read or sent on it.
+   */
+  expire(): void {
+    if (this.done) return
+    if (this.status !== 0) this.finish(true)
+    else this.settle(this.target.timedOut)
+    // Not connected yet: `onRequestStart` sees `done` and aborts before anything is written.
+    this.controller?.abort(overdue)
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -157,12 +178,17 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.done) return
     // The headers arrived and the body did not finish (e.g. it stalled): the status still decides.
     if (this.status !== 0) return this.finish(true)
+    this.settle(failure(this.target, error))
+  }
+
+  /** Answers the attempt, once. */
+  settle(outcome: Sink.Outcome): void {
     this.done = true
-    this.resume(Effect.succeed(failure(this.target, error)))
+    this.deadlines.remove(this)
+    this.resume(Effect.succeed(outcome))
   }
 
   private finish(incomplete: boolean): void {
-    this.done = true
     const chunks = this.chunks ?? []
     this.chunks = undefined
     const bytes = chunks.length === 0 ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
@@ -172,8 +198,85 @@ class Exchange implements Dispatcher.DispatchHandler {
       snippet: bytes === undefined ? "" : bytes.subarray(0, this.max).toString("utf8"),
       truncated: this.size > this.max || incomplete
     }
-    this.resume(Effect.succeed(classify(facts, this.target.ack, this.clock.unsafeCurrentTimeMillis())))
+    this.settle(classify(facts, this.target.ack, this.clock.unsafeCurrentTimeMillis()))
   }
+}
+
+/**
+ * The deadlines of the attempts in flight. undici's own timeouts bound each
+ * phase, but a receiver that answers a little at a time (interim `1xx`
+ * answers, a body trickled a byte just inside each wait) restarts them; the
+ * deadline bounds the attempt as a whole, so it cannot outlive its delivery
+ * lease or hold its concurrency slot.
+ *
+ * One fiber per sink sleeps on the Clock until the earliest deadline and
+ * ends the attempts that reached theirs. An attempt only joins and leaves a
+ * set: no timer or fiber of its own on the hot path. The fiber is woken
+ * early only when a new deadline comes before the one it sleeps towards
+ * (when it is idle, or for a destination with a shorter `timeoutMs`).
+ *
+ * @internal
+ */
+class Deadlines {
+  private readonly inFlight = new Set<Exchange>()
+  /** When the watcher looks next; -Infinity once it has been woken to look now. */
+  private wakeAt = Infinity
+  private waiter: (() => void) | undefined = undefined
+  private woken = false
+
+  constructor(private readonly clock: Clock.Clock) {}
+
+  add(exchange: Exchange, timeoutMs: number): void {
+    exchange.deadline = this.clock.unsafeCurrentTimeMillis() + timeoutMs
+    this.inFlight.add(exchange)
+    if (exchange.deadline < this.wakeAt) this.wake()
+  }
+
+  remove(exchange: Exchange): void {
+    this.inFlight.delete(exchange)
+  }
+
+  private wake(): void {
+    this.wakeAt = -Infinity
+    const waiter = this.waiter
+    this.waiter = undefined
+    if (waiter === undefined) this.woken = true
+    else waiter()
+  }
+
+  /** Resolves at the next `wake`, or at once if one came since the last wait. */
+  private readonly woke: Effect.Effect<void> = Effect.async<void>((resume) => {
+    if (this.woken) {
+      this.woken = false
+      return resume(Effect.void)
+    }
+    const waiter = () => resume(Effect.void)
+    this.waiter = waiter
+    return Effect.sync(() => {
+      if (this.waiter === waiter) this.waiter = undefined
+    })
+  })
+
+  /** Ends the attempts past their deadline; returns the earliest deadline left. */
+  private sweep(now: number): number {
+    let next = Infinity
+    for (const exchange of this.inFlight) {
+      if (exchange.deadline <= now) exchange.expire()
+      else if (exchange.deadline < next) next = exchange.deadline
+    }
+    return next
+  }
+
+  /** The watcher: runs until its fiber is interrupted (the sink's scope closes). */
+  readonly watch: Effect.Effect<never> = Effect.suspend(() => {
+    this.woken = false
+    const now = this.clock.unsafeCurrentTimeMillis()
+    const next = this.sweep(now)
+    this.wakeAt = next
+    return next === Infinity
+      ? this.woke
+      : Effect.raceFirst(this.clock.sleep(Duration.millis(next - now)), this.woke)
+  }).pipe(Effect.forever)
 }
 
 const failure = (target: UndiciTarget, error: unknown): Sink.Outcome => {
@@ -202,6 +305,8 @@ export const make = (options: UndiciSinkOptions): Effect.Effect<Sink.SinkService
     const { maxResponseBytes, userAgent } = options
     const pools = new Map<string, Pool>()
     let closed = false
+    const deadlines = new Deadlines(yield* Effect.clock)
+    yield* Effect.forkScoped(deadlines.watch)
 
     yield* Effect.addFinalizer(() =>
       Effect.promise(() => {
@@ -235,7 +340,8 @@ export const make = (options: UndiciSinkOptions): Effect.Effect<Sink.SinkService
             resume(Effect.succeed({ _tag: "Retry", reason: "not sent: the webhook sink is shut down" }))
             return
           }
-          const exchange = new Exchange(target, maxResponseBytes, clock, resume)
+          const exchange = new Exchange(target, maxResponseBytes, clock, deadlines, resume)
+          deadlines.add(exchange, target.timeoutMs)
           try {
             const timestamp = Math.floor(clock.unsafeCurrentTimeMillis() / 1000)
             poolOf(target).dispatch({
