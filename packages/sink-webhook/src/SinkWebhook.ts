@@ -43,10 +43,16 @@ export interface Options {
    */
   readonly allowHosts?: ReadonlyArray<string> | undefined
   /**
-   * Per-attempt timeout. Default 15 seconds. {@link layer} gives it to
-   * undici for each phase: connecting (DNS, TCP, TLS), waiting for the
-   * response headers, and each wait for response body data.
-   * {@link layerHttpClient} bounds the whole attempt with it.
+   * Per-attempt timeout. Default 15 seconds. It bounds the whole attempt,
+   * from its start to its outcome: connecting (DNS, TCP, TLS),
+   * sending the request, the response headers (interim `1xx` answers
+   * included) and reading the body. Without a final status by then, the
+   * outcome is a `Retry` ("timed out after …"). With {@link layer}, a status
+   * that has arrived decides the outcome and the rest of the body is not
+   * read (the connection is closed); the deadline is measured on the Clock,
+   * and undici's connect, headers and body-data waits are each bounded by
+   * the same value too. With {@link layerHttpClient}, the attempt times out
+   * whatever has arrived.
    */
   readonly timeout?: Duration.DurationInput | undefined
   /** Default `weft/<version>`. */
@@ -132,10 +138,11 @@ export const makeHttpClient = (options: Options = {}): Effect.Effect<Sink.SinkSe
 
 /**
  * The webhook sink as a layer, over undici (Node): a keep-alive pool per
- * origin, undici's own connect / headers / body timeouts, and the SSRF guard
- * on the addresses each socket actually connects to (IP literals are checked
- * before the send, since sockets do not resolve them). Needs nothing else;
- * the pools close when the layer's scope closes.
+ * origin, a deadline per attempt (one watcher fiber per sink, not a timer
+ * per attempt) on top of undici's own connect / headers / body timeouts,
+ * and the SSRF guard on the addresses each socket actually connects to (IP
+ * literals are checked before the send, since sockets do not resolve them).
+ * Needs nothing else; the pools close when the layer's scope closes.
  *
  * @example
  * ```ts
