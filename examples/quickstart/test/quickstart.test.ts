@@ -278,7 +278,11 @@ describe("npm run demo", () => {
         "--timeout", "200"
       ]
       // Through npm, as typed: a failing demo's standard output is still its own JSON lines alone.
-      const ran = yield* spawn("npm", ["run", "demo", "--", ...flags, "--json"], root)
+      // The human display runs in this process meanwhile: each waits out the receiver's refusals.
+      const [ran, human] = yield* Effect.all([
+        spawn("npm", ["run", "demo", "--", ...flags, "--json"], root),
+        runInProcess(flags)
+      ], { concurrency: 2 })
       expect(ran.code).toBe(1)
       const lines = jsonLines(ran.stdout)
       const [run, summary] = lines as [RunReport, Summary]
@@ -295,7 +299,6 @@ describe("npm run demo", () => {
       expect(ran.stderr).toContain("Demo failed: The receiver did not accept the events")
 
       // The human display says the same in its last lines.
-      const human = yield* runInProcess(flags)
       expect(human.code).toBe(1)
       expect(human.stdout).toMatch(/Failed ✗ \(delivery: /)
       expect(human.stdout).toMatch(/1 run \(1 succeeded, 0 delivered in full\) · 20 records processed · (\d+) events emitted · 0 delivered · \1 pending/)
