@@ -11,6 +11,7 @@ import { Vault } from "@weft/core/vault"
 import { StoreMemory } from "@weft/store-memory"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -365,6 +366,31 @@ describe("an integration's credentials stay on its provider's origins", () => {
         }
         expect(evil.seen).toEqual([])
         expect(p.seen).toHaveLength(1)
+      }))
+  })
+
+  describe("OAuth 2 token requests", () => {
+    live("a token endpoint that redirects elsewhere is not followed (fetch client): the client secret stays put", () =>
+      Effect.gen(function*() {
+        const evil = yield* attacker
+        const tokenServer = yield* serve((_seen, res) => answer(res, 307, {}, { location: `${evil.url}/token` }))
+        const auth = Auth.oauth2<{ readonly access: Redacted.Redacted<string>; readonly refresh: Redacted.Redacted<string> }>({
+          tokenUrl: `${tokenServer.url}/token`,
+          authorizeUrl: "https://provider.example/authorize",
+          clientId: "client-1",
+          clientSecret: Redacted.make("client-secret-abc"),
+          scopes: [],
+          tokens: (c) => ({ accessToken: c.access, refreshToken: c.refresh }),
+          withTokens: (c, t) => ({ ...c, access: t.accessToken, refresh: t.refreshToken })
+        })
+        const result = yield* Effect.either(
+          Auth.exchangeCode(auth, "hr", { code: "code-1", redirectUri: "https://app.example/callback" }).pipe(
+            Effect.provide(FetchHttpClient.layer)
+          )
+        )
+        expect(result._tag).toBe("Left")
+        expect(tokenServer.seen).toHaveLength(1)
+        expect(evil.seen).toEqual([])
       }))
   })
 })

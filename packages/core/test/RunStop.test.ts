@@ -1,11 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import { Weft } from "@weft/core/host"
 import type { Sink } from "@weft/core/sink"
+import type { Connector } from "@weft/core/connector"
 import type { SyncEngine } from "@weft/core/engine"
+import { Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { StoreMemory } from "@weft/store-memory"
 import { quiesce, seeded, T0, testDeliveryOptions, until } from "./support/delivery.js"
@@ -28,16 +34,37 @@ const ack: Sink.Outcome = { _tag: "Acked", status: 200 }
 const withHost = <A, E>(
   provider: MemoryProvider,
   body: (ctx: { readonly weft: Weft.WeftService; readonly sink: RecordingSinkHandle }) => Effect.Effect<A, E>,
-  engine: SyncEngine.SyncEngineOptions = {}
+  engine: SyncEngine.SyncEngineOptions = {},
+  wiring: {
+    readonly connector?: Connector.Any
+    readonly http?: Layer.Layer<HttpClient.HttpClient>
+    readonly store?: Layer.Layer<Store.Store>
+  } = {}
 ) =>
   Effect.gen(function*() {
     yield* TestClock.setTime(T0)
     const sink = yield* RecordingSink.make
-    const layer = Weft.layer({ connectors: [provider.connector()], delivery: testDeliveryOptions, engine }).pipe(
-      Layer.provide(Layer.mergeAll(StoreMemory.layer, sink.layer, Vault.layer(testKeys), NoHttp))
+    const layer = Weft.layer({ connectors: [wiring.connector ?? provider.connector()], delivery: testDeliveryOptions, engine }).pipe(
+      Layer.provide(Layer.mergeAll(wiring.store ?? StoreMemory.layer, sink.layer, Vault.layer(testKeys), wiring.http ?? NoHttp))
     )
     return yield* Effect.provide(Effect.flatMap(Weft.Weft, (weft) => body({ weft, sink })), layer)
   })
+
+/** A provider HTTP API that takes every request and never answers; `sent` counts them. */
+const silentHttp = () => {
+  const sent = { count: 0 }
+  const layer = Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.zipRight(Effect.sync(() => sent.count++), Effect.never)))
+  return { sent, layer }
+}
+
+/** The memory connector whose single-record reads never answer. */
+const stuckReadOne = (provider: MemoryProvider, reads: { count: number }): Connector.Any => {
+  const base = provider.connector()
+  return {
+    ...base,
+    readers: base.readers.map((reader) => ({ ...reader, readOne: () => Effect.zipRight(Effect.sync(() => reads.count++), Effect.never) }))
+  }
+}
 
 /** Connects; the initial run reads pages 0 and 1, then the provider stops answering page 2. */
 const connectStuckAtPage2 = (weft: Weft.WeftService, provider: MemoryProvider) =>
@@ -177,4 +204,95 @@ describe("Stopping runs", () => {
       { limits: { runDeadline: "2 hours" } }
     )
   })
+
+  it.effect("disconnect stops a passthrough request in flight and refuses new ones: no request uses the credentials after it returns", () => {
+    const provider = seeded(5)
+    const http = silentHttp()
+    return withHost(provider, ({ weft }) =>
+      Effect.gen(function*() {
+        const { integration } = yield* weft.integrations.connect({ connector: "memory", tenant: "acme", credentials: { token: "good" }, syncs: [] })
+        const inFlight = yield* Effect.fork(weft.integrations.request(integration.id, HttpClientRequest.get("/employees")))
+        yield* until(Effect.sync(() => http.sent.count), (n) => n === 1)
+        yield* weft.integrations.disconnect(integration.id)
+        const stopped = yield* Effect.flip(Fiber.join(inFlight))
+        expect(stopped._tag).toBe("InvalidInputError")
+        expect(stopped.message).toContain("disconnected")
+        const after = yield* Effect.flip(weft.integrations.request(integration.id, HttpClientRequest.get("/employees")))
+        expect(after._tag).toBe("NotFoundError")
+        expect(http.sent.count).toBe(1)
+      }), {}, { http: http.layer })
+  })
+
+  it.effect("pause cancels a record re-read in flight, and a paused sync refuses new ones", () => {
+    const provider = seeded(5)
+    const reads = { count: 0 }
+    return withHost(provider, ({ weft }) =>
+      Effect.gen(function*() {
+        const { syncs } = yield* weft.integrations.connect({
+          connector: "memory",
+          tenant: "acme",
+          credentials: { token: "good" },
+          syncs: [{ destination, frequency: "1 day" }]
+        })
+        const syncId = syncs[0]!.id
+        yield* until(weft.runs.list({ syncId }), (rs) => rs.length === 1 && rs[0]!.status !== "running")
+        const reread = yield* Effect.fork(weft.syncs.resyncRecord(syncId, "hris.employee", "3"))
+        yield* until(Effect.sync(() => reads.count), (n) => n === 1)
+        yield* weft.syncs.pause(syncId)
+        const run = yield* Fiber.join(reread)
+        expect(run.status).toBe("cancelled")
+        expect(run.errors.join(" ")).toContain("paused")
+        const refused = yield* Effect.flip(weft.syncs.resyncRecord(syncId, "hris.employee", "3"))
+        expect(refused._tag).toBe("SyncPausedError")
+        expect(reads.count).toBe(1)
+      }), {}, { connector: stuckReadOne(provider, reads) })
+  })
+
+  it.effect("a stop during the sweep of deletes ends it between batches: no more deletes are emitted", () => {
+    const provider = seeded(2_500, 500)
+    const gate = { staleCalls: 0, reached: Deferred.unsafeMake<void>(FiberId.none), release: Deferred.unsafeMake<void>(FiberId.none) }
+    // The store pauses before the sweep's second batch, until the test lets it go on.
+    const store = Layer.effect(
+      Store.Store,
+      Effect.map(Store.Store, (inner) => ({
+        ...inner,
+        fingerprints: {
+          ...inner.fingerprints,
+          stale: (...args: Parameters<typeof inner.fingerprints.stale>) =>
+            Effect.gen(function*() {
+              if (++gate.staleCalls === 2) {
+                yield* Deferred.succeed(gate.reached, undefined)
+                yield* Deferred.await(gate.release)
+              }
+              return yield* inner.fingerprints.stale(...args)
+            })
+        }
+      }))
+    ).pipe(Layer.provide(StoreMemory.layer))
+    return withHost(provider, ({ weft }) =>
+      Effect.gen(function*() {
+        const { syncs } = yield* weft.integrations.connect({
+          connector: "memory",
+          tenant: "acme",
+          credentials: { token: "good" },
+          syncs: [{ destination, frequency: "1 day" }]
+        })
+        const syncId = syncs[0]!.id
+        yield* until(weft.runs.list({ syncId }), (rs) => rs.length === 1 && rs[0]!.status !== "running")
+        for (let i = 1; i <= 2_400; i++) provider.employees.remove(String(i))
+        const manual = yield* Effect.fork(weft.syncs.triggerAndWait(syncId, { type: "manual", confirmDeletes: true }))
+        yield* Deferred.await(gate.reached)
+        const pausing = yield* Effect.fork(weft.syncs.pause(syncId))
+        yield* Deferred.succeed(gate.release, undefined)
+        yield* Fiber.join(pausing)
+        yield* Fiber.await(manual)
+        const [run] = yield* weft.runs.list({ syncId })
+        expect(run!.type).toBe("manual")
+        expect(run!.status).toBe("cancelled")
+        // The batch in hand when the stop came (the second of 1,000) was committed; the last 400
+        // deletes wait for a read that finishes.
+        expect(run!.models["hris.employee"]!.counters.deleted).toBe(2_000)
+        expect(run!.models["hris.employee"]!.error).toContain("deletes are only swept after a read that finishes")
+      }), {}, { store })
+  }, 60_000)
 })

@@ -1,4 +1,3 @@
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -15,6 +14,7 @@ import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import * as Auth from "./Auth.js"
 import { OriginNotAllowedError, type OriginRefusal, type ReauthRequiredError } from "./Errors.js"
+import * as internalRedirects from "./internal/redirects.js"
 
 /**
  * The HTTP policy every provider call goes through: base URL, auth (with
@@ -438,13 +438,8 @@ const redirectOf = (
  * @since 0.1.0
  * @category combinators
  */
-export const withoutAutomaticRedirects = <E, R>(client: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E, R> =>
-  HttpClient.transform(client, (execute) =>
-    Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-      Effect.provideService(execute, FetchHttpClient.RequestInit, {
-        ...Option.getOrElse(init, () => ({})),
-        redirect: "manual"
-      })))
+export const withoutAutomaticRedirects: <E, R>(client: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R> =
+  internalRedirects.manual
 
 /**
  * The provider client of one integration: relative URLs resolve against

@@ -14,6 +14,7 @@ import type { DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
 import { OutboxSignal } from "../store/OutboxSignal.js"
 import { Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
+import * as Sleep from "../ground/internal/sleep.js"
 import * as RetrySchedule from "./RetrySchedule.js"
 
 /**
@@ -198,7 +199,7 @@ export const layer = (
           }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
         const waitForWake = Queue.take(wakeUp)
         const waitAtMost = (ms: number | undefined) =>
-          ms === undefined ? waitForWake : Effect.raceFirst(waitForWake, Effect.sleep(Duration.millis(ms)))
+          ms === undefined ? waitForWake : Effect.raceFirst(waitForWake, Sleep.sleep(ms))
         return Effect.gen(function*() {
           while (true) {
             const row = yield* store.destinations.get(destinationId)

@@ -101,12 +101,10 @@ export class Integrations extends Context.Tag("@weft/core/Integrations")<Integra
  * @category layers
  */
 export const layerWith = (
-  options: { readonly limits?: ReadLimits.ReadLimits | undefined } = {}
+  { limits: hostLimits }: { readonly limits?: ReadLimits.ReadLimits | undefined } = {}
 ): Layer.Layer<Integrations, never, Store | Vault | Connectors | HttpClient.HttpClient> => Layer.scoped(
   Integrations,
   Effect.gen(function*() {
-    // `contextFor` takes options of its own.
-    const hostLimits = options.limits
     const store = yield* Store
     const vault = yield* Vault
     const connectors = yield* Connectors
@@ -133,7 +131,8 @@ export const layerWith = (
     const persist = (connector: Connector.Any, integrationId: string) => (credentials: unknown) =>
       Effect.gen(function*() {
         const row = yield* store.integrations.get(integrationId)
-        if (Option.isNone(row)) return
+        // Gone or being disconnected: writing the row back would restore what disconnect removes.
+        if (Option.isNone(row) || row.value.status === "disabled") return
         const sealed = yield* seal(connector, integrationId, credentials)
         const now = yield* Clock.currentTimeMillis
         yield* store.integrations.put({ ...row.value, credentials: sealed, updatedAt: now })

@@ -95,9 +95,10 @@ export type RunStop =
  */
 export const describeStop = (stop: RunStop, model: string): string =>
   stop._tag === "Cancelled"
-    ? `Cancelled: ${stop.reason} The read of ${model} stopped; nothing was swept and what was committed stays.`
+    ? `Cancelled: ${stop.reason} The read of ${model} stopped; what it committed stays, and deletes are only swept after a read that finishes.`
     : `The run passed its deadline of ${Duration.format(stop.deadline)}, so the read of ${model} was stopped; nothing was swept and ` +
-      `the next run continues from what was committed. If the provider is this slow, raise the run deadline (limits.runDeadline).`
+      `the next run continues from what was committed. The deadline counts the provider's answers and any wait for the ` +
+      `destination's backlog to drain: if either is this slow, raise the run deadline (limits.runDeadline).`
 
 // A read ends early for one of these, besides a provider failure.
 class Stopped {
@@ -183,12 +184,19 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
       fullRead: full
     }
     audit = { ...audit, fullRead: full }
-    // Ids returned more than once in this read (exact count, first few kept for the audit).
-    const duplicates = { count: 0, sample: [] as Array<string> }
+    // Ids returned more than once in this read: how many, and the first few for the audit.
+    const duplicates = { count: 0, sample: new Set<string>() }
+    // A delta read's generation does not move, so its ids are remembered to spot one coming back.
+    // Deltas are small; a full read needs no such set (the generation tells).
     const seenInDelta = full ? undefined : new Set<string>()
+    const noted = new Set<string>()
     const noteDuplicates = (ids: ReadonlyArray<string>) => {
-      duplicates.count += ids.length
-      for (const id of ids) if (duplicates.sample.length < DUPLICATE_SAMPLE) duplicates.sample.push(id)
+      for (const id of ids) {
+        if (noted.has(id)) continue
+        noted.add(id)
+        duplicates.count += 1
+        if (duplicates.sample.size < DUPLICATE_SAMPLE) duplicates.sample.add(id)
+      }
     }
     let state: ModelState = { ...previous, generation }
 
@@ -258,7 +266,7 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
         warnings: [
           ...audit.warnings,
           `${duplicates.count} record id(s) came more than once in the read of ${name}; the last occurrence of each was used: ` +
-          `${duplicates.sample.join(", ")}${duplicates.count > duplicates.sample.length ? ", …" : ""}.`
+          `${[...duplicates.sample].join(", ")}${duplicates.count > duplicates.sample.size ? ", …" : ""}.`
         ]
       }
     }
@@ -287,7 +295,9 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
     }
 
     withDuplicates()
-    const heldBack = full ? yield* sweep() : false
+    const swept = full ? yield* sweep() : "done"
+    if (typeof swept === "object") return yield* endStopped(swept)
+    const heldBack = swept === "heldBack"
     const finishedAt = yield* Clock.currentTimeMillis
     if (full) state = { ...state, lastFullReadAt: startedAt }
     audit = { ...audit, status: heldBack ? "partial" : "succeeded", finishedAt }
@@ -298,11 +308,11 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
       return end(stop._tag === "Cancelled" ? "cancelled" : "failed", describeStop(stop, name))
     }
 
-    // Applies the deletes a complete full read found; true when the mass-delete guard held them back.
+    // Applies the deletes a complete full read found, a batch at a time; a stop ends it between batches.
     function sweep() {
-      return Effect.gen(function*() {
+      return Effect.gen(function*(): Effect.fn.Return<"done" | "heldBack" | RunStop, StoreError> {
         const stale = yield* store.fingerprints.countStale(scope, generation)
-        if (stale.active + stale.inactive === 0) return false
+        if (stale.active + stale.inactive === 0) return "done"
         const known = yield* store.fingerprints.count(scope)
         const tooMany = stale.active > input.guard.min && stale.active > input.guard.ratio * known.active
         if (tooMany && !input.confirmDeletes) {
@@ -316,11 +326,13 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
               `If the provider really lost them, run a manual sync with confirmDeletes to apply the deletes.`
             ]
           }
-          return true
+          return "heldBack"
         }
         while (true) {
+          const stopped = yield* Deferred.poll(input.stop)
+          if (Option.isSome(stopped)) return yield* stopped.value
           const batch = yield* store.fingerprints.stale(scope, generation, SWEEP_BATCH)
-          if (batch.length === 0) return false
+          if (batch.length === 0) return "done"
           const changes: Array<ChangeDetector.Change> = []
           for (const { fingerprint, recordId } of batch) {
             if (!fingerprint.inactive) changes.push({ type: "record.deleted", recordId, reason: "removed" })

@@ -4,7 +4,6 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -21,7 +20,7 @@ import * as Audit from "./Audit.js"
 import * as ChangeDetector from "./ChangeDetector.js"
 import * as Envelope from "./Envelope.js"
 import { type OpenedIntegration, Integrations } from "./Integrations.js"
-import * as Sleep from "../ground/internal/sleep.js"
+import * as Inflight from "../ground/internal/inflight.js"
 import * as ReadLimits from "../connector/ReadLimits.js"
 import { describeReadError, describeStop, type MassDeleteGuard, type RunStop, runModel } from "./ModelRun.js"
 
@@ -63,6 +62,24 @@ export class ResyncUnsupportedError extends Schema.TaggedError<ResyncUnsupported
 }
 
 /**
+ * A paused (or stopped) sync was asked to run.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SyncPausedError extends Schema.TaggedError<SyncPausedError>()("SyncPausedError", {
+  syncId: Schema.String,
+  /** Why the sync is not running, when it was stopped rather than paused. */
+  reason: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    return this.reason === undefined
+      ? `Sync ${this.syncId} is paused; resume it before triggering a run.`
+      : `Sync ${this.syncId} is not running: ${this.reason}`
+  }
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -85,7 +102,7 @@ export interface SyncEngineService {
     model: string,
     recordIds: ReadonlyArray<string>,
     options?: { readonly force?: boolean | undefined }
-  ) => Effect.Effect<RunRow, EngineError | ResyncUnsupportedError>
+  ) => Effect.Effect<RunRow, EngineError | ResyncUnsupportedError | SyncPausedError>
   /**
    * Stops every run of the sync in flight: each read ends after the page in
    * hand is committed (the provider request in flight is abandoned), and the
@@ -123,10 +140,6 @@ export interface SyncEngineOptions {
   readonly limits?: ReadLimits.ReadLimits | undefined
 }
 
-interface InFlight {
-  readonly stop: Deferred.Deferred<RunStop>
-  readonly done: Deferred.Deferred<void>
-}
 
 /**
  * `sync.events.allConsumed` of a run, for the store to enqueue when the run's
@@ -157,38 +170,10 @@ export const layer = (
       const concurrency = options.modelConcurrency ?? 4
       const highWater = options.outboxHighWater ?? 10_000
       const backpressure = highWater === false ? undefined : { highWater, lowWater: Math.floor(highWater / 2) }
-      const inFlight = new Map<string, Set<InFlight>>()
+      // Every run (scheduled, triggered, a record re-read) is registered from its first step.
+      const runs = Inflight.make<string, RunStop>()
 
-      // Registers a run so that `cancel` can reach it, and arms its deadline.
-      const tracked = <A, E, R>(
-        syncId: string,
-        deadline: Duration.Duration | undefined,
-        body: (stop: Deferred.Deferred<RunStop>) => Effect.Effect<A, E, R>,
-        given?: Deferred.Deferred<RunStop>
-      ) =>
-        Effect.gen(function*() {
-          const entry: InFlight = { stop: given ?? (yield* Deferred.make<RunStop>()), done: yield* Deferred.make<void>() }
-          const entries = inFlight.get(syncId) ?? new Set<InFlight>()
-          entries.add(entry)
-          inFlight.set(syncId, entries)
-          const timer = deadline === undefined
-            ? undefined
-            : yield* Effect.fork(Effect.zipRight(Sleep.sleep(deadline), Deferred.succeed(entry.stop, { _tag: "DeadlineExceeded", deadline })))
-          return yield* body(entry.stop).pipe(
-            Effect.ensuring(Effect.suspend(() => {
-              entries.delete(entry)
-              if (entries.size === 0 && inFlight.get(syncId) === entries) inFlight.delete(syncId)
-              return Effect.zipRight(timer === undefined ? Effect.void : Fiber.interrupt(timer), Deferred.succeed(entry.done, undefined))
-            }))
-          )
-        })
-
-      const cancel: SyncEngineService["cancel"] = (syncId, reason) =>
-        Effect.suspend(() => {
-          const entries = [...(inFlight.get(syncId) ?? [])]
-          return Effect.forEach(entries, (entry) =>
-            Effect.zipRight(Deferred.succeed(entry.stop, { _tag: "Cancelled", reason }), Deferred.await(entry.done)), { discard: true, concurrency: "unbounded" })
-        })
+      const cancel: SyncEngineService["cancel"] = (syncId, reason) => runs.stopAll(syncId, { _tag: "Cancelled", reason })
 
       const limitsFor = (opened: OpenedIntegration) => ReadLimits.resolve(opened.row.limits, opened.connector.limits, options.limits)
 
@@ -290,20 +275,17 @@ export const layer = (
         }).pipe(Effect.map((opened) => ({ opened, run, sync })))
 
       const run: SyncEngineService["run"] = (syncId, runOptions) =>
-        Effect.gen(function*() {
-          const { integration, sync } = yield* load(syncId)
-          const models = sync.models.map((m) => m.model)
-          const started = yield* begin(sync, integration.connector, integration.tenant, runOptions.type, models)
-          const { opened } = yield* openFor(started, sync, integration)
-          if (Either.isLeft(opened)) return yield* close(started, sync, models.map(Audit.pending), [opened.left])
-          const limits = limitsFor(opened.right)
-          return yield* tracked(
-            syncId,
-            limits.runDeadline,
-            (stop) => readModels(started, sync, models, opened.right, runOptions, stop, limits.maxPages),
-            runOptions.stop
-          )
-        })
+        runs.track(syncId, ({ armDeadline, stop }) =>
+          Effect.gen(function*() {
+            const { integration, sync } = yield* load(syncId)
+            const models = sync.models.map((m) => m.model)
+            const started = yield* begin(sync, integration.connector, integration.tenant, runOptions.type, models)
+            const { opened } = yield* openFor(started, sync, integration)
+            if (Either.isLeft(opened)) return yield* close(started, sync, models.map(Audit.pending), [opened.left])
+            const limits = limitsFor(opened.right)
+            yield* armDeadline(limits.runDeadline, { _tag: "DeadlineExceeded", deadline: limits.runDeadline })
+            return yield* readModels(started, sync, models, opened.right, runOptions, stop, limits.maxPages)
+          }), runOptions.stop)
 
       const readModels = (
         started: RunRow,
@@ -345,7 +327,9 @@ export const layer = (
                 Effect.flatMap(Deferred.poll(stop), (stopped) =>
                   Option.isNone(stopped)
                     ? close(started, sync, audits, [])
-                    : Effect.flatMap(stopped.value, (reason) => close(started, sync, audits, [runError(reason)])))
+                    : Effect.flatMap(stopped.value, (reason) =>
+                      // Only a stop that ended some model's read is the run's news.
+                      close(started, sync, audits, audits.some((a) => a.error === describeStop(reason, a.model)) ? [runError(reason)] : [])))
               ),
               Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), ["The run was interrupted."]))),
               Effect.catchTag("StoreError", (error) =>
@@ -357,93 +341,95 @@ export const layer = (
         })
 
       const resyncRecords: SyncEngineService["resyncRecords"] = (syncId, modelName, recordIds, resyncOptions) =>
-        Effect.gen(function*() {
-          const { integration, sync } = yield* load(syncId)
-          const syncModel = sync.models.find((m) => m.model === modelName)
-          if (syncModel === undefined) return yield* new NotFoundError({ entity: "sync", id: `${syncId} (model ${modelName})` })
-          const started = yield* begin(sync, integration.connector, integration.tenant, "manual", [modelName])
-          const { opened } = yield* openFor(started, sync, integration)
-          if (Either.isLeft(opened)) return yield* close(started, sync, [Audit.pending(modelName)], [opened.left])
-          const reader = Connector.readerFor(opened.right.connector, modelName)
-          if (reader?.readOne === undefined) {
-            yield* close(started, sync, [Audit.pending(modelName)], [`${opened.right.connector.name} cannot re-read single records.`])
-            return yield* new ResyncUnsupportedError({ connector: opened.right.connector.id, model: modelName })
-          }
-          const readOne = reader.readOne.bind(reader)
-          const projection = Model.projection(reader.model, syncModel.fieldGroups, reader.volatileFields)
-          if (Either.isLeft(projection)) return yield* close(started, sync, [Audit.pending(modelName)], [projection.left.message])
+        runs.track(syncId, ({ armDeadline, stop }) =>
+          Effect.gen(function*() {
+            const { integration, sync } = yield* load(syncId)
+            if (sync.status === "paused") return yield* new SyncPausedError({ syncId })
+            const syncModel = sync.models.find((m) => m.model === modelName)
+            if (syncModel === undefined) return yield* new NotFoundError({ entity: "sync", id: `${syncId} (model ${modelName})` })
+            const started = yield* begin(sync, integration.connector, integration.tenant, "manual", [modelName])
+            const { opened } = yield* openFor(started, sync, integration)
+            if (Either.isLeft(opened)) return yield* close(started, sync, [Audit.pending(modelName)], [opened.left])
+            const reader = Connector.readerFor(opened.right.connector, modelName)
+            if (reader?.readOne === undefined) {
+              yield* close(started, sync, [Audit.pending(modelName)], [`${opened.right.connector.name} cannot re-read single records.`])
+              return yield* new ResyncUnsupportedError({ connector: opened.right.connector.id, model: modelName })
+            }
+            const readOne = reader.readOne.bind(reader)
+            const projection = Model.projection(reader.model, syncModel.fieldGroups, reader.volatileFields)
+            if (Either.isLeft(projection)) return yield* close(started, sync, [Audit.pending(modelName)], [projection.left.message])
 
-          const scope = { syncId: sync.id, model: modelName }
-          const startedAt = yield* Clock.currentTimeMillis
-          const limits = limitsFor(opened.right)
-          // Tracked to its close, so that `cancel` also waits for the commit.
-          return yield* tracked(syncId, limits.runDeadline, (stop) =>
-            Effect.gen(function*() {
-              const found = yield* Effect.forEach(recordIds, (id) => readOne(opened.right.context, id), { concurrency: 4 }).pipe(
+            const scope = { syncId: sync.id, model: modelName }
+            const startedAt = yield* Clock.currentTimeMillis
+            const limits = limitsFor(opened.right)
+            yield* armDeadline(limits.runDeadline, { _tag: "DeadlineExceeded", deadline: limits.runDeadline })
+            const stoppedEarly = yield* Deferred.poll(stop)
+            const found = Option.isSome(stoppedEarly)
+              ? Either.left(yield* stoppedEarly.value)
+              : yield* Effect.forEach(recordIds, (id) => readOne(opened.right.context, id), { concurrency: 4 }).pipe(
                 Effect.mapError(describeReadError),
                 // A stop abandons the reads in flight; the commit below is not interrupted.
                 Effect.raceFirst(Effect.flatMap(Deferred.await(stop), (reason) => Effect.fail(reason))),
                 Effect.either
               )
-              if (Either.isLeft(found)) {
-                const stop = found.left
-                const failed: ModelAudit = typeof stop === "string"
-                  ? { ...Audit.pending(modelName), status: "failed", startedAt, error: stop }
-                  : {
-                    ...Audit.pending(modelName),
-                    status: stop._tag === "Cancelled" ? "cancelled" : "failed",
-                    startedAt,
-                    error: describeStop(stop, modelName)
-                  }
-                return yield* close(started, sync, [failed], typeof stop === "string" ? [] : [runError(stop)])
-              }
-              const state = yield* store.syncs.modelState(scope)
-              const policy: ChangeDetector.Policy = {
-                model: reader.model,
-                projection: projection.right,
-                generation: Option.match(state, { onNone: () => 0, onSome: (s) => s.generation }),
-                includeInactive: sync.includeInactive
-              }
-              const stored = yield* store.fingerprints.getMany(scope, recordIds)
-              const present = found.right.flatMap((o) => (Option.isSome(o) ? [o.value] : []))
-              const presentIds = new Set(present.flatMap((r) => {
-                const id = ChangeDetector.idOf(r)
-                return id === undefined ? [] : [id]
-              }))
-              const gone = recordIds.filter((id) => !presentIds.has(id))
-              const result = ChangeDetector.detect(policy, present, gone, stored)
-              const emitted = new Set(result.changes.map((c) => c.recordId))
-              const changes = resyncOptions?.force === true
-                ? [...result.changes, ...present.flatMap((r) => {
-                  const id = ChangeDetector.idOf(r)
-                  return id === undefined || emitted.has(id) ? [] : forced(policy, r, stored.get(id))
-                })]
-                : result.changes
-              const now = yield* Clock.currentTimeMillis
-              const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
-              const audit: ModelAudit = {
-                ...Audit.addPage({ ...Audit.pending(modelName), startedAt }, {
-                  ...result.counters,
-                  new: changes.filter((c) => c.type === "record.new").length,
-                  changed: changes.filter((c) => c.type === "record.changed").length,
-                  deleted: changes.filter((c) => c.type === "record.deleted").length
-                }, result.invalid),
-                status: "succeeded",
-                finishedAt: now
-              }
-              // Like any run's model, a re-read reports that it finished reading.
-              const processed = writer.processed(audit, startedAt, now)
-              yield* store.commit({
-                scope,
-                upserts: result.upserts,
-                deletes: result.deletes,
-                events: [...writer.records(modelName, changes, now), processed],
-                run: { runId: started.id, audit }
-              })
-              yield* signal.notify(sync.destinationId)
-              return yield* close(started, sync, [audit], [])
+            if (Either.isLeft(found)) {
+              const failure = found.left
+              const failed: ModelAudit = typeof failure === "string"
+                ? { ...Audit.pending(modelName), status: "failed", startedAt, error: failure }
+                : {
+                  ...Audit.pending(modelName),
+                  status: failure._tag === "Cancelled" ? "cancelled" : "failed",
+                  startedAt,
+                  error: describeStop(failure, modelName)
+                }
+              return yield* close(started, sync, [failed], typeof failure === "string" ? [] : [runError(failure)])
+            }
+            const state = yield* store.syncs.modelState(scope)
+            const policy: ChangeDetector.Policy = {
+              model: reader.model,
+              projection: projection.right,
+              generation: Option.match(state, { onNone: () => 0, onSome: (s) => s.generation }),
+              includeInactive: sync.includeInactive
+            }
+            const stored = yield* store.fingerprints.getMany(scope, recordIds)
+            const present = found.right.flatMap((o) => (Option.isSome(o) ? [o.value] : []))
+            const presentIds = new Set(present.flatMap((r) => {
+              const id = ChangeDetector.idOf(r)
+              return id === undefined ? [] : [id]
             }))
-        })
+            const gone = recordIds.filter((id) => !presentIds.has(id))
+            const result = ChangeDetector.detect(policy, present, gone, stored)
+            const emitted = new Set(result.changes.map((c) => c.recordId))
+            const changes = resyncOptions?.force === true
+              ? [...result.changes, ...present.flatMap((r) => {
+                const id = ChangeDetector.idOf(r)
+                return id === undefined || emitted.has(id) ? [] : forced(policy, r, stored.get(id))
+              })]
+              : result.changes
+            const now = yield* Clock.currentTimeMillis
+            const writer = Envelope.writer(vault, Envelope.ofRun(started, sync.destinationId))
+            const audit: ModelAudit = {
+              ...Audit.addPage({ ...Audit.pending(modelName), startedAt }, {
+                ...result.counters,
+                new: changes.filter((c) => c.type === "record.new").length,
+                changed: changes.filter((c) => c.type === "record.changed").length,
+                deleted: changes.filter((c) => c.type === "record.deleted").length
+              }, result.invalid),
+              status: "succeeded",
+              finishedAt: now
+            }
+            // Like any run's model, a re-read reports that it finished reading.
+            const processed = writer.processed(audit, startedAt, now)
+            yield* store.commit({
+              scope,
+              upserts: result.upserts,
+              deletes: result.deletes,
+              events: [...writer.records(modelName, changes, now), processed],
+              run: { runId: started.id, audit }
+            })
+            yield* signal.notify(sync.destinationId)
+            return yield* close(started, sync, [audit], [])
+          }))
 
       return { run, resyncRecords, cancel } satisfies SyncEngineService
     })

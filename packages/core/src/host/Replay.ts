@@ -1,4 +1,5 @@
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { SyncEngine } from "../engine/SyncEngine.js"
 import type { OutboxEntry } from "../store/Rows.js"
@@ -72,15 +73,16 @@ export const replay = (
     for (const group of groups.values()) {
       const ids = [...new Set(group.entries.map((e) => e.recordId!))]
       const run = yield* engine.resyncRecords(group.syncId, group.model, ids, { force: true }).pipe(
-        Effect.map(Option.some),
+        Effect.map(Either.right),
         Effect.catchTags({
-          NotFoundError: () => Effect.succeed(Option.none()),
-          ResyncUnsupportedError: () => Effect.succeed(Option.none())
+          NotFoundError: () => Effect.succeed(Either.left("its record cannot be re-read: the sync was deleted")),
+          ResyncUnsupportedError: () => Effect.succeed(Either.left("its record cannot be re-read: the connector cannot read single records")),
+          SyncPausedError: () => Effect.succeed(Either.left("its record cannot be re-read while the sync is paused; resume it and replay again"))
         })
       )
       for (const entry of group.entries) {
-        if (Option.isSome(run)) resynced.push({ eventId: entry.id, recordId: entry.recordId!, runId: run.value.id })
-        else skipped.push({ eventId: entry.id, reason: "its record cannot be re-read (sync deleted or connector cannot read single records)" })
+        if (Either.isRight(run)) resynced.push({ eventId: entry.id, recordId: entry.recordId!, runId: run.right.id })
+        else skipped.push({ eventId: entry.id, reason: run.left })
       }
     }
     return { requeued, resynced, skipped, unknown }

@@ -8,9 +8,8 @@ import * as FiberMap from "effect/FiberMap"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
-import * as Schema from "effect/Schema"
 import type { RunStop } from "../engine/ModelRun.js"
-import { type EngineError, type RunOptions, SyncEngine } from "../engine/SyncEngine.js"
+import { type EngineError, type RunOptions, SyncEngine, SyncPausedError } from "../engine/SyncEngine.js"
 import * as Sleep from "../ground/internal/sleep.js"
 import type { RunRow, RunType } from "../store/Rows.js"
 import { Store, type StoreError } from "../store/Store.js"
@@ -24,19 +23,15 @@ import { Store, type StoreError } from "../store/Store.js"
  * @since 0.1.0
  */
 
-/**
- * A paused sync was asked to run.
- *
- * @since 0.1.0
- * @category errors
- */
-export class SyncPausedError extends Schema.TaggedError<SyncPausedError>()("SyncPausedError", {
-  syncId: Schema.String
-}) {
-  override get message(): string {
-    return `Sync ${this.syncId} is paused; resume it before triggering a run.`
-  }
-}
+export {
+  /**
+   * A paused (or stopped) sync was asked to run.
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  SyncPausedError
+} from "../engine/SyncEngine.js"
 
 /**
  * What a trigger asks for.
@@ -125,7 +120,7 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
       Effect.gen(function*(): Effect.fn.Return<Exit.Exit<RunRow, EngineError | SyncPausedError>> {
         const stop = yield* Deferred.make<RunStop>()
         // Checked and registered in one step: a halt either sees this run or comes before it.
-        if (slot.halted !== undefined) return Exit.fail(new SyncPausedError({ syncId }))
+        if (slot.halted !== undefined) return Exit.fail(new SyncPausedError({ syncId, reason: slot.halted }))
         slot.current = stop
         return yield* engine.run(syncId, {
           type,
@@ -179,7 +174,7 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
         Effect.ensuring(Effect.suspend(() => {
           const orphaned = slot.pending
           slot.pending = undefined
-          return Effect.forEach(orphaned?.waiters ?? [], (w) => Deferred.fail(w, new SyncPausedError({ syncId })))
+          return Effect.forEach(orphaned?.waiters ?? [], (w) => Deferred.fail(w, new SyncPausedError({ syncId, reason: slot.halted })))
         }))
       )
 

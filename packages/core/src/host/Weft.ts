@@ -4,6 +4,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -24,6 +25,7 @@ import {
   type SyncEngineOptions
 } from "../engine/SyncEngine.js"
 import * as Ids from "../ground/Ids.js"
+import * as Inflight from "../ground/internal/inflight.js"
 import * as Model from "../models/Model.js"
 import { type DestinationError, Sink } from "../sink/Sink.js"
 import { layer as signalLayer, OutboxSignal } from "../store/OutboxSignal.js"
@@ -175,7 +177,7 @@ export interface WeftService {
       model: string,
       recordId: string,
       options?: { readonly force?: boolean | undefined }
-    ) => Effect.Effect<Run, NotFoundError | ResyncUnsupportedError | InvalidInputError | StoreError>
+    ) => Effect.Effect<Run, NotFoundError | ResyncUnsupportedError | SyncPausedError | InvalidInputError | StoreError>
     /**
      * Stops the sync (a run in progress is cancelled, as with `pause`) and
      * deletes it with its fingerprints. Runs and events stay, and events
@@ -279,6 +281,9 @@ const make = (options: WeftOptions) =>
     const scheduler = yield* Scheduler
     const delivery = yield* Delivery
     const signal = yield* OutboxSignal
+
+    // Passthrough requests in flight, per integration.
+    const passthroughs = Inflight.make<string, string>()
 
     const reveal = (secret: string | Redacted.Redacted<string>) => (Redacted.isRedacted(secret) ? Redacted.value(secret) : secret)
 
@@ -458,18 +463,31 @@ const make = (options: WeftOptions) =>
             // Disabled first: a run that starts from here on makes no provider request.
             const now = yield* Clock.currentTimeMillis
             yield* store.integrations.put({ ...row, status: "disabled", statusMessage: "The integration is being disconnected.", updatedAt: now })
+            const reason = "The integration was disconnected."
             const syncs = yield* store.syncs.list({ integrationId: id })
-            yield* Effect.forEach(syncs, (sync) => stopAndDelete(sync, "The integration was disconnected."), { discard: true, concurrency: "unbounded" })
+            yield* Effect.forEach(syncs, (sync) => stopAndDelete(sync, reason), { discard: true, concurrency: "unbounded" })
+            yield* passthroughs.stopAll(id, `integration ${id} was disconnected while the request was in flight`)
             yield* store.integrations.delete(id)
           }),
         request: (id, request) =>
-          Effect.gen(function*() {
-            const row = yield* getIntegration(id)
-            const opened = yield* integrations.open(row).pipe(
-              Effect.catchTag("CredentialsUnavailableError", (e) => Effect.fail(new InvalidCredentialsError({ connector: row.connector, detail: e.detail })))
-            )
-            return yield* Connector.passthrough(opened.context, request)
-          })
+          // Tracked so that `disconnect` can stop it and wait for it.
+          passthroughs.track(id, ({ stop }) =>
+            Effect.gen(function*() {
+              const row = yield* getIntegration(id)
+              if (row.status === "disabled") {
+                return yield* new InvalidInputError({
+                  field: "id",
+                  detail: `integration ${id} is disabled${row.statusMessage === undefined ? "" : ` (${row.statusMessage})`}; reconnect it first`
+                })
+              }
+              const opened = yield* integrations.open(row).pipe(
+                Effect.catchTag("CredentialsUnavailableError", (e) => Effect.fail(new InvalidCredentialsError({ connector: row.connector, detail: e.detail })))
+              )
+              return yield* Connector.passthrough(opened.context, request).pipe(
+                Effect.raceFirst(Effect.flatMap(Deferred.await(stop), (reason) => Effect.fail(new InvalidInputError({ field: "id", detail: reason }))))
+              )
+            })
+          )
       },
       destinations: {
         create: (input) => Effect.flatMap(createDestination(input), destinationView),

@@ -8,6 +8,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { OAuth2, OAuth2Tokens } from "../Auth.js"
 import { ReauthRequiredError } from "../Errors.js"
+import * as redirects from "./redirects.js"
 
 /** @internal */
 export type TokenError = ReauthRequiredError | HttpClientError.HttpClientError
@@ -36,7 +37,8 @@ export const tokenRequest = <C>(
   previousRefresh: Option.Option<Redacted.Redacted<string>>
 ): Effect.Effect<OAuth2Tokens, TokenError, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const client = yield* HttpClient.HttpClient
+    // Never followed: a redirect would carry the client secret to wherever it points.
+    const client = redirects.manual(yield* HttpClient.HttpClient)
     const refused = (detail: string) => new ReauthRequiredError({ connector, detail })
     // Transient failures stay HTTP client errors, as for any provider call.
     // The form body (client secret, refresh token) prints as `Uint8Array(n)`.
