@@ -113,8 +113,11 @@ describe("Stopping runs", () => {
 
         // The rule: events already in the outbox are delivered, then allConsumed with true counts.
         yield* sink.setScript(() => ack)
-        yield* TestClock.adjust(HOUR)
-        yield* until(weft.events.list({ runId: run.id }), (es) => es.length > 0 && es.every((e) => e.status === "acked") && es.some((e) => e.type === "sync.events.allConsumed"))
+        // Each event's next attempt is on its own (jittered) retry schedule: move on an hour at a time.
+        const settled = (es: ReadonlyArray<{ readonly status: string; readonly type: string }>) =>
+          es.length > 0 && es.every((e) => e.status === "acked") && es.some((e) => e.type === "sync.events.allConsumed")
+        for (let hours = 0; hours < 48 && !settled(yield* weft.events.list({ runId: run.id })); hours++) yield* TestClock.adjust(HOUR)
+        yield* until(weft.events.list({ runId: run.id }), settled)
         const acked = (yield* weft.events.list({ runId: run.id, type: "record.new", status: "acked" }))
         expect(acked).toHaveLength(20)
         const [emitted] = yield* runEvent(sink, run.id, "sync.events.allEmitted")
