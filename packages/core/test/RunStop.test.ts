@@ -84,6 +84,20 @@ const connectStuckAtPage2 = (weft: Weft.WeftService, provider: MemoryProvider) =
     return { integration, sync: syncs[0]!, run: run!, release }
   })
 
+/** Connects with a daily sync and waits for its initial run to end. */
+const connectAndSync = (weft: Weft.WeftService) =>
+  Effect.gen(function*() {
+    const { syncs } = yield* weft.integrations.connect({
+      connector: "memory",
+      tenant: "acme",
+      credentials: { token: "good" },
+      syncs: [{ destination, frequency: "1 day" }]
+    })
+    const syncId = syncs[0]!.id
+    yield* until(weft.runs.list({ syncId }), (rs) => rs.length === 1 && rs[0]!.status !== "running")
+    return syncId
+  })
+
 const runEvent = <T extends string>(sink: RecordingSinkHandle, runId: string, type: T) =>
   Effect.map(sink.deliveries, (all) =>
     all.filter((d) => d.event.type === type && d.event.syncRunId === runId && d.attempt === 1).map((d) => d.event))
@@ -231,14 +245,7 @@ describe("Stopping runs", () => {
     const reads = { count: 0 }
     return withHost(provider, ({ weft }) =>
       Effect.gen(function*() {
-        const { syncs } = yield* weft.integrations.connect({
-          connector: "memory",
-          tenant: "acme",
-          credentials: { token: "good" },
-          syncs: [{ destination, frequency: "1 day" }]
-        })
-        const syncId = syncs[0]!.id
-        yield* until(weft.runs.list({ syncId }), (rs) => rs.length === 1 && rs[0]!.status !== "running")
+        const syncId = yield* connectAndSync(weft)
         const reread = yield* Effect.fork(weft.syncs.resyncRecord(syncId, "hris.employee", "3"))
         yield* until(Effect.sync(() => reads.count), (n) => n === 1)
         yield* weft.syncs.pause(syncId)
@@ -274,14 +281,7 @@ describe("Stopping runs", () => {
     ).pipe(Layer.provide(StoreMemory.layer))
     return withHost(provider, ({ weft }) =>
       Effect.gen(function*() {
-        const { syncs } = yield* weft.integrations.connect({
-          connector: "memory",
-          tenant: "acme",
-          credentials: { token: "good" },
-          syncs: [{ destination, frequency: "1 day" }]
-        })
-        const syncId = syncs[0]!.id
-        yield* until(weft.runs.list({ syncId }), (rs) => rs.length === 1 && rs[0]!.status !== "running")
+        const syncId = yield* connectAndSync(weft)
         for (let i = 1; i <= 2_400; i++) provider.employees.remove(String(i))
         const manual = yield* Effect.fork(weft.syncs.triggerAndWait(syncId, { type: "manual", confirmDeletes: true }))
         yield* Deferred.await(gate.reached)
