@@ -13,7 +13,7 @@ import * as Redacted from "effect/Redacted"
 import { Webhook } from "standardwebhooks"
 import * as BambooHRFake from "../src/fakes/bamboohr/index.js"
 import * as WebhookReceiver from "../src/receiver/WebhookReceiver.js"
-import { pollUntil } from "./waiting.js"
+import { pollUntil, waitUntil } from "./waiting.js"
 
 /**
  * One end-to-end scenario: a fake BambooHR company, Weft wired as a host
@@ -281,7 +281,11 @@ export const runScenario = (options: ScenarioOptions) =>
     const requests = receiver.requests()
     const runIds = new Set(runs.map((r) => r.run.id))
     const strays = [...new Set(requests.flatMap((r) => (r.event === undefined || runIds.has(r.event.syncRunId) ? [] : [r.id ?? "(no id)"])))]
-    const pending = yield* weft.events.list({ syncId, status: "pending", limit: 1_000 })
+    // The receiver has answered the last allConsumed; Weft settles that answer a moment later.
+    const listPending = weft.events.list({ syncId, status: "pending", limit: 1_000 })
+    const pending = yield* waitUntil(listPending, (p) => p.length === 0, "entries still pending", options.runTimeoutMs).pipe(
+      Effect.catchAllDefect(() => listPending)
+    )
     return {
       runs,
       requests,
