@@ -21,10 +21,9 @@ import { MemoryState } from "./internal/state.js"
  * with `StoreError`. Rows are copied in and out: callers may reuse what they
  * pass and mutate what they get.
  *
- * Settling an entry that is no longer pending (already acked or dead) with
- * `Acked`, `Retry` or `DeadLettered` fails with `StoreError` so that its
- * run's counters are never moved twice; `Released` on such an entry does
- * nothing.
+ * A settle whose lease token is not the entry's current one (the entry was
+ * settled, or claimed again after the lease lapsed) changes nothing and
+ * returns `Stale`, so a run's counters never move twice.
  *
  * @example
  * ```ts
@@ -75,7 +74,14 @@ export const make: Effect.Effect<Store.StoreService> = Effect.sync(() => {
       create: (run) => attempt("runs.create", () => state.createRun(run)),
       get: (id) => attempt("runs.get", () => Option.fromNullable(state.getRun(id))),
       list: (query) => attempt("runs.list", () => state.listRuns(query ?? {})),
-      close: (close) => attempt("runs.close", () => state.closeRun(close))
+      close: (close) => attempt("runs.close", () => state.closeRun(close)),
+      enqueueConsumed: (entry) => attempt("runs.enqueueConsumed", () => state.enqueueConsumed(entry)),
+      consumptionDue: (limit) => attempt("runs.consumptionDue", () => state.consumptionDue(limit))
+    },
+    runLeases: {
+      acquire: (lease) => attempt("runLeases.acquire", () => state.acquireLease(lease)),
+      release: (syncId, holder) => attempt("runLeases.release", () => state.releaseLease(syncId, holder)),
+      get: (syncId) => attempt("runLeases.get", () => Option.fromNullable(state.getLease(syncId)))
     },
     commit: (page) => attempt("commit", () => state.commit(page)),
     outbox: {
@@ -83,8 +89,7 @@ export const make: Effect.Effect<Store.StoreService> = Effect.sync(() => {
       pendingCount: (destinationId) => attempt("outbox.pendingCount", () => state.pendingCount(destinationId)),
       nextDueAt: (destinationId) =>
         attempt("outbox.nextDueAt", () => Option.fromNullable(state.nextDueAt(destinationId))),
-      settle: (id, settlement, consumed) =>
-        attempt("outbox.settle", () => state.settle(id, settlement, consumed)),
+      settle: (id, leaseToken, settlement) => attempt("outbox.settle", () => state.settle(id, leaseToken, settlement)),
       get: (id) => attempt("outbox.get", () => Option.fromNullable(state.getEntry(id))),
       list: (query) => attempt("outbox.list", () => state.listEntries(query)),
       requeue: (ids, now) => attempt("outbox.requeue", () => state.requeue(ids, now)),

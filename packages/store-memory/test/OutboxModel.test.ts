@@ -143,19 +143,15 @@ describe("StoreMemory outbox against a brute-force model", () => {
           if (roll < 0.03) continue // a lost worker: the lease runs out
           if (roll < 0.18) {
             const next = now + int(5_000)
-            yield* store.outbox.settle(row.id, StoreSuite.settlement.retry(now, next), () => StoreSuite.makeEntry())
+            yield* StoreSuite.settleClaimed(store, row, StoreSuite.settlement.retry(now, next))
             e.nextAttemptAt = next
             e.leaseUntil = undefined
           } else if (roll < 0.2) {
-            yield* store.outbox.settle(row.id, StoreSuite.settlement.released, () => StoreSuite.makeEntry())
+            yield* StoreSuite.settleClaimed(store, row, StoreSuite.settlement.released)
             e.leaseUntil = undefined
           } else {
             const dead = roll < 0.24
-            yield* store.outbox.settle(
-              row.id,
-              dead ? StoreSuite.settlement.dead(now) : StoreSuite.settlement.acked(now),
-              () => StoreSuite.makeEntry()
-            )
+            yield* StoreSuite.settleClaimed(store, row, dead ? StoreSuite.settlement.dead(now) : StoreSuite.settlement.acked(now))
             e.status = dead ? "dead" : "acked"
             e.leaseUntil = undefined
           }

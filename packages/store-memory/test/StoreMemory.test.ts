@@ -6,7 +6,6 @@ import { StoreMemory } from "@weft/store-memory"
 import { StoreSuite } from "@weft/testing/conformance"
 
 const {
-  consumedBuilder,
   defaultScope,
   expectStoreError,
   makeClose,
@@ -15,17 +14,13 @@ const {
   makeFingerprint,
   makeIntegration,
   makeRun,
-  makeSync,
-  settlement
+  makeSync
 } = StoreSuite
 
 StoreSuite.storeConformance("StoreMemory", () => StoreMemory.layer)
 
 const test = StoreSuite.storeTest(() => StoreMemory.layer)
 const upsert = (recordId: string, fingerprint: ReturnType<typeof makeFingerprint>) => ({ recordId, fingerprint })
-const never = () => {
-  throw new Error("allConsumed must not be built here")
-}
 
 describe("StoreMemory specifics", () => {
   it.effect("every build of the layer starts empty", () =>
@@ -88,58 +83,13 @@ describe("StoreMemory specifics", () => {
       expect(Option.getOrThrow(yield* store.runs.get("run_test")).delivery.recordEvents).toBe(0)
     }))
 
-  test("settling an entry that is already settled fails and moves no counter; Released is a no-op", (store) =>
-    Effect.gen(function*() {
-      const e = makeEntry()
-      yield* store.runs.create(makeRun())
-      yield* store.commit(makeCommit({ events: [e] }))
-      yield* store.outbox.settle(e.id, settlement.acked(1_000), never)
-      const error = yield* expectStoreError(store.outbox.settle(e.id, settlement.acked(1_001), never))
-      expect(error.message).toContain("already acked")
-      yield* expectStoreError(store.outbox.settle(e.id, settlement.dead(1_001), never))
-      yield* expectStoreError(store.outbox.settle(e.id, settlement.retry(1_001, 2_000), never))
-      yield* store.outbox.settle(e.id, settlement.released, never)
-      expect(Option.getOrThrow(yield* store.runs.get("run_test")).delivery).toMatchObject({ acked: 1, deadLettered: 0 })
-      expect(Option.getOrThrow(yield* store.outbox.get(e.id)).settledAt).toBe(1_000)
-    }))
-
-  test("a failing allConsumed builder fails the settle and applies nothing", (store) =>
-    Effect.gen(function*() {
-      const e = makeEntry()
-      const run = makeRun()
-      yield* store.runs.create(run)
-      yield* store.commit(makeCommit({ events: [e] }))
-      yield* store.runs.close(makeClose(run, never))
-      const error = yield* expectStoreError(store.outbox.settle(e.id, settlement.acked(2_000), () => {
-        throw new Error("boom")
-      }))
-      expect(error.cause).toBeInstanceOf(Error)
-      expect(Option.getOrThrow(yield* store.outbox.get(e.id)).status).toBe("pending")
-      expect(Option.getOrThrow(yield* store.runs.get(run.id)).delivery).toMatchObject({ acked: 0, consumedEnqueued: false })
-      const consumed = consumedBuilder()
-      yield* store.outbox.settle(e.id, settlement.acked(2_001), consumed)
-      expect(consumed.calls.length).toBe(1)
-    }))
-
-  test("an allConsumed builder reusing an existing id fails the settle and applies nothing", (store) =>
-    Effect.gen(function*() {
-      const e = makeEntry()
-      const run = makeRun()
-      yield* store.runs.create(run)
-      yield* store.commit(makeCommit({ events: [e] }))
-      const close = makeClose(run, never)
-      yield* store.runs.close(close)
-      yield* expectStoreError(store.outbox.settle(e.id, settlement.acked(2_000), () => close.allEmitted))
-      expect(Option.getOrThrow(yield* store.outbox.get(e.id)).status).toBe("pending")
-    }))
-
   test("a run is created once and closed once; a closed run takes no more record events", (store) =>
     Effect.gen(function*() {
       const run = makeRun()
       yield* store.runs.create(run)
       yield* expectStoreError(store.runs.create(run))
-      yield* store.runs.close(makeClose(run, consumedBuilder()))
-      yield* expectStoreError(store.runs.close(makeClose(run, consumedBuilder())))
+      yield* store.runs.close(makeClose(run))
+      yield* expectStoreError(store.runs.close(makeClose(run)))
       const late = makeEntry()
       yield* expectStoreError(store.commit(makeCommit({ events: [late] })))
       yield* expectStoreError(store.outbox.enqueue([late]))
@@ -168,7 +118,7 @@ describe("StoreMemory specifics", () => {
     Effect.gen(function*() {
       const run = makeRun()
       yield* store.runs.create(run)
-      const close = makeClose(run, consumedBuilder(), { sync: { initialCompletedAt: 5_000 } })
+      const close = makeClose(run, { sync: { initialCompletedAt: 5_000 } })
       yield* expectStoreError(store.runs.close(close))
       expect(Option.isNone(yield* store.outbox.get(close.allEmitted.id))).toBe(true)
       expect(Option.getOrThrow(yield* store.runs.get(run.id)).status).toBe("running")

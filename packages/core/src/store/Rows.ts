@@ -283,6 +283,12 @@ export interface OutboxEntry {
   readonly settledAt?: number | undefined
   /** Lease end of the worker that claimed it (store-managed). */
   readonly leaseUntil?: number | undefined
+  /**
+   * The token of the claim that holds the lease (store-managed, new on every
+   * claim). A settle must present it: one with a stale token changes nothing,
+   * so a worker that lost its lease cannot overwrite the new owner's outcome.
+   */
+  readonly leaseToken?: string | undefined
   /** A replay of a settled event: does not move its run's delivery counters. */
   readonly replay?: boolean | undefined
   /**
@@ -329,17 +335,31 @@ export type Settlement =
   | { readonly _tag: "Released" }
 
 /**
- * Builds the `sync.events.allConsumed` entry of a run whose record events are
- * all settled. A store calls it inside the same atomic step that settles the
- * last one, exactly once per run.
+ * What a settle did.
+ *
+ * - `Settled`: the outcome is applied. `consumptionDue` is set when this
+ *   settle made every record event of a closed run settled: its
+ *   `allConsumed` is due (see {@link consumptionDue}).
+ * - `Stale`: nothing changed. The entry is not pending any more, or its lease
+ *   passed to another claim (the token differs), or it is gone.
  *
  * @since 0.1.0
  * @category outbox
  */
-export type ConsumedEventBuilder = (
-  run: RunRow,
-  counts: { readonly acked: number; readonly deadLettered: number }
-) => OutboxEntry
+export type SettleResult =
+  | { readonly _tag: "Settled"; readonly consumptionDue?: string | undefined }
+  | { readonly _tag: "Stale" }
+
+/**
+ * Whether a run's `sync.events.allConsumed` is due: its emission is closed,
+ * every record event is settled, and it is not enqueued yet. The rule every
+ * store applies in `runs.enqueueConsumed`, atomically.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export const consumptionDue = (delivery: RunDelivery): boolean =>
+  delivery.emissionClosed && !delivery.consumedEnqueued && delivery.acked + delivery.deadLettered === delivery.recordEvents
 
 /**
  * Everything one page of a model's read changes, written as one atomic step.
@@ -360,8 +380,8 @@ export interface PageCommit {
 
 /**
  * The end of a run's emission, written as one atomic step: the final run
- * fields, `sync.events.allEmitted`, and `allConsumed` right away if every
- * record event is already settled.
+ * fields and `sync.events.allEmitted`. Once it is written, no record event
+ * joins the run. (`allConsumed` follows through `runs.enqueueConsumed`.)
  *
  * @since 0.1.0
  * @category commits
@@ -370,7 +390,6 @@ export interface RunClose {
   /** The final run; its `delivery` field is ignored (the store owns it). */
   readonly run: RunRow
   readonly allEmitted: OutboxEntry
-  readonly consumed: ConsumedEventBuilder
   /** Sync fields to set in the same step (e.g. `initialCompletedAt`). */
   readonly sync?: { readonly initialCompletedAt?: number | undefined } | undefined
 }
@@ -402,7 +421,23 @@ export interface OutboxQuery {
 export interface RunQuery {
   readonly syncId?: string | undefined
   readonly integrationId?: string | undefined
+  readonly status?: RunStatus | undefined
   readonly limit?: number | undefined
+}
+
+/**
+ * Who may run a sync now: at most one run per sync at a time, across every
+ * process sharing the store. The holder renews it while its run goes on; a
+ * lease that is not renewed lapses, and the sync is free again.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export interface RunLease {
+  readonly syncId: string
+  /** Who holds it: a run id, or a process recovering the sync. */
+  readonly holder: string
+  readonly until: number
 }
 
 /**

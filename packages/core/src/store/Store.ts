@@ -3,7 +3,6 @@ import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type {
-  ConsumedEventBuilder,
   DestinationRow,
   Fingerprint,
   FingerprintCounts,
@@ -15,7 +14,10 @@ import type {
   PageCommit,
   RunClose,
   RunQuery,
+  RunDelivery,
+  RunLease,
   RunRow,
+  SettleResult,
   Settlement,
   SyncRow
 } from "./Rows.js"
@@ -115,8 +117,32 @@ export interface StoreService {
     readonly get: (id: string) => Op<Option.Option<RunRow>>
     /** Newest first. */
     readonly list: (query?: RunQuery) => Op<ReadonlyArray<RunRow>>
-    /** Atomically: final run fields + `allEmitted` + `allConsumed` if already due (see {@link RunClose}). */
-    readonly close: (close: RunClose) => Op<void>
+    /**
+     * Atomically: the final run fields, `allEmitted`, emission closed (see
+     * {@link RunClose}). Returns the run's delivery counters after it.
+     */
+    readonly close: (close: RunClose) => Op<RunDelivery>
+    /**
+     * Enqueues the run's `allConsumed` (`entry`) if it is due
+     * (`Rows.consumptionDue`), in one atomic step that also marks it
+     * enqueued. Returns whether it was enqueued: of any number of concurrent
+     * calls, in any processes, exactly one returns `true`.
+     */
+    readonly enqueueConsumed: (entry: OutboxEntry) => Op<boolean>
+    /** Ids of up to `limit` runs whose `allConsumed` is due but not enqueued (a crash came between). */
+    readonly consumptionDue: (limit: number) => Op<ReadonlyArray<string>>
+  }
+  /** At most one run per sync at a time, across processes (see {@link RunLease}). */
+  readonly runLeases: {
+    /**
+     * Takes the sync's lease for `holder` until `now + ttlMs` if it is free,
+     * lapsed, or already `holder`'s (a renewal). Returns whether `holder`
+     * holds it now.
+     */
+    readonly acquire: (lease: { readonly syncId: string; readonly holder: string; readonly now: number; readonly ttlMs: number }) => Op<boolean>
+    /** Gives the lease back if `holder` holds it. */
+    readonly release: (syncId: string, holder: string) => Op<void>
+    readonly get: (syncId: string) => Op<Option.Option<RunLease>>
   }
   /**
    * Atomically applies one page: fingerprint upserts and deletes, model state,
@@ -127,7 +153,9 @@ export interface StoreService {
     /**
      * Leases up to `limit` entries that are due: `pending`, `nextAttemptAt <=
      * now`, not leased (or lease expired), of an enabled destination, and first
-     * among the pending entries of their ordering key. Oldest first.
+     * among the pending entries of their ordering key. Oldest first. Each
+     * returned entry carries a new `leaseToken`; concurrent claims (in any
+     * process) never return the same entry while its lease holds.
      */
     readonly claimDue: (options: {
       readonly now: number
@@ -143,10 +171,12 @@ export interface StoreService {
     /** How many entries of the destination are pending (not yet acked or dead-lettered). */
     readonly pendingCount: (destinationId: string) => Op<number>
     /**
-     * Applies a claim's outcome. Settling a run's last record event enqueues
-     * its `allConsumed` (built by `consumed`) in the same atomic step.
+     * Applies a claim's outcome, if the entry is pending and `leaseToken` is
+     * its current claim's; otherwise changes nothing and returns `Stale`.
+     * Acked and dead-lettered record events move their run's counters in the
+     * same atomic step.
      */
-    readonly settle: (id: string, settlement: Settlement, consumed: ConsumedEventBuilder) => Op<void>
+    readonly settle: (id: string, leaseToken: string, settlement: Settlement) => Op<SettleResult>
     readonly get: (id: string) => Op<Option.Option<OutboxEntry>>
     /** Oldest first. */
     readonly list: (query: OutboxQuery) => Op<ReadonlyArray<OutboxEntry>>

@@ -52,6 +52,7 @@ export const copyEntry = (row: Rows.OutboxEntry): Mutable<Rows.OutboxEntry> => (
   lastError: row.lastError,
   settledAt: row.settledAt,
   leaseUntil: row.leaseUntil,
+  leaseToken: row.leaseToken,
   replay: row.replay,
   payload: row.payload === null ? null : copyBytes(row.payload)
 })

@@ -81,6 +81,7 @@ export class Outbox {
   private readonly lanes = new Map<string, Lane>()
   private readonly pendingByDestination = new Map<string, number>()
   private nextSeq = 0
+  private nextToken = 0
 
   /** Entries of the destination not yet acked or dead-lettered. */
   pendingCount(destinationId: string): number {
@@ -136,6 +137,7 @@ export class Outbox {
       }
       if (best === undefined) break
       best.entry.row.leaseUntil = now + leaseMs
+      best.entry.row.leaseToken = `lease_${++this.nextToken}`
       this.schedule(best.entry)
       claimed.push(best.entry)
     }
@@ -156,6 +158,7 @@ export class Outbox {
   /** Gives the lease back: the entry is due again at its `nextAttemptAt`. */
   release(entry: Entry): void {
     entry.row.leaseUntil = undefined
+    entry.row.leaseToken = undefined
     if (entry.loc !== NOWHERE) this.schedule(entry)
   }
 
@@ -166,6 +169,7 @@ export class Outbox {
     row.nextAttemptAt = settlement.nextAttemptAt
     row.lastError = settlement.error
     row.leaseUntil = undefined
+    row.leaseToken = undefined
     if (entry.loc !== NOWHERE) this.schedule(entry)
   }
 
@@ -179,6 +183,7 @@ export class Outbox {
     row.attempts = settlement.attempts
     row.firstAttemptAt = settlement.firstAttemptAt
     row.leaseUntil = undefined
+    row.leaseToken = undefined
   }
 
   dead(entry: Entry, settlement: Extract<Rows.Settlement, { _tag: "DeadLettered" }>): void {
@@ -191,6 +196,7 @@ export class Outbox {
     row.lastError = settlement.error
     if (settlement.firstAttemptAt !== undefined) row.firstAttemptAt = settlement.firstAttemptAt
     row.leaseUntil = undefined
+    row.leaseToken = undefined
   }
 
   /** Makes an entry that still has its payload pending again, as a replay at the back of its key. */
@@ -204,6 +210,7 @@ export class Outbox {
     row.replay = true
     row.firstAttemptAt = undefined
     row.leaseUntil = undefined
+    row.leaseToken = undefined
     row.settledAt = undefined
     entry.seq = this.nextSeq++
     this.enqueueKey(entry)

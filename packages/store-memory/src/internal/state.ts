@@ -12,6 +12,9 @@ interface RunRecord {
   readonly delivery: Mutable<Rows.RunDelivery>
 }
 
+const SETTLED: Rows.SettleResult = { _tag: "Settled" }
+const STALE: Rows.SettleResult = { _tag: "Stale" }
+
 const DEFAULT_OUTBOX_LIMIT = 1000
 const DEFAULT_RUN_LIMIT = 100
 
@@ -45,6 +48,7 @@ export class MemoryState {
   private readonly runs = new Map<string, RunRecord>()
   /** Runs of each sync in creation order: `runs.list({ syncId })` is the common query. */
   private readonly runsBySync = new Map<string, Array<RunRecord>>()
+  private readonly leases = new Map<string, Rows.RunLease>()
 
   // --- fingerprints -------------------------------------------------------
 
@@ -100,6 +104,7 @@ export class MemoryState {
     const matching: Array<RunRecord> = []
     for (const run of source) {
       if (query.integrationId !== undefined && run.row.integrationId !== query.integrationId) continue
+      if (query.status !== undefined && run.row.status !== query.status) continue
       matching.push(run)
     }
     // Runs are mostly created in start order: then reading backwards is newest first, no sort needed.
@@ -111,7 +116,7 @@ export class MemoryState {
     return out
   }
 
-  closeRun(close: Rows.RunClose): void {
+  closeRun(close: Rows.RunClose): Rows.RunDelivery {
     const run = this.existingRun(close.run.id, "close")
     if (run.delivery.emissionClosed) reject(`run "${close.run.id}" is already closed; a run is closed once`)
     this.checkNewIds([close.allEmitted])
@@ -121,7 +126,8 @@ export class MemoryState {
     if (initialCompletedAt !== undefined && sync === undefined) {
       reject(`run "${close.run.id}" belongs to sync "${syncId}", which does not exist; cannot set its initialCompletedAt`)
     }
-    const row: Rows.RunRow = {
+    // Everything validated: apply.
+    run.row = {
       ...run.row,
       status: close.run.status,
       finishedAt: close.run.finishedAt,
@@ -129,17 +135,49 @@ export class MemoryState {
       errors: clonePlain(close.run.errors),
       models: clonePlain(close.run.models)
     }
-    const delivery = { ...run.delivery, emissionClosed: true }
-    const consumed = this.consumedIfDue(row, delivery, close.consumed, [close.allEmitted.id])
-    // Everything validated: apply.
-    run.row = row
     this.outbox.insert(close.allEmitted)
     run.delivery.emissionClosed = true
-    if (consumed !== undefined) {
-      this.outbox.insert(consumed)
-      run.delivery.consumedEnqueued = true
-    }
     if (sync !== undefined) this.tables.syncs.set(syncId, { ...sync, initialCompletedAt })
+    return { ...run.delivery }
+  }
+
+  enqueueConsumed(entry: Rows.OutboxEntry): boolean {
+    const run = this.existingRun(entry.runId, "enqueue the allConsumed of")
+    if (!Rows.consumptionDue(run.delivery)) return false
+    this.checkNewIds([entry])
+    this.outbox.insert(entry)
+    run.delivery.consumedEnqueued = true
+    return true
+  }
+
+  consumptionDue(limit: number): Array<string> {
+    validLimit(limit, "limit")
+    const out: Array<string> = []
+    for (const [id, run] of this.runs) {
+      if (out.length >= limit) break
+      if (Rows.consumptionDue(run.delivery)) out.push(id)
+    }
+    return out
+  }
+
+  // --- run leases ---------------------------------------------------------
+
+  acquireLease(lease: { readonly syncId: string; readonly holder: string; readonly now: number; readonly ttlMs: number }): boolean {
+    validTime(lease.now, "now")
+    validTime(lease.ttlMs, "ttlMs")
+    const held = this.leases.get(lease.syncId)
+    if (held !== undefined && held.holder !== lease.holder && held.until > lease.now) return false
+    this.leases.set(lease.syncId, { syncId: lease.syncId, holder: lease.holder, until: lease.now + lease.ttlMs })
+    return true
+  }
+
+  releaseLease(syncId: string, holder: string): void {
+    if (this.leases.get(syncId)?.holder === holder) this.leases.delete(syncId)
+  }
+
+  getLease(syncId: string): Rows.RunLease | undefined {
+    const held = this.leases.get(syncId)
+    return held === undefined ? undefined : { ...held }
   }
 
   // --- page commit --------------------------------------------------------
@@ -196,39 +234,26 @@ export class MemoryState {
     return this.tables.isEnabled(destinationId) ? this.outbox.nextDueAt(destinationId) : undefined
   }
 
-  settle(id: string, settlement: Rows.Settlement, consumed: Rows.ConsumedEventBuilder): void {
+  settle(id: string, leaseToken: string, settlement: Rows.Settlement): Rows.SettleResult {
     const entry = this.outbox.get(id)
-    if (entry === undefined) return reject(`no outbox entry with id "${id}"`)
+    // Gone, settled, or claimed again since: the caller's lease is stale and changes nothing.
+    if (entry === undefined || entry.row.status !== "pending" || entry.row.leaseToken !== leaseToken) return STALE
     if (settlement._tag === "Released") {
-      if (entry.row.status === "pending") this.outbox.release(entry)
-      return
+      this.outbox.release(entry)
+      return SETTLED
     }
-    if (entry.row.status !== "pending") {
-      reject(`entry "${id}" is already ${entry.row.status}; only pending entries can be settled (requeue it first)`)
+    if (settlement._tag === "Retry") {
+      this.outbox.retry(entry, settlement)
+      return SETTLED
     }
-    if (settlement._tag === "Retry") return this.outbox.retry(entry, settlement)
-    let run: RunRecord | undefined
-    let next: Rows.OutboxEntry | undefined
-    if (countsToRun(entry.row)) {
-      run = this.existingRun(entry.row.runId, "count a settled event to")
-      const delivery = {
-        ...run.delivery,
-        acked: run.delivery.acked + (settlement._tag === "Acked" ? 1 : 0),
-        deadLettered: run.delivery.deadLettered + (settlement._tag === "DeadLettered" ? 1 : 0)
-      }
-      next = this.consumedIfDue(run.row, delivery, consumed, [])
-    }
+    const run = countsToRun(entry.row) ? this.existingRun(entry.row.runId, "count a settled event to") : undefined
     // Everything validated: apply.
     if (settlement._tag === "Acked") this.outbox.acked(entry, settlement)
     else this.outbox.dead(entry, settlement)
-    if (run !== undefined) {
-      if (settlement._tag === "Acked") run.delivery.acked++
-      else run.delivery.deadLettered++
-      if (next !== undefined) {
-        this.outbox.insert(next)
-        run.delivery.consumedEnqueued = true
-      }
-    }
+    if (run === undefined) return SETTLED
+    if (settlement._tag === "Acked") run.delivery.acked++
+    else run.delivery.deadLettered++
+    return Rows.consumptionDue(run.delivery) ? { _tag: "Settled", consumptionDue: run.row.id } : SETTLED
   }
 
   getEntry(id: string): Rows.OutboxEntry | undefined {
@@ -316,24 +341,6 @@ export class MemoryState {
     return counted
   }
 
-  /**
-   * The run's `allConsumed` entry if, with `delivery`, its emission is closed,
-   * every record event is settled and none was enqueued yet. Built before
-   * anything is applied, so a failing builder changes nothing.
-   */
-  private consumedIfDue(
-    row: Rows.RunRow,
-    delivery: Rows.RunDelivery,
-    build: Rows.ConsumedEventBuilder,
-    taken: ReadonlyArray<string>
-  ): Rows.OutboxEntry | undefined {
-    if (!delivery.emissionClosed || delivery.consumedEnqueued) return undefined
-    if (delivery.acked + delivery.deadLettered !== delivery.recordEvents) return undefined
-    const counts = { acked: delivery.acked, deadLettered: delivery.deadLettered }
-    const entry = build(clonePlain({ ...row, delivery: { ...delivery, consumedEnqueued: true } }), counts)
-    this.checkNewIds([entry], taken)
-    return entry
-  }
 }
 
 const rowOf = (entry: Entry): Rows.OutboxEntry => {

@@ -236,39 +236,28 @@ export const makeSync = (overrides: Partial<Rows.SyncRow> = {}): Rows.SyncRow =>
 })
 
 /**
- * A {@link Rows.ConsumedEventBuilder} that records its calls, as the engine's
- * would build `sync.events.allConsumed`.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const consumedBuilder = (): Rows.ConsumedEventBuilder & {
-  readonly calls: Array<{ readonly run: Rows.RunRow; readonly acked: number; readonly deadLettered: number }>
-} => {
-  const calls: Array<{ readonly run: Rows.RunRow; readonly acked: number; readonly deadLettered: number }> = []
-  const build = (run: Rows.RunRow, counts: { readonly acked: number; readonly deadLettered: number }) => {
-    calls.push({ run, ...counts })
-    return makeRunEvent(run.id, "sync.events.allConsumed", { syncId: run.syncId })
-  }
-  return Object.assign(build, { calls })
-}
-
-/**
  * The run-closing step the engine writes once a run emitted everything.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeClose = (
-  run: Rows.RunRow,
-  consumed: Rows.ConsumedEventBuilder,
-  overrides: Partial<Rows.RunClose> = {}
-): Rows.RunClose => ({
+export const makeClose = (run: Rows.RunRow, overrides: Partial<Rows.RunClose> = {}): Rows.RunClose => ({
   run: { ...run, status: "succeeded", finishedAt: run.startedAt + 1_000 },
   allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { syncId: run.syncId }),
-  consumed,
   ...overrides
 })
+
+/**
+ * The `sync.events.allConsumed` entry of a run, as the engine would pass it
+ * to `runs.enqueueConsumed`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeConsumed = (run: Rows.RunRow | string, overrides: Partial<Rows.OutboxEntry> = {}): Rows.OutboxEntry =>
+  typeof run === "string"
+    ? makeRunEvent(run, "sync.events.allConsumed", overrides)
+    : makeRunEvent(run.id, "sync.events.allConsumed", { syncId: run.syncId, ...overrides })
 
 /**
  * Settlements, as a delivery worker reports them.

@@ -14,7 +14,20 @@ import { tableTests } from "./tableTests.js"
  */
 
 export * from "./Builders.js"
-export { expectStoreError, type StoreLayer, storeTest } from "./Harness.js"
+export {
+  claimOne,
+  expectSettle,
+  expectStoreError,
+  ids,
+  leaseTokenOf,
+  settleClaimed,
+  settled,
+  settleLeased,
+  some,
+  stale,
+  type StoreLayer,
+  storeTest
+} from "./Harness.js"
 
 /**
  * Registers the Store conformance suite under `describe(name, …)`. `layer`

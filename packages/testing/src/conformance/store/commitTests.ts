@@ -12,7 +12,7 @@ import {
   makeRunEvent,
   makeSync
 } from "./Builders.js"
-import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harness.js"
+import { expectStoreError, ids, settleLeased, some, storeTest, type StoreLayer } from "./Harness.js"
 
 /**
  * Conformance tests for fingerprints, model state and page commits.
@@ -304,12 +304,14 @@ export const commitTests = (layer: StoreLayer): void => {
       expect(yield* store.outbox.pendingCount("dst_test")).toBe(4)
       expect(yield* store.outbox.pendingCount("dst_other")).toBe(1)
       expect(yield* store.outbox.pendingCount("dst_none")).toBe(0)
-      const consumed = () => makeEntry()
-      yield* store.outbox.settle(events[0]!.id, { _tag: "Acked", at: 2_000, attempts: 1, firstAttemptAt: 2_000 }, consumed)
-      yield* store.outbox.settle(events[1]!.id, { _tag: "DeadLettered", at: 2_000, attempts: 1, error: "HTTP 422" }, consumed)
-      yield* store.outbox.settle(events[2]!.id, {
+      // Leasing does not change the count.
+      expect((yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: 30_000, destinationId: "dst_test" })).length).toBe(4)
+      expect(yield* store.outbox.pendingCount("dst_test")).toBe(4)
+      yield* settleLeased(store, events[0]!.id, { _tag: "Acked", at: 2_000, attempts: 1, firstAttemptAt: 2_000 })
+      yield* settleLeased(store, events[1]!.id, { _tag: "DeadLettered", at: 2_000, attempts: 1, error: "HTTP 422" })
+      yield* settleLeased(store, events[2]!.id, {
         _tag: "Retry", at: 2_000, attempts: 1, firstAttemptAt: 2_000, nextAttemptAt: 9_000, error: "HTTP 500"
-      }, consumed)
+      })
       expect(yield* store.outbox.pendingCount("dst_test")).toBe(2)
       yield* store.outbox.requeue([events[1]!.id], 3_000)
       expect(yield* store.outbox.pendingCount("dst_test")).toBe(3)

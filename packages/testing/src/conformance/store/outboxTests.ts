@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Rows, Store } from "@weft/core/store"
 import { makeCommit, makeDestination, makeEntry, makeRun, settlement } from "./Builders.js"
-import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harness.js"
+import { expectStoreError, ids, settleClaimed, settleLeased, some, storeTest, type StoreLayer } from "./Harness.js"
 
 /**
  * Conformance tests for claiming: order, leases, per-record ordering,
@@ -73,8 +73,9 @@ export const outboxTests = (layer: StoreLayer): void => {
       const e2 = makeEntry({ nextAttemptAt: 100 })
       const e3 = makeEntry()
       yield* seed(store, [e1, e2, e3])
-      expect(ids(yield* claim(store, 0, 1))).toEqual([e1.id])
-      yield* store.outbox.settle(e1.id, settlement.retry(0, 2_000), () => makeEntry())
+      const [claimed] = yield* claim(store, 0, 1)
+      expect(claimed.id).toBe(e1.id)
+      yield* settleClaimed(store, claimed, settlement.retry(0, 2_000))
       // At 5,000 all three are due; e1 (retried, due last) is still the oldest.
       expect(ids(yield* claim(store, 5_000, 2))).toEqual([e1.id, e2.id])
       expect(ids(yield* claim(store, 5_000, 2))).toEqual([e3.id])
@@ -89,7 +90,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       expect(ids(yield* claim(store, 1_000))).toEqual([first.id, other.id])
       // Leases expired: the heads are claimable again, the second event still is not.
       expect(ids(yield* claim(store, 1_000 + LEASE))).toEqual([first.id, other.id])
-      yield* store.outbox.settle(first.id, settlement.acked(1_000 + LEASE), () => makeEntry())
+      yield* settleLeased(store, first.id, settlement.acked(1_000 + LEASE))
       expect(ids(yield* claim(store, 1_000 + LEASE))).toEqual([second.id])
     }))
 
@@ -99,11 +100,11 @@ export const outboxTests = (layer: StoreLayer): void => {
       const second = makeEntry({ recordId: "r1" })
       yield* seed(store, [first, second])
       expect(ids(yield* claim(store, 1_000))).toEqual([first.id])
-      yield* store.outbox.settle(first.id, settlement.retry(1_000, 60_000), () => makeEntry())
+      yield* settleLeased(store, first.id, settlement.retry(1_000, 60_000))
       expect(yield* claim(store, 2_000)).toEqual([])
       expect(yield* claim(store, 59_999)).toEqual([])
       expect(ids(yield* claim(store, 60_000))).toEqual([first.id])
-      yield* store.outbox.settle(first.id, settlement.dead(60_001), () => makeEntry())
+      yield* settleLeased(store, first.id, settlement.dead(60_001))
       expect(ids(yield* claim(store, 60_001))).toEqual([second.id])
     }))
 
@@ -161,7 +162,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       yield* seed(store, [a])
       expect(ids(yield* claim(store, 1_000))).toEqual([a.id])
       yield* store.destinations.setEnabled("dst_a", false, "webhook-delivery: disable", 1_001)
-      yield* store.outbox.settle(a.id, settlement.released, () => makeEntry())
+      yield* settleLeased(store, a.id, settlement.released)
       expect(some(yield* store.outbox.get(a.id)).leaseUntil).toBeUndefined()
       expect(yield* claim(store, 1_000 + 2 * LEASE)).toEqual([])
       yield* store.destinations.setEnabled("dst_a", true, undefined, 1_002)
@@ -179,7 +180,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       const a = makeEntry()
       yield* seed(store, [a])
       yield* claim(store, 1_000)
-      yield* store.outbox.settle(a.id, settlement.released, () => makeEntry())
+      yield* settleLeased(store, a.id, settlement.released)
       const row = some(yield* store.outbox.get(a.id))
       expect(row.leaseUntil).toBeUndefined()
       expect(row.status).toBe("pending")
@@ -203,13 +204,15 @@ export const outboxTests = (layer: StoreLayer): void => {
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(5_000)
       expect(ids(yield* claim(store, 5_000, 100, "dst_test"))).toEqual([late.id])
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(3_000 + LEASE)
-      yield* store.outbox.settle(early.id, settlement.acked(5_001), () => makeEntry())
+      yield* settleLeased(store, early.id, settlement.acked(5_001))
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(5_000 + LEASE)
-      yield* store.outbox.settle(late.id, settlement.retry(5_002, 7_000), () => makeEntry())
+      yield* settleLeased(store, late.id, settlement.retry(5_002, 7_000))
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(7_000)
-      yield* store.outbox.settle(late.id, settlement.acked(7_000), () => makeEntry())
+      expect(ids(yield* claim(store, 7_000, 100, "dst_test"))).toEqual([late.id])
+      yield* settleLeased(store, late.id, settlement.acked(7_000))
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(1_000)
-      yield* store.outbox.settle(blocked.id, settlement.dead(7_001), () => makeEntry())
+      expect(ids(yield* claim(store, 7_001, 100, "dst_test"))).toEqual([blocked.id])
+      yield* settleLeased(store, blocked.id, settlement.dead(7_001))
       expect(Option.isNone(yield* store.outbox.nextDueAt("dst_test"))).toBe(true)
     }))
 
@@ -219,7 +222,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       const [claimed] = yield* claim(store, 1_000, 1)
       expect(claimed.nextAttemptAt).toBe(200)
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(100)
-      yield* store.outbox.settle(claimed.id, settlement.acked(1_000), () => makeEntry())
+      yield* settleClaimed(store, claimed, settlement.acked(1_000))
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(100)
     }))
 

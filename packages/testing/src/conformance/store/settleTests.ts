@@ -1,11 +1,11 @@
 import { expect } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type { Rows, Store } from "@weft/core/store"
+import { Rows, type Store } from "@weft/core/store"
 import {
-  consumedBuilder,
   makeClose,
   makeCommit,
+  makeConsumed,
   makeEntry,
   makeRun,
   makeRunEvent,
@@ -13,7 +13,18 @@ import {
   payloadOf,
   settlement
 } from "./Builders.js"
-import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harness.js"
+import {
+  expectSettle,
+  expectStoreError,
+  ids,
+  settleClaimed,
+  settled,
+  settleLeased,
+  some,
+  stale,
+  storeTest,
+  type StoreLayer
+} from "./Harness.js"
 
 /**
  * Conformance tests for settlements, run closing, `allConsumed`, replays and
@@ -23,9 +34,6 @@ import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harne
  */
 
 const LEASE = 30_000
-const never: Rows.ConsumedEventBuilder = () => {
-  throw new Error("allConsumed must not be built here")
-}
 
 const seed = (store: Store.StoreService, events: ReadonlyArray<Rows.OutboxEntry>, run = makeRun()) =>
   Effect.gen(function*() {
@@ -52,7 +60,7 @@ export const settleTests = (layer: StoreLayer): void => {
       const e = makeEntry()
       yield* seed(store, [e])
       yield* store.outbox.claimDue({ now: 2_000, limit: 1, leaseMs: LEASE })
-      yield* store.outbox.settle(e.id, settlement.acked(2_500, 2, 1_500), never)
+      expectSettle(yield* settleLeased(store, e.id, settlement.acked(2_500, 2, 1_500)), settled())
       const row = some(yield* store.outbox.get(e.id))
       expect(row.status).toBe("acked")
       expect(row.payload).toBeNull()
@@ -60,6 +68,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(row.attempts).toBe(2)
       expect(row.firstAttemptAt).toBe(1_500)
       expect(row.leaseUntil).toBeUndefined()
+      expect(row.leaseToken).toBeUndefined()
       expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 1, deadLettered: 0 })
     }))
 
@@ -68,7 +77,7 @@ export const settleTests = (layer: StoreLayer): void => {
       const e = makeEntry()
       yield* seed(store, [e])
       yield* store.outbox.claimDue({ now: 2_000, limit: 1, leaseMs: LEASE })
-      yield* store.outbox.settle(e.id, settlement.retry(2_100, 7_100, "HTTP 503 Service Unavailable", 1, 2_000), never)
+      expectSettle(yield* settleLeased(store, e.id, settlement.retry(2_100, 7_100, "HTTP 503 Service Unavailable", 1, 2_000)), settled())
       const row = some(yield* store.outbox.get(e.id))
       expect(row.status).toBe("pending")
       expect(row.attempts).toBe(1)
@@ -76,6 +85,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(row.nextAttemptAt).toBe(7_100)
       expect(row.lastError).toBe("HTTP 503 Service Unavailable")
       expect(row.leaseUntil).toBeUndefined()
+      expect(row.leaseToken).toBeUndefined()
       expect(row.payload).toEqual(e.payload)
       expect(yield* delivery(store)).toMatchObject({ acked: 0, deadLettered: 0 })
       expect(yield* store.outbox.claimDue({ now: 7_099, limit: 1, leaseMs: LEASE })).toEqual([])
@@ -88,7 +98,7 @@ export const settleTests = (layer: StoreLayer): void => {
       const next = makeEntry({ recordId: "r1" })
       yield* seed(store, [e, next])
       yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
-      yield* store.outbox.settle(e.id, settlement.dead(3_000, "HTTP 400 Bad Request", 7, 1_000), never)
+      expectSettle(yield* settleLeased(store, e.id, settlement.dead(3_000, "HTTP 400 Bad Request", 7, 1_000)), settled())
       const row = some(yield* store.outbox.get(e.id))
       expect(row.status).toBe("dead")
       expect(row.payload).toEqual(e.payload)
@@ -100,10 +110,11 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(ids(yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE }))).toEqual([next.id])
     }))
 
-  test("settling an unknown id fails", (store) =>
+  test("settling an unknown id is Stale", (store) =>
     Effect.gen(function*() {
       yield* seed(store, [])
-      yield* expectStoreError(store.outbox.settle("evt_missing", settlement.acked(1), never))
+      expectSettle(yield* store.outbox.settle("evt_missing", "lease_missing", settlement.acked(1)), stale)
+      expect(yield* store.outbox.list({})).toEqual([])
     }))
 
   test("run events and replays do not move the run's counters", (store) =>
@@ -111,19 +122,20 @@ export const settleTests = (layer: StoreLayer): void => {
       const processed = makeRunEvent("run_test", "sync.events.processed")
       const record = makeEntry()
       yield* seed(store, [processed, record])
-      yield* store.outbox.settle(processed.id, settlement.acked(2_000), never)
+      expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE }))).toEqual([processed.id, record.id])
+      expectSettle(yield* settleLeased(store, processed.id, settlement.acked(2_000)), settled())
       expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 0, deadLettered: 0 })
       const replay = makeEntry({ replay: true })
       yield* store.outbox.enqueue([replay])
-      yield* store.outbox.settle(replay.id, settlement.dead(2_000), never)
+      expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE }))).toEqual([replay.id])
+      expectSettle(yield* settleLeased(store, replay.id, settlement.dead(2_000)), settled())
       expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 0, deadLettered: 0 })
     }))
 
-  test("runs.close writes the final fields, keeps the store's counters and sets the sync's initialCompletedAt", (store) =>
+  test("runs.close writes the final fields, keeps the store's counters, returns them and sets the sync's initialCompletedAt", (store) =>
     Effect.gen(function*() {
       yield* store.syncs.put(makeSync())
       const run = yield* seed(store, [makeEntry(), makeEntry()])
-      const consumed = consumedBuilder()
       const final: Rows.RunRow = {
         ...run,
         status: "partial",
@@ -133,8 +145,10 @@ export const settleTests = (layer: StoreLayer): void => {
         models: { "hris.employee": { model: "hris.employee", status: "succeeded", counters: { processed: 2, new: 2, changed: 0, deleted: 0, invalid: 0 }, fullRead: true, invalidRecords: [], warnings: [] } },
         delivery: { recordEvents: 99, acked: 99, deadLettered: 0, emissionClosed: false, consumedEnqueued: true }
       }
-      const close = makeClose(run, consumed, { run: final, sync: { initialCompletedAt: 9_000 } })
-      yield* store.runs.close(close)
+      const close = makeClose(run, { run: final, sync: { initialCompletedAt: 9_000 } })
+      const returned = yield* store.runs.close(close)
+      const expected: Rows.RunDelivery = { recordEvents: 2, acked: 0, deadLettered: 0, emissionClosed: true, consumedEnqueued: false }
+      expect(returned).toEqual(expected)
       const row = some(yield* store.runs.get(run.id))
       expect(row.status).toBe("partial")
       expect(row.finishedAt).toBe(9_000)
@@ -142,34 +156,39 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(row.errors).toEqual(final.errors)
       expect(row.models).toEqual(final.models)
       expect(row.startedAt).toBe(run.startedAt)
-      expect(row.delivery).toEqual({ recordEvents: 2, acked: 0, deadLettered: 0, emissionClosed: true, consumedEnqueued: false })
-      expect(consumed.calls.length).toBe(0)
+      expect(row.delivery).toEqual(expected)
+      // close never enqueues allConsumed itself.
+      expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed", "sync.events.allEmitted"])
       expect(some(yield* store.outbox.get(close.allEmitted.id)).type).toBe("sync.events.allEmitted")
       expect(some(yield* store.syncs.get(run.syncId)).initialCompletedAt).toBe(9_000)
     }))
 
   test("runs.close of an unknown run fails and enqueues nothing", (store) =>
     Effect.gen(function*() {
-      const close = makeClose(makeRun({ id: "run_missing" }), never)
+      const close = makeClose(makeRun({ id: "run_missing" }))
       yield* expectStoreError(store.runs.close(close))
       expect(Option.isNone(yield* store.outbox.get(close.allEmitted.id))).toBe(true)
       expect(Option.isNone(yield* store.runs.get("run_missing"))).toBe(true)
     }))
 
-  test("allConsumed: closed first, enqueued exactly once when the last record event settles", (store) =>
+  test("allConsumed: closed first; the last record event's settle reports it due, enqueueConsumed enqueues it once", (store) =>
     Effect.gen(function*() {
       const [a, b] = [makeEntry(), makeEntry()]
       const run = yield* seed(store, [a, b])
-      const consumed = consumedBuilder()
-      yield* store.runs.close(makeClose(run, consumed))
+      yield* store.runs.close(makeClose(run))
       expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed", "sync.events.allEmitted"])
-      yield* store.outbox.settle(a.id, settlement.acked(3_000), consumed)
-      expect(consumed.calls.length).toBe(0)
+      yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE })
+      expectSettle(yield* settleLeased(store, a.id, settlement.acked(3_000)), settled())
       expect(yield* delivery(store)).toMatchObject({ acked: 1, consumedEnqueued: false })
-      yield* store.outbox.settle(b.id, settlement.dead(3_001), consumed)
-      expect(consumed.calls.length).toBe(1)
-      expect(consumed.calls[0]).toMatchObject({ acked: 1, deadLettered: 1 })
-      expect(consumed.calls[0].run.id).toBe(run.id)
+      expect(yield* store.runs.consumptionDue(10)).toEqual([])
+      expectSettle(yield* settleLeased(store, b.id, settlement.dead(3_001)), settled(run.id))
+      // Due, not yet enqueued: nothing is in the outbox until someone enqueues it.
+      expect(yield* delivery(store)).toEqual({ recordEvents: 2, acked: 1, deadLettered: 1, emissionClosed: true, consumedEnqueued: false })
+      expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed", "sync.events.allEmitted"])
+      expect(yield* store.runs.consumptionDue(10)).toEqual([run.id])
+
+      const consumed = makeConsumed(run)
+      expect(yield* store.runs.enqueueConsumed(consumed)).toBe(true)
       expect(yield* delivery(store)).toEqual({ recordEvents: 2, acked: 1, deadLettered: 1, emissionClosed: true, consumedEnqueued: true })
       expect(yield* typesOfRun(store)).toEqual([
         "record.changed",
@@ -177,26 +196,35 @@ export const settleTests = (layer: StoreLayer): void => {
         "sync.events.allEmitted",
         "sync.events.allConsumed"
       ])
-      // A replay settling later builds nothing more.
-      yield* store.outbox.requeue([b.id], 4_000)
-      yield* store.outbox.settle(b.id, settlement.acked(4_001), consumed)
-      expect(consumed.calls.length).toBe(1)
+      expect(yield* store.runs.consumptionDue(10)).toEqual([])
+      // A second enqueue (another observer) does nothing.
+      expect(yield* store.runs.enqueueConsumed(makeConsumed(run))).toBe(false)
+      // A replay settling later reports nothing more.
+      expect(yield* store.outbox.requeue([b.id], 4_000)).toEqual([b.id])
+      expect(ids(yield* store.outbox.claimDue({ now: 4_000, limit: 10, leaseMs: LEASE, destinationId: "dst_test" }))).toContain(b.id)
+      expectSettle(yield* settleLeased(store, b.id, settlement.acked(4_001)), settled())
+      expect(yield* store.runs.enqueueConsumed(makeConsumed(run))).toBe(false)
       expect((yield* typesOfRun(store)).filter((t) => t === "sync.events.allConsumed").length).toBe(1)
+      expect(yield* delivery(store)).toMatchObject({ acked: 1, deadLettered: 1 })
     }))
 
-  test("allConsumed: all settled first, enqueued by the close, after allEmitted", (store) =>
+  test("allConsumed: all settled first; close returns counters that show it due, then enqueued after allEmitted", (store) =>
     Effect.gen(function*() {
       const [a, b] = [makeEntry(), makeEntry()]
       const run = yield* seed(store, [a, b])
-      const consumed = consumedBuilder()
-      yield* store.outbox.settle(a.id, settlement.acked(3_000), consumed)
-      yield* store.outbox.settle(b.id, settlement.acked(3_001), consumed)
-      expect(consumed.calls.length).toBe(0)
+      yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE })
+      expectSettle(yield* settleLeased(store, a.id, settlement.acked(3_000)), settled())
+      // Emission is still open: not due, however many are settled.
+      expectSettle(yield* settleLeased(store, b.id, settlement.acked(3_001)), settled())
       expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed"])
-      const close = makeClose(run, consumed)
-      yield* store.runs.close(close)
-      expect(consumed.calls.length).toBe(1)
-      expect(consumed.calls[0]).toMatchObject({ acked: 2, deadLettered: 0 })
+      expect(yield* store.runs.consumptionDue(10)).toEqual([])
+      const close = makeClose(run)
+      const closed = yield* store.runs.close(close)
+      expect(closed).toEqual({ recordEvents: 2, acked: 2, deadLettered: 0, emissionClosed: true, consumedEnqueued: false })
+      expect(Rows.consumptionDue(closed)).toBe(true)
+      expect(yield* store.runs.consumptionDue(10)).toEqual([run.id])
+      const consumed = makeConsumed(run)
+      expect(yield* store.runs.enqueueConsumed(consumed)).toBe(true)
       expect(yield* delivery(store)).toMatchObject({ emissionClosed: true, consumedEnqueued: true })
       expect(yield* typesOfRun(store)).toEqual([
         "record.changed",
@@ -207,32 +235,40 @@ export const settleTests = (layer: StoreLayer): void => {
       // Both run events share the run's ordering key: allConsumed goes out strictly after allEmitted.
       const first = yield* store.outbox.claimDue({ now: 4_000, limit: 10, leaseMs: LEASE })
       expect(ids(first)).toEqual([close.allEmitted.id])
-      yield* store.outbox.settle(close.allEmitted.id, settlement.acked(4_001), consumed)
+      expectSettle(yield* settleClaimed(store, first[0], settlement.acked(4_001)), settled())
       const second = yield* store.outbox.claimDue({ now: 4_001, limit: 10, leaseMs: LEASE })
-      expect(second.map((e) => e.type)).toEqual(["sync.events.allConsumed"])
-      expect(consumed.calls.length).toBe(1)
+      expect(ids(second)).toEqual([consumed.id])
+      // Settling run events reports nothing.
+      expectSettle(yield* settleClaimed(store, second[0], settlement.acked(4_002)), settled())
+      expect(some(yield* store.outbox.get(consumed.id)).payload).toEqual(consumed.payload)
     }))
 
-  test("allConsumed: a run without record events gets it right at close", (store) =>
+  test("allConsumed: a run without record events is due right at close", (store) =>
     Effect.gen(function*() {
       const run = yield* seed(store, [])
-      const consumed = consumedBuilder()
-      yield* store.runs.close(makeClose(run, consumed))
-      expect(consumed.calls).toMatchObject([{ acked: 0, deadLettered: 0 }])
+      const closed = yield* store.runs.close(makeClose(run))
+      expect(closed).toEqual({ recordEvents: 0, acked: 0, deadLettered: 0, emissionClosed: true, consumedEnqueued: false })
+      expect(yield* store.runs.consumptionDue(10)).toEqual([run.id])
+      expect(yield* store.runs.enqueueConsumed(makeConsumed(run))).toBe(true)
       expect(yield* typesOfRun(store)).toEqual(["sync.events.allEmitted", "sync.events.allConsumed"])
     }))
 
-  test("allConsumed is not enqueued while emission is open, even when every event so far is settled", (store) =>
+  test("allConsumed is not due while emission is open, even when every event so far is settled", (store) =>
     Effect.gen(function*() {
       const a = makeEntry()
-      yield* seed(store, [a])
-      const consumed = consumedBuilder()
-      yield* store.outbox.settle(a.id, settlement.acked(3_000), consumed)
+      const run = yield* seed(store, [a])
+      yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE })
+      expectSettle(yield* settleLeased(store, a.id, settlement.acked(3_000)), settled())
       const b = makeEntry()
       yield* store.commit(makeCommit({ events: [b] }))
-      yield* store.outbox.settle(b.id, settlement.acked(3_001), consumed)
-      expect(consumed.calls.length).toBe(0)
+      yield* store.outbox.claimDue({ now: 3_001, limit: 10, leaseMs: LEASE })
+      expectSettle(yield* settleLeased(store, b.id, settlement.acked(3_001)), settled())
       expect(yield* delivery(store)).toEqual({ recordEvents: 2, acked: 2, deadLettered: 0, emissionClosed: false, consumedEnqueued: false })
+      expect(yield* store.runs.consumptionDue(10)).toEqual([])
+      const consumed = makeConsumed(run)
+      expect(yield* store.runs.enqueueConsumed(consumed)).toBe(false)
+      expect(Option.isNone(yield* store.outbox.get(consumed.id))).toBe(true)
+      expect(yield* delivery(store)).toMatchObject({ consumedEnqueued: false })
     }))
 
   test("requeue: dead entries come back as replays at the back of their key; acked ones are not requeued", (store) =>
@@ -240,8 +276,9 @@ export const settleTests = (layer: StoreLayer): void => {
       const dead = makeEntry({ recordId: "r1" })
       const acked = makeEntry({ recordId: "r2" })
       yield* seed(store, [dead, acked])
-      yield* store.outbox.settle(dead.id, settlement.dead(2_000, "HTTP 422"), never)
-      yield* store.outbox.settle(acked.id, settlement.acked(2_000), never)
+      yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
+      yield* settleLeased(store, dead.id, settlement.dead(2_000, "HTTP 422"))
+      yield* settleLeased(store, acked.id, settlement.acked(2_000))
       const later = makeEntry({ recordId: "r1" })
       yield* store.commit(makeCommit({ events: [later] }))
       const before = yield* delivery(store)
@@ -261,9 +298,9 @@ export const settleTests = (layer: StoreLayer): void => {
 
       // The replay went to the back: `later` (same record) goes first.
       expect(ids(yield* store.outbox.claimDue({ now: 5_000, limit: 10, leaseMs: LEASE }))).toEqual([later.id])
-      yield* store.outbox.settle(later.id, settlement.acked(5_001), never)
+      yield* settleLeased(store, later.id, settlement.acked(5_001))
       expect(ids(yield* store.outbox.claimDue({ now: 5_001, limit: 10, leaseMs: LEASE }))).toEqual([dead.id])
-      yield* store.outbox.settle(dead.id, settlement.acked(5_002), never)
+      expectSettle(yield* settleLeased(store, dead.id, settlement.acked(5_002)), settled())
       expect(yield* delivery(store)).toEqual({ ...before, acked: before.acked + 1 })
       expect(some(yield* store.outbox.get(dead.id)).payload).toBeNull()
     }))
@@ -284,7 +321,8 @@ export const settleTests = (layer: StoreLayer): void => {
       const created = makeEntry({ recordId: "r2", type: "record.new" })
       const deleted = makeEntry({ recordId: "r3", type: "record.deleted" })
       yield* seed(store, [changed, created, deleted])
-      for (const entry of [changed, created, deleted]) yield* store.outbox.settle(entry.id, settlement.acked(2_000), never)
+      yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
+      for (const entry of [changed, created, deleted]) yield* settleLeased(store, entry.id, settlement.acked(2_000))
       expect(some(yield* store.outbox.get(changed.id)).payload).toBeNull()
       expect(some(yield* store.outbox.get(created.id)).payload).toBeNull()
       expect(some(yield* store.outbox.get(deleted.id)).payload).toEqual(deleted.payload)
@@ -299,9 +337,10 @@ export const settleTests = (layer: StoreLayer): void => {
       const recent = makeEntry({ recordId: "r3" })
       const waiting = makeEntry({ recordId: "r4" })
       yield* seed(store, [old, dead, recent, waiting])
-      yield* store.outbox.settle(old.id, settlement.acked(2_000), never)
-      yield* store.outbox.settle(dead.id, settlement.dead(2_500, "HTTP 422"), never)
-      yield* store.outbox.settle(recent.id, settlement.acked(9_000), never)
+      expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 3, leaseMs: LEASE }))).toEqual([old.id, dead.id, recent.id])
+      yield* settleLeased(store, old.id, settlement.acked(2_000))
+      yield* settleLeased(store, dead.id, settlement.dead(2_500, "HTTP 422"))
+      yield* settleLeased(store, recent.id, settlement.acked(9_000))
       expect(yield* store.outbox.purge(5_000)).toBe(2)
       expect(Option.isNone(yield* store.outbox.get(old.id))).toBe(true)
       expect(Option.isNone(yield* store.outbox.get(dead.id))).toBe(true)
@@ -316,7 +355,8 @@ export const settleTests = (layer: StoreLayer): void => {
       const old = makeEntry({ recordId: "r1" })
       const newer = makeEntry({ recordId: "r2", nextAttemptAt: 4_000 })
       yield* seed(store, [old, newer])
-      yield* store.outbox.settle(old.id, settlement.dead(2_000), never)
+      expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE }))).toEqual([old.id])
+      yield* settleLeased(store, old.id, settlement.dead(2_000))
       yield* store.outbox.requeue([old.id], 3_000)
       expect(ids(yield* store.outbox.claimDue({ now: 5_000, limit: 1, leaseMs: LEASE }))).toEqual([newer.id])
       expect(ids(yield* store.outbox.claimDue({ now: 5_000, limit: 1, leaseMs: LEASE }))).toEqual([old.id])
@@ -350,7 +390,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(claimed[1].payload).toEqual(new Uint8Array(0))
       claimed[0].payload?.fill(1)
       expect(some(yield* store.outbox.get(e.id)).payload).toEqual(expected)
-      yield* store.outbox.settle(e.id, settlement.acked(1_001), never)
+      expectSettle(yield* settleClaimed(store, claimed[0], settlement.acked(1_001)), settled())
       expect(some(yield* store.outbox.get(e.id)).payload).toBeNull()
       expect(yield* store.outbox.requeue([e.id], 2_000)).toEqual([])
     }))
@@ -365,8 +405,9 @@ export const settleTests = (layer: StoreLayer): void => {
         makeEntry({ runId: "run_two", syncId: "syn_two", createdAt: 5_000 + i })
       )
       yield* store.commit(makeCommit({ runId: "run_two", scope: { syncId: "syn_two", model: "hris.employee" }, events: other }))
-      yield* store.outbox.settle(many[1].id, settlement.acked(9_000), never)
-      yield* store.outbox.settle(other[2].id, settlement.dead(9_000), never)
+      expect((yield* store.outbox.claimDue({ now: 9_000, limit: 2_000, leaseMs: LEASE })).length).toBe(1_105)
+      yield* settleLeased(store, many[1].id, settlement.acked(9_000))
+      yield* settleLeased(store, other[2].id, settlement.dead(9_000))
 
       const all = yield* store.outbox.list({})
       expect(all.length).toBe(1_000)
@@ -387,7 +428,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("the payload of an allEmitted entry round-trips byte-exact", (store) =>
     Effect.gen(function*() {
       const run = yield* seed(store, [])
-      const close = makeClose(run, consumedBuilder(), {
+      const close = makeClose(run, {
         allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { payload: payloadOf("allEmitted ✓") })
       })
       yield* store.runs.close(close)
