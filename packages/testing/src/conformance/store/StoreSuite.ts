@@ -1,7 +1,9 @@
 import { describe } from "@effect/vitest"
 import { commitTests } from "./commitTests.js"
+import { fencingTests } from "./fencingTests.js"
 import type { StoreLayer } from "./Harness.js"
 import { outboxTests } from "./outboxTests.js"
+import { runTests } from "./runTests.js"
 import { settleTests } from "./settleTests.js"
 import { tableTests } from "./tableTests.js"
 
@@ -48,6 +50,8 @@ export const storeConformance = (name: string, layer: StoreLayer): void => {
     describe("fingerprints, model state and page commits", () => commitTests(layer))
     describe("outbox claims", () => outboxTests(layer))
     describe("settlements, run closing and replays", () => settleTests(layer))
+    describe("lease tokens and fencing", () => fencingTests(layer))
+    describe("run end, allConsumed and run leases", () => runTests(layer))
     describe("integrations, destinations, syncs and runs", () => tableTests(layer))
   })
 }
