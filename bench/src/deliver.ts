@@ -19,7 +19,8 @@
  * (no outbox, no store) on up to 10,000 of the same bodies.
  */
 import { Delivery } from "@weft/core/delivery"
-import { type ChangeDetector, Envelope, SyncEngine } from "@weft/core/engine"
+import type { ChangeDetector } from "@weft/core/engine"
+import { Envelope, RunEvents } from "@weft/core/outbox"
 import { Ids } from "@weft/core/ground"
 import { Sink } from "@weft/core/sink"
 import { OutboxSignal, Rows, Store } from "@weft/core/store"
@@ -178,7 +179,8 @@ const runOurs = async (url: string, events: number, records: number, concurrency
         finishedAt: new Date(finishedAt).toISOString()
       }, finishedAt)
       enqueued.set(allEmitted.id, performance.now())
-      yield* store.runs.close({ run: { ...row, status: "succeeded", finishedAt }, allEmitted, consumed: SyncEngine.consumedBuilder(vault, destinationId, finishedAt) })
+      yield* store.runs.close({ run: { ...row, status: "succeeded", finishedAt }, allEmitted })
+      yield* RunEvents.consume({ store, vault }, row.id, destinationId, finishedAt)
       yield* signal.notify(destinationId)
     }
     return yield* Deferred.await(started)

@@ -21,6 +21,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Auth, Connector } from "@weft/core/connector"
 import { Connectors, Integrations, SyncEngine } from "@weft/core/engine"
+import { RunEvents } from "@weft/core/outbox"
 import { Ids } from "@weft/core/ground"
 import { Employee } from "@weft/core/models"
 import { OutboxSignal, Store } from "@weft/core/store"
@@ -121,9 +122,7 @@ export const run = async (args: ReadonlyArray<string>) => {
             Effect.suspend(() => {
               const start = performance.now()
               const at = page.events[0]?.createdAt ?? 0
-              const consumed = SyncEngine.consumedBuilder(vault, page.events[0]?.destinationId ?? "", at)
-              return Effect.forEach(page.events, (event) =>
-                inner.outbox.settle(event.id, { _tag: "Acked", at, attempts: 1, firstAttemptAt: at }, consumed), { discard: true }).pipe(
+              return ackAll({ store: inner, vault }, at).pipe(
                   // Retention 0: what is acked is forgotten at once, so the outbox stays drained.
                   Effect.zipRight(inner.outbox.purge(Number.MAX_SAFE_INTEGER)),
                   Effect.ensuring(Effect.sync(() => {
@@ -182,9 +181,7 @@ export const run = async (args: ReadonlyArray<string>) => {
     const delta = yield* phase("delta")
     // Settle the run events too, then forget everything settled: the outbox is drained.
     const at = yield* Clock.currentTimeMillis
-    const rest = yield* store.outbox.claimDue({ now: at, limit: 1_000_000, leaseMs: 60_000 })
-    const consumed = SyncEngine.consumedBuilder(vault, destinationId, at)
-    for (const entry of rest) yield* store.outbox.settle(entry.id, { _tag: "Acked", at, attempts: 1, firstAttemptAt: at }, consumed)
+    yield* ackAll({ store, vault }, at)
     const purged = yield* store.outbox.purge(Number.MAX_SAFE_INTEGER)
     const tracked = yield* store.fingerprints.count({ syncId, model: "hris.employee" })
     const heapAfter = heapUsed()
@@ -222,3 +219,13 @@ export const run = async (args: ReadonlyArray<string>) => {
     emitted: { initial: ours.initial.result.models["hris.employee"]!.counters.new, delta: audit }
   })
 }
+
+// Acks everything claimable, as an instant receiver would, until nothing is left.
+const ackAll = (deps: RunEvents.Deps, at: number) =>
+  Effect.gen(function*() {
+    while (true) {
+      const claimed = yield* deps.store.outbox.claimDue({ now: at, limit: 10_000, leaseMs: 60_000 })
+      if (claimed.length === 0) return
+      for (const entry of claimed) yield* RunEvents.settle(deps, entry, { _tag: "Acked", at, attempts: 1, firstAttemptAt: at }, at)
+    }
+  })

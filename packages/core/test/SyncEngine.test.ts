@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as TestClock from "effect/TestClock"
 import { SyncEngine } from "@weft/core/engine"
+import { RunEvents } from "@weft/core/outbox"
 import { Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { engineLayer, eventsOf, recordEvents, setupSync, T0 } from "./support/harness.js"
@@ -302,9 +303,8 @@ describe("SyncEngine", () => {
       const drain = Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const claimed = yield* store.outbox.claimDue({ now, limit: 1000, leaseMs: 60_000, destinationId: sync.destinationId })
-        const consumed = SyncEngine.consumedBuilder(vault, sync.destinationId, now)
         for (const entry of claimed) {
-          yield* store.outbox.settle(entry.id, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now }, consumed)
+          yield* RunEvents.settle({ store, vault }, entry, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now }, now)
         }
       })
       while (fiber.unsafePoll() === null) {

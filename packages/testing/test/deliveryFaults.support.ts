@@ -1,5 +1,6 @@
 import { Delivery } from "@weft/core/delivery"
-import { type ChangeDetector, Envelope, SyncEngine } from "@weft/core/engine"
+import type { ChangeDetector } from "@weft/core/engine"
+import { Envelope, RunEvents } from "@weft/core/outbox"
 import { Ids } from "@weft/core/ground"
 import { Sink } from "@weft/core/sink"
 import { OutboxSignal, Rows, Store } from "@weft/core/store"
@@ -175,9 +176,9 @@ export const commitRun = (options: {
         invalid: 0,
         startedAt: new Date(startedAt).toISOString(),
         finishedAt: new Date(finishedAt).toISOString()
-      }, finishedAt),
-      consumed: SyncEngine.consumedBuilder(vault, options.destinationId, finishedAt)
+      }, finishedAt)
     })
+    yield* RunEvents.consume({ store, vault }, run.id, options.destinationId, finishedAt)
     yield* signal.notify(options.destinationId)
     return run.id
   })

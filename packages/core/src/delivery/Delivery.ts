@@ -8,7 +8,7 @@ import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
-import { consumedBuilder } from "../engine/SyncEngine.js"
+import * as RunEvents from "../outbox/RunEvents.js"
 import { Sink, type Destination } from "../sink/Sink.js"
 import type { DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
 import { OutboxSignal } from "../store/OutboxSignal.js"
@@ -117,9 +117,12 @@ export const layer = (
           return Option.some(destination)
         })
 
+      const deps: RunEvents.Deps = { store, vault }
+      // Settled under the entry's latest claim (see the worker); a stale one changes nothing.
       const settle = (entry: OutboxEntry, settlement: Settlement) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          store.outbox.settle(entry.id, settlement, consumedBuilder(vault, entry.destinationId, now)))
+          Effect.flatMap(RunEvents.settle(deps, { ...entry, leaseToken: tokens.get(entry.id) ?? entry.leaseToken }, settlement, now), (result) =>
+            result._tag === "Settled" && result.consumptionDue !== undefined ? signal.notify(entry.destinationId) : Effect.void))
 
       const deadLetter = (entry: OutboxEntry, firstAttemptAt: number | undefined, error: string) =>
         Effect.flatMap(Clock.currentTimeMillis, (at) =>
@@ -187,6 +190,8 @@ export const layer = (
           }
         })
 
+      // The latest lease token of each entry in flight: a claim renewed while its attempt runs gets a new token.
+      const tokens = new Map<string, string>()
       const workers = yield* FiberMap.make<string>()
       const wakes = new Map<string, Queue.Queue<void>>()
 
@@ -217,12 +222,14 @@ export const layer = (
             const now = yield* Clock.currentTimeMillis
             const claimed = yield* store.outbox.claimDue({ now, limit: free, leaseMs, destinationId })
             for (const entry of claimed) {
+              if (entry.leaseToken !== undefined) tokens.set(entry.id, entry.leaseToken)
               // An attempt outlasting its lease (a slow receiver with a long timeout) comes back
-              // claimable: the new claim just extends its lease; it is not sent a second time.
+              // claimable: the new claim just extends its lease (and its token); it is not sent a second time.
               if (inFlight.has(entry.id)) continue
               inFlight.add(entry.id)
               yield* attempt(entry, row.value).pipe(
                 Effect.catchAllCause((cause) => Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)),
+                Effect.ensuring(Effect.sync(() => tokens.delete(entry.id))),
                 Effect.ensuring(done(entry.id)),
                 Effect.forkScoped
               )

@@ -1,5 +1,5 @@
 import type { RunStatus } from "../events/Event.js"
-import type { InvalidRecord, ModelAudit, RunCounters } from "../store/Rows.js"
+import type { InvalidRecord, ModelAudit, RunCounters, RunRow } from "../store/Rows.js"
 import { emptyCounters } from "../store/Rows.js"
 
 /**
@@ -78,3 +78,29 @@ export const rollUp = (models: ReadonlyArray<ModelAudit>): RunStatus => {
  */
 export const totals = (models: ReadonlyArray<ModelAudit>): RunCounters =>
   models.reduce((sum, m) => addCounters(sum, m.counters), emptyCounters)
+
+/**
+ * The final row of a run from its model audits and run-level errors: the
+ * status rolled up (a run with errors and no succeeded model is `failed`),
+ * model warnings and errors gathered with their model's name.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const finish = (
+  run: RunRow,
+  audits: ReadonlyArray<ModelAudit>,
+  errors: ReadonlyArray<string>,
+  finishedAt: number
+): RunRow => {
+  const rolled = rollUp(audits)
+  const status = rolled !== "cancelled" && errors.length > 0 && audits.every((a) => a.status !== "succeeded") ? "failed" : rolled
+  return {
+    ...run,
+    status,
+    finishedAt,
+    models: Object.fromEntries(audits.map((a) => [a.model, a])),
+    warnings: audits.flatMap((a) => a.warnings.map((w) => `${a.model}: ${w}`)),
+    errors: [...errors, ...audits.flatMap((a) => (a.error === undefined ? [] : [`${a.model}: ${a.error}`]))]
+  }
+}

@@ -1,7 +1,7 @@
 import * as Either from "effect/Either"
 import * as Fingerprint from "../ground/Fingerprint.js"
 import * as Model from "../models/Model.js"
-import type { DeleteReason } from "../events/Event.js"
+import type * as Envelope from "../outbox/Envelope.js"
 import type { Fingerprint as StoredFingerprint, FingerprintUpsert, InvalidRecord, RunCounters } from "../store/Rows.js"
 
 /**
@@ -18,14 +18,7 @@ import type { Fingerprint as StoredFingerprint, FingerprintUpsert, InvalidRecord
  * @since 0.1.0
  * @category models
  */
-export type Change =
-  | {
-    readonly type: "record.new" | "record.changed"
-    readonly recordId: string
-    /** The record as delivered: projected to the subscribed fields, as canonical JSON. */
-    readonly data: string
-  }
-  | { readonly type: "record.deleted"; readonly recordId: string; readonly reason: DeleteReason }
+export type Change = Envelope.Change
 
 /**
  * How a read's records are judged.

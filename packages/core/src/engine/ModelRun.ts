@@ -21,7 +21,7 @@ import type {
 import { Store, type StoreError } from "../store/Store.js"
 import * as Audit from "./Audit.js"
 import * as ChangeDetector from "./ChangeDetector.js"
-import type { EventWriter } from "./Envelope.js"
+import type { EventWriter } from "../outbox/Envelope.js"
 import type { OpenedIntegration } from "./Integrations.js"
 
 /**

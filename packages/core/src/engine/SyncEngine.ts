@@ -15,10 +15,13 @@ import type { ModelAudit, RunRow, RunType, SyncRow } from "../store/Rows.js"
 import { emptyDelivery } from "../store/Rows.js"
 import { OutboxSignal } from "../store/OutboxSignal.js"
 import { NotFoundError, Store, type StoreError } from "../store/Store.js"
-import { Vault, type VaultService } from "../vault/Vault.js"
+import { Vault } from "../vault/Vault.js"
 import * as Audit from "./Audit.js"
 import * as ChangeDetector from "./ChangeDetector.js"
-import * as Envelope from "./Envelope.js"
+import * as Envelope from "../outbox/Envelope.js"
+import * as RunEvents from "../outbox/RunEvents.js"
+import * as Sleep from "../ground/internal/sleep.js"
+import * as Recovery from "./Recovery.js"
 import { type OpenedIntegration, Integrations } from "./Integrations.js"
 import * as Inflight from "../ground/internal/inflight.js"
 import * as ReadLimits from "../connector/ReadLimits.js"
@@ -44,6 +47,13 @@ export interface RunOptions {
   readonly fullRead?: boolean | undefined
   /** Completing it stops the run as {@link SyncEngineService.cancel} does (for a caller that holds the run). */
   readonly stop?: Deferred.Deferred<RunStop> | undefined
+  /**
+   * For scheduled runs: if a run of the sync started after this time (in
+   * this or another process) by the time this one holds the sync's lease, no
+   * run starts and that run is returned instead. A schedule then fires once
+   * per frequency however many processes run it.
+   */
+  readonly unlessRunSince?: number | undefined
 }
 
 /**
@@ -90,8 +100,13 @@ export type EngineError = StoreError | NotFoundError
  * @category models
  */
 export interface SyncEngineService {
-  /** Executes one run and returns its final audit. Read failures are in the audit, not the error channel. */
-  readonly run: (syncId: string, options: RunOptions) => Effect.Effect<RunRow, EngineError>
+  /**
+   * Executes one run and returns its final audit. Read failures are in the
+   * audit, not the error channel. Waits while a run of the sync goes on (in
+   * this or another process): one run per sync at a time. A cancel while it
+   * waits fails it with `SyncPausedError`.
+   */
+  readonly run: (syncId: string, options: RunOptions) => Effect.Effect<RunRow, EngineError | SyncPausedError>
   /**
    * Re-reads records in one `manual` run and emits an event for each that
    * changed (each one, with `force`): `record.changed`/`record.new`, or
@@ -138,19 +153,14 @@ export interface SyncEngineOptions {
    * override them.
    */
   readonly limits?: ReadLimits.ReadLimits | undefined
+  /**
+   * The run lease (default 30 seconds): how long a sync stays taken by a run
+   * whose process stopped renewing it, before another process takes over and
+   * closes that run. Runs renew it every third of this.
+   */
+  readonly runLease?: Duration.DurationInput | undefined
 }
 
-
-/**
- * `sync.events.allConsumed` of a run, for the store to enqueue when the run's
- * last record event settles.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const consumedBuilder = (vault: VaultService, destinationId: string, nowMs: number) =>
-(run: RunRow, counts: { readonly acked: number; readonly deadLettered: number }) =>
-  Envelope.writer(vault, Envelope.ofRun(run, destinationId)).run("sync.events.allConsumed", counts, nowMs)
 
 /**
  * @since 0.1.0
@@ -172,6 +182,69 @@ export const layer = (
       const backpressure = highWater === false ? undefined : { highWater, lowWater: Math.floor(highWater / 2) }
       // Every run (scheduled, triggered, a record re-read) is registered from its first step.
       const runs = Inflight.make<string, RunStop>()
+      const deps: RunEvents.Deps = { store, vault }
+      const leaseMs = Duration.toMillis(options.runLease ?? Recovery.DEFAULT_LEASE)
+      // Runs of one sync in this process queue here; the store's run lease orders them across processes.
+      const locks = new Map<string, Effect.Semaphore>()
+      const lockOf = (syncId: string) => {
+        let lock = locks.get(syncId)
+        if (lock === undefined) {
+          lock = Effect.unsafeMakeSemaphore(1)
+          locks.set(syncId, lock)
+        }
+        return lock
+      }
+
+      /**
+       * Runs `body` holding the sync's run lease, as holder `runId` (the id the
+       * run will get): waits while another run holds it, closes runs a dead
+       * process left behind, and renews the lease while `body` goes on. A
+       * lease lost to another process (this one stalled past it) stops the run.
+       */
+      const leased = <A, E>(
+        syncId: string,
+        stop: Deferred.Deferred<RunStop>,
+        body: (runId: string) => Effect.Effect<A, E>
+      ): Effect.Effect<A, E | StoreError | SyncPausedError> =>
+        lockOf(syncId).withPermits(1)(Effect.gen(function*() {
+          const runId = Ids.at("run", yield* Clock.currentTimeMillis)
+          while (true) {
+            const stopped = yield* Deferred.poll(stop)
+            if (Option.isSome(stopped)) {
+              const reason = yield* stopped.value
+              return yield* new SyncPausedError({ syncId, reason: reason._tag === "Cancelled" ? reason.reason : runError(reason) })
+            }
+            const now = yield* Clock.currentTimeMillis
+            if (yield* store.runLeases.acquire({ syncId, holder: runId, now, ttlMs: leaseMs })) break
+            yield* Effect.raceFirst(Sleep.sleep(Math.max(10, Math.floor(leaseMs / 6))), Deferred.await(stop))
+          }
+          const release = Effect.ignore(store.runLeases.release(syncId, runId))
+          const heartbeat = Effect.gen(function*() {
+            while (true) {
+              yield* Effect.sleep(Math.max(1, Math.floor(leaseMs / 3)))
+              const now = yield* Clock.currentTimeMillis
+              // A renewal the store could not answer is tried again; only a lease taken by another stops the run.
+              const held = yield* store.runLeases.acquire({ syncId, holder: runId, now, ttlMs: leaseMs }).pipe(
+                Effect.orElseSucceed(() => true)
+              )
+              if (!held) {
+                yield* Deferred.succeed(stop, {
+                  _tag: "Cancelled",
+                  reason: "another process took the sync over: this one did not renew its run lease in time"
+                })
+                return
+              }
+            }
+          })
+          return yield* Effect.gen(function*() {
+            const destinations = yield* Recovery.recoverSync(deps, syncId, yield* Clock.currentTimeMillis)
+            for (const destinationId of destinations) yield* signal.notify(destinationId)
+            return yield* body(runId)
+          }).pipe(
+            Effect.raceFirst(Effect.zipRight(heartbeat, Effect.never)),
+            Effect.ensuring(release)
+          )
+        }))
 
       const cancel: SyncEngineService["cancel"] = (syncId, reason) => runs.stopAll(syncId, { _tag: "Cancelled", reason })
 
@@ -194,11 +267,11 @@ export const layer = (
           return { sync, integration }
         })
 
-      const begin = (sync: SyncRow, connector: string, tenant: string, type: RunType, models: ReadonlyArray<string>) =>
+      const begin = (id: string, sync: SyncRow, connector: string, tenant: string, type: RunType, models: ReadonlyArray<string>) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
           const run: RunRow = {
-            id: Ids.at("run", now),
+            id,
             syncId: sync.id,
             integrationId: sync.integrationId,
             connector,
@@ -223,37 +296,14 @@ export const layer = (
       ) =>
         Effect.gen(function*() {
           const finishedAt = yield* Clock.currentTimeMillis
-          const rolled = Audit.rollUp(audits)
-          const status = rolled !== "cancelled" && errors.length > 0 && audits.every((a) => a.status !== "succeeded") ? "failed" : rolled
-          const totals = Audit.totals(audits)
-          const final: RunRow = {
-            ...run,
-            status,
-            finishedAt,
-            models: Object.fromEntries(audits.map((a) => [a.model, a])),
-            warnings: audits.flatMap((a) => a.warnings.map((w) => `${a.model}: ${w}`)),
-            errors: [...errors, ...audits.flatMap((a) => (a.error === undefined ? [] : [`${a.model}: ${a.error}`]))]
-          }
-          const writer = Envelope.writer(vault, Envelope.ofRun(run, sync.destinationId))
-          const allEmitted = writer.run("sync.events.allEmitted", {
-            status,
-            processed: totals.processed,
-            emitted: {
-              new: totals.new,
-              changed: totals.changed,
-              deleted: totals.deleted,
-              total: totals.new + totals.changed + totals.deleted
-            },
-            invalid: totals.invalid,
-            startedAt: new Date(run.startedAt).toISOString(),
-            finishedAt: new Date(finishedAt).toISOString()
-          }, finishedAt)
-          yield* store.runs.close({
+          const final = Audit.finish(run, audits, errors, finishedAt)
+          yield* RunEvents.close(deps, {
             run: final,
-            allEmitted,
-            consumed: consumedBuilder(vault, sync.destinationId, finishedAt),
+            destinationId: sync.destinationId,
             // A cancelled initial sync is not complete: the next run reads everything again.
-            sync: run.type === "initial" && (status === "succeeded" || status === "partial") ? { initialCompletedAt: finishedAt } : undefined
+            sync: run.type === "initial" && (final.status === "succeeded" || final.status === "partial")
+              ? { initialCompletedAt: finishedAt }
+              : undefined
           })
           yield* signal.notify(sync.destinationId)
           return Option.getOrElse(yield* store.runs.get(run.id), () => final)
@@ -276,16 +326,20 @@ export const layer = (
 
       const run: SyncEngineService["run"] = (syncId, runOptions) =>
         runs.track(syncId, ({ armDeadline, stop }) =>
-          Effect.gen(function*() {
+          leased(syncId, stop, (runId) => Effect.gen(function*() {
             const { integration, sync } = yield* load(syncId)
+            if (runOptions.unlessRunSince !== undefined) {
+              const [latest] = yield* store.runs.list({ syncId, limit: 1 })
+              if (latest !== undefined && latest.startedAt > runOptions.unlessRunSince) return latest
+            }
             const models = sync.models.map((m) => m.model)
-            const started = yield* begin(sync, integration.connector, integration.tenant, runOptions.type, models)
+            const started = yield* begin(runId, sync, integration.connector, integration.tenant, runOptions.type, models)
             const { opened } = yield* openFor(started, sync, integration)
             if (Either.isLeft(opened)) return yield* close(started, sync, models.map(Audit.pending), [opened.left])
             const limits = limitsFor(opened.right)
             yield* armDeadline(limits.runDeadline, { _tag: "DeadlineExceeded", deadline: limits.runDeadline })
             return yield* readModels(started, sync, models, opened.right, runOptions, stop, limits.maxPages)
-          }), runOptions.stop)
+          })), runOptions.stop)
 
       const readModels = (
         started: RunRow,
@@ -342,12 +396,12 @@ export const layer = (
 
       const resyncRecords: SyncEngineService["resyncRecords"] = (syncId, modelName, recordIds, resyncOptions) =>
         runs.track(syncId, ({ armDeadline, stop }) =>
-          Effect.gen(function*() {
+          leased(syncId, stop, (runId) => Effect.gen(function*() {
             const { integration, sync } = yield* load(syncId)
             if (sync.status === "paused") return yield* new SyncPausedError({ syncId })
             const syncModel = sync.models.find((m) => m.model === modelName)
             if (syncModel === undefined) return yield* new NotFoundError({ entity: "sync", id: `${syncId} (model ${modelName})` })
-            const started = yield* begin(sync, integration.connector, integration.tenant, "manual", [modelName])
+            const started = yield* begin(runId, sync, integration.connector, integration.tenant, "manual", [modelName])
             const { opened } = yield* openFor(started, sync, integration)
             if (Either.isLeft(opened)) return yield* close(started, sync, [Audit.pending(modelName)], [opened.left])
             const reader = Connector.readerFor(opened.right.connector, modelName)
@@ -429,7 +483,7 @@ export const layer = (
             })
             yield* signal.notify(sync.destinationId)
             return yield* close(started, sync, [audit], [])
-          }))
+          })))
 
       return { run, resyncRecords, cancel } satisfies SyncEngineService
     })

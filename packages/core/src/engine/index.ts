@@ -6,7 +6,6 @@
 export * as Audit from "./Audit.js"
 export * as ChangeDetector from "./ChangeDetector.js"
 export * as Connectors from "./Connectors.js"
-export * as Envelope from "./Envelope.js"
 export * as Integrations from "./Integrations.js"
 export * as ModelRun from "./ModelRun.js"
 export * as SyncEngine from "./SyncEngine.js"

@@ -17,7 +17,7 @@ import { v7 } from "uuid"
  * @since 0.1.0
  * @category models
  */
-export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst"
+export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst" | "rcv"
 
 // Ids made in the same millisecond share a counter (RFC 9562 §6.2 method 1)
 // so they still sort in creation order; a new millisecond starts the counter

@@ -335,7 +335,8 @@ export const WeftOptions = Schema.Struct({
         description: "a whole number of at least 1, or false"
       })
     ),
-    limits: Schema.optional(ReadLimits)
+    limits: Schema.optional(ReadLimits),
+    runLease: Schema.optional(AnyDuration)
   })),
   delivery: Schema.optional(Schema.Struct({
     retrySchedule: Schema.optional(Schema.declare(Schedule.isSchedule, { description: "a Schedule" })),
@@ -344,7 +345,9 @@ export const WeftOptions = Schema.Struct({
     lease: Schema.optional(AnyDuration),
     pollInterval: Schema.optional(AnyDuration)
   })),
-  retention: Schema.optional(AnyDuration)
+  retention: Schema.optional(AnyDuration),
+  recovery: Schema.optional(Schema.Struct({ idleSweep: Schema.optional(AnyDuration) })),
+  outboxSignal: Schema.optional(Schema.suspend(() => AnyLayer("the outbox signal")))
 }).annotations({ description: "the Weft options: an object with connectors" })
 
 /**

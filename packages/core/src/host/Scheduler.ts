@@ -116,7 +116,7 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
         return slot
       })
 
-    const runOnce = (syncId: string, slot: Slot, type: RunType, pending: Pending | undefined) =>
+    const runOnce = (syncId: string, slot: Slot, type: RunType, pending: Pending | undefined, unlessRunSince?: number) =>
       Effect.gen(function*(): Effect.fn.Return<Exit.Exit<RunRow, EngineError | SyncPausedError>> {
         const stop = yield* Deferred.make<RunStop>()
         // Checked and registered in one step: a halt either sees this run or comes before it.
@@ -126,7 +126,8 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
           type,
           confirmDeletes: pending?.confirmDeletes,
           fullRead: type === "manual",
-          stop
+          stop,
+          unlessRunSince
         } satisfies RunOptions).pipe(
           Effect.exit,
           Effect.ensuring(Effect.sync(() => {
@@ -153,7 +154,8 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
           if (pending !== undefined) {
             yield* runOnce(syncId, slot, initial && pending.type === "delta" ? "initial" : pending.type, pending)
           } else {
-            const due = first && initial ? 0 : yield* nextDue(syncId, sync.value.frequencyMs)
+            const last = yield* lastStart(syncId)
+            const due = first && initial ? 0 : yield* untilDue(last, sync.value.frequencyMs)
             first = false
             if (due > 0) {
               yield* Effect.raceFirst(Queue.take(slot.wake), Sleep.sleep(due))
@@ -162,7 +164,8 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
             const integration = yield* store.integrations.get(sync.value.integrationId)
             // Scheduled runs wait for a usable integration; explicit triggers still run (and say why they fail).
             if (Option.isSome(integration) && integration.value.status === "active") {
-              yield* runOnce(syncId, slot, initial ? "initial" : "delta", undefined)
+              // Skipped if another process ran this slot meanwhile: schedules fire once, not once per process.
+              yield* runOnce(syncId, slot, initial ? "initial" : "delta", undefined, last ?? Number.NEGATIVE_INFINITY)
             } else {
               yield* Effect.raceFirst(Queue.take(slot.wake), Sleep.sleep(sync.value.frequencyMs))
             }
@@ -178,14 +181,13 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
         }))
       )
 
+    // When the sync's last run started (in any process sharing the store).
+    const lastStart = (syncId: string) =>
+      Effect.map(store.runs.list({ syncId, limit: 1 }), ([last]) => last?.startedAt)
+
     // Time until the next scheduled run: a frequency after the last run started.
-    const nextDue = (syncId: string, frequencyMs: number) =>
-      Effect.gen(function*() {
-        const [last] = yield* store.runs.list({ syncId, limit: 1 })
-        if (last === undefined) return 0
-        const now = yield* Clock.currentTimeMillis
-        return Math.max(0, last.startedAt + frequencyMs - now)
-      })
+    const untilDue = (last: number | undefined, frequencyMs: number) =>
+      last === undefined ? Effect.succeed(0) : Effect.map(Clock.currentTimeMillis, (now) => Math.max(0, last + frequencyMs - now))
 
     const start: SchedulerService["start"] = (syncId) =>
       Effect.gen(function*() {

@@ -53,6 +53,7 @@ import {
 import * as Inputs from "./Inputs.js"
 import { replay } from "./Replay.js"
 import { layer as retentionLayer } from "./Retention.js"
+import * as Recovery from "../engine/Recovery.js"
 import { layer as schedulerLayer, Scheduler, type SyncPausedError, type TriggerOptions } from "./Scheduler.js"
 
 /**
@@ -249,6 +250,14 @@ export interface WeftOptions {
   readonly delivery?: DeliveryOptions | undefined
   /** How long settled events stay listable and replayable (default 7 days). */
   readonly retention?: Duration.DurationInput | undefined
+  /** Crash recovery: closing runs whose process died (see `Recovery`). */
+  readonly recovery?: { readonly idleSweep?: Duration.DurationInput | undefined } | undefined
+  /**
+   * How delivery workers learn of new events. Default: in-process notices.
+   * Processes sharing a Postgres store pass the store's cross-process signal
+   * (`LISTEN`/`NOTIFY`) so a worker wakes when another process writes.
+   */
+  readonly outboxSignal?: Layer.Layer<OutboxSignal> | undefined
 }
 
 const DEFAULT_FREQUENCY = Duration.hours(1)
@@ -582,13 +591,14 @@ export const layer = (
   Layer.unwrapEffect(Effect.map(Inputs.decode(Inputs.WeftOptions, "options", true)(options), () => wire(options)))
 
 const wire = (options: WeftOptions): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient> => {
-  const base = Layer.mergeAll(connectorsLayer(options.connectors), signalLayer)
+  const base = Layer.mergeAll(connectorsLayer(options.connectors), options.outboxSignal ?? signalLayer)
   const integrations = integrationsLayer({ limits: options.engine?.limits }).pipe(Layer.provide(base))
   const engine = engineLayer(options.engine).pipe(Layer.provide(Layer.merge(base, integrations)))
   const background = Layer.mergeAll(
     schedulerLayer.pipe(Layer.provide(engine)),
     deliveryLayer(options.delivery).pipe(Layer.provide(base)),
-    retentionLayer(options.retention)
+    retentionLayer(options.retention),
+    Recovery.layer({ lease: options.engine?.runLease, idleSweep: options.recovery?.idleSweep }).pipe(Layer.provide(base))
   )
   return Layer.effect(Weft, make(options)).pipe(
     Layer.provide(Layer.mergeAll(base, integrations, engine, background))

@@ -2,7 +2,6 @@ import type { DeleteReason, EventType, SyncType } from "../events/Event.js"
 import * as Ids from "../ground/Ids.js"
 import type { ModelAudit, OutboxEntry, RunRow, RunType } from "../store/Rows.js"
 import type { VaultService } from "../vault/Vault.js"
-import type { Change } from "./ChangeDetector.js"
 
 /**
  * Turns changes into outbox entries: the event JSON (envelope + data),
@@ -11,6 +10,21 @@ import type { Change } from "./ChangeDetector.js"
  *
  * @since 0.1.0
  */
+
+/**
+ * A record event to emit, before it gets an id and an envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Change =
+  | {
+    readonly type: "record.new" | "record.changed"
+    readonly recordId: string
+    /** The record as delivered: projected to the subscribed fields, as canonical JSON. */
+    readonly data: string
+  }
+  | { readonly type: "record.deleted"; readonly recordId: string; readonly reason: DeleteReason }
 
 /**
  * The routing fields every event of one run shares.

@@ -1,0 +1,8 @@
+/**
+ * The outbox rules shared by every store: how events are written, and when
+ * a run's events are due.
+ *
+ * @since 0.1.0
+ */
+export * as Envelope from "./Envelope.js"
+export * as RunEvents from "./RunEvents.js"
