@@ -44,7 +44,7 @@ export const DEFAULT_LEASE: Duration.Duration = Duration.seconds(30)
 
 const unfinished = (audit: ModelAudit): ModelAudit =>
   audit.status === "running" || audit.status === "pending"
-    ? { ...audit, status: "failed", error: ABANDONED }
+    ? { ...audit, status: "failed", error: "not finished: the process running the run stopped" }
     : audit
 
 /**

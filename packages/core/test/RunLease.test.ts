@@ -1,0 +1,274 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import type { Connector } from "@weft/core/connector"
+import { Connectors, Integrations, Recovery, SyncEngine } from "@weft/core/engine"
+import { RunEvents } from "@weft/core/outbox"
+import { OutboxSignal, Store } from "@weft/core/store"
+import { Vault } from "@weft/core/vault"
+import { StoreMemory } from "@weft/store-memory"
+import { eventsOf, NoHttp, recordEvents, setupSync, T0, testKeys } from "./support/harness.js"
+import { employee, MemoryProvider } from "./support/MemoryProvider.js"
+
+/**
+ * One run per sync across processes, and crash recovery. A "process" here is
+ * an engine layer of its own over a store shared with the others; a process
+ * that dies is one whose store goes dark (every write fails), so that what
+ * it left behind is exactly what a killed process leaves: a run still
+ * `running`, its committed pages, a lease nobody renews.
+ */
+
+const LEASE = 30_000
+
+const seeded = (n: number, pageSize = 10) => {
+  const provider = new MemoryProvider()
+  provider.employees.pageSize = pageSize
+  for (let i = 1; i <= n; i++) provider.employees.put(employee(i))
+  return provider
+}
+
+/** A store that works until `die()`; after it, every operation fails, as for a killed process. */
+const mortal = (inner: Store.StoreService) => {
+  let dead = false
+  const guard = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Store.StoreError> =>
+    Effect.suspend((): Effect.Effect<A, E | Store.StoreError> =>
+      dead ? Effect.fail(new Store.StoreError({ op: "any", detail: "the process is gone" })) : effect)
+  const wrap = <T extends object>(repo: T): T =>
+    Object.fromEntries(Object.entries(repo).map(([k, f]) => [k, (...args: Array<unknown>) => guard((f as (...a: Array<unknown>) => Effect.Effect<unknown>)(...args))])) as T
+  const store: Store.StoreService = {
+    integrations: wrap(inner.integrations),
+    destinations: wrap(inner.destinations),
+    syncs: wrap(inner.syncs),
+    fingerprints: wrap(inner.fingerprints),
+    runs: wrap(inner.runs),
+    runLeases: wrap(inner.runLeases),
+    commit: (page) => guard(inner.commit(page)),
+    outbox: wrap(inner.outbox)
+  }
+  return { store, die: () => (dead = true) }
+}
+
+/** An engine ("process") over `store`. */
+const processLayer = (connector: Connector.Any, store: Store.StoreService, options: SyncEngine.SyncEngineOptions = {}) =>
+  SyncEngine.layer({ runLease: LEASE, ...options }).pipe(
+    Layer.provideMerge(Integrations.layer),
+    Layer.provideMerge(Connectors.layer([connector])),
+    Layer.provideMerge(OutboxSignal.layer),
+    Layer.provideMerge(Layer.succeed(Store.Store, store)),
+    Layer.provideMerge(Vault.layer(testKeys)),
+    Layer.provideMerge(NoHttp)
+  )
+
+/** Builds a process's engine in the current scope. */
+const engineOf = (connector: Connector.Any, store: Store.StoreService, options?: SyncEngine.SyncEngineOptions) =>
+  Effect.map(Layer.build(processLayer(connector, store, options)), (context) => ({
+    engine: context.unsafeMap.get(SyncEngine.SyncEngine.key) as SyncEngine.SyncEngineService
+  }))
+
+describe("Run leases and crash recovery", () => {
+  it.scoped("a run holds its sync's lease while it goes on and gives it back when it ends", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(30)
+      const connector = provider.connector()
+      const store = yield* StoreMemory.make
+      const { engine } = yield* engineOf(connector, store)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, store)))
+      const reached = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      provider.employees.holdAtPage = { page: 2, reached, release }
+      const fiber = yield* Effect.fork(engine.run(sync.id, { type: "initial" }))
+      yield* Deferred.await(reached)
+      const [running] = yield* store.runs.list({ syncId: sync.id })
+      const lease = yield* store.runLeases.get(sync.id)
+      expect(Option.map(lease, (l) => l.holder)).toEqual(Option.some(running!.id))
+      // Renewed while the run goes on: an hour later it is still held.
+      yield* TestClock.adjust("1 hour")
+      expect(Option.getOrThrow(yield* store.runLeases.get(sync.id)).until).toBeGreaterThan(T0 + 3_600_000)
+      yield* Deferred.succeed(release, undefined)
+      const done = yield* Fiber.join(fiber)
+      expect(done.status).toBe("succeeded")
+      expect(yield* store.runLeases.get(sync.id)).toEqual(Option.none())
+    }))
+
+  it.scoped("a process that died mid-run: the next run waits for its lease to lapse, closes it with true counts, and continues without emitting anything twice", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(50)
+      const connector = provider.connector()
+      const shared = yield* StoreMemory.make
+      const first = mortal(shared)
+      const a = yield* engineOf(connector, first.store)
+      const b = yield* engineOf(connector, shared)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
+
+      // Process A commits two pages, then dies while reading the third.
+      const reached = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      provider.employees.holdAtPage = { page: 3, reached, release }
+      yield* Effect.fork(a.engine.run(sync.id, { type: "initial" }))
+      yield* Deferred.await(reached)
+      first.die()
+      provider.employees.holdAtPage = undefined
+      yield* Deferred.succeed(release, undefined)
+      const [dead] = yield* shared.runs.list({ syncId: sync.id })
+      expect(dead!.status).toBe("running")
+      const committed = recordEvents(yield* eventsOf(dead!.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared)))
+      // Held while fetching page 3, with the pages before it committed.
+      expect(committed.length).toBe(30)
+
+      // Process B's run waits while the dead run's lease holds, then takes over.
+      const next = yield* Effect.fork(b.engine.run(sync.id, { type: "initial" }))
+      yield* TestClock.adjust(LEASE / 2)
+      expect(yield* shared.runs.list({ syncId: sync.id })).toHaveLength(1)
+      yield* TestClock.adjust(LEASE)
+      const second = yield* Fiber.join(next)
+      expect(second.status).toBe("succeeded")
+
+      const closed = Option.getOrThrow(yield* shared.runs.get(dead!.id))
+      expect(closed.status).toBe("failed")
+      expect(closed.errors[0]).toBe(Recovery.ABANDONED)
+      expect(closed.models["hris.employee"]).toMatchObject({ status: "failed", counters: { new: 30 } })
+      const deadEvents = yield* eventsOf(dead!.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared))
+      const allEmitted = deadEvents.find((e) => e.type === "sync.events.allEmitted")
+      expect(allEmitted?.data).toMatchObject({ status: "failed", emitted: { new: 30, total: 30 } })
+      // Every record once, across the two runs.
+      const all = [...committed, ...recordEvents(yield* eventsOf(second.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared)))]
+      expect(all.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `record.new:${i + 1}`).sort())
+      // The dead run's allConsumed follows once its record events settle.
+      const vault = yield* Effect.provide(Vault.Vault, Vault.layer(testKeys))
+      const now = yield* Clock.currentTimeMillis
+      for (;;) {
+        const claimed = yield* shared.outbox.claimDue({ now, limit: 1000, leaseMs: 60_000 })
+        if (claimed.length === 0) break
+        for (const entry of claimed) yield* RunEvents.settle({ store: shared, vault }, entry, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now }, now)
+      }
+      const types = (yield* shared.outbox.list({ runId: dead!.id, type: "sync.events.allConsumed" }))
+      expect(types).toHaveLength(1)
+    }))
+
+  it.scoped("a scheduled run is skipped when another process ran the slot while it waited for the lease", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(5)
+      const connector = provider.connector()
+      const store = yield* StoreMemory.make
+      const a = yield* engineOf(connector, store)
+      const b = yield* engineOf(connector, store)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, store)))
+      const reached = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      provider.employees.holdAtPage = { page: 1, reached, release }
+      // Both processes find the slot due (no run yet); A gets there first.
+      const fromA = yield* Effect.fork(a.engine.run(sync.id, { type: "initial", unlessRunSince: Number.NEGATIVE_INFINITY }))
+      yield* Deferred.await(reached)
+      const fromB = yield* Effect.fork(b.engine.run(sync.id, { type: "initial", unlessRunSince: Number.NEGATIVE_INFINITY }))
+      yield* Deferred.succeed(release, undefined)
+      const ranA = yield* Fiber.join(fromA)
+      yield* TestClock.adjust(LEASE)
+      const ranB = yield* Fiber.join(fromB)
+      expect(ranB.id).toBe(ranA.id)
+      expect(yield* store.runs.list({ syncId: sync.id })).toHaveLength(1)
+    }))
+
+  it.scoped("a run that loses its lease to another process stops within a page, cancelled", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(30)
+      const connector = provider.connector()
+      const inner = yield* StoreMemory.make
+      // This process's renewals stop reaching the store (a long pause), and meanwhile another takes the sync.
+      let renewals = true
+      const store: Store.StoreService = {
+        ...inner,
+        runLeases: {
+          ...inner.runLeases,
+          acquire: (lease) => (renewals || lease.holder.startsWith("rcv") ? inner.runLeases.acquire(lease) : Effect.succeed(false))
+        }
+      }
+      const { engine } = yield* engineOf(connector, store)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, inner)))
+      const reached = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      provider.employees.holdAtPage = { page: 2, reached, release }
+      const fiber = yield* Effect.fork(engine.run(sync.id, { type: "initial" }))
+      yield* Deferred.await(reached)
+      renewals = false
+      yield* TestClock.adjust(LEASE)
+      yield* Deferred.succeed(release, undefined)
+      const run = yield* Fiber.join(fiber)
+      expect(run.status).toBe("cancelled")
+      expect(run.errors.join(" ")).toMatch(/another process took the sync over/)
+    }))
+
+  it.scoped("a cancel while the run waits for another process's lease fails it with SyncPausedError, and no run is created", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(5)
+      const connector = provider.connector()
+      const store = yield* StoreMemory.make
+      const { engine } = yield* engineOf(connector, store)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, store)))
+      expect(yield* store.runLeases.acquire({ syncId: sync.id, holder: "run_elsewhere", now: T0, ttlMs: LEASE })).toBe(true)
+      const waiting = yield* Effect.fork(engine.run(sync.id, { type: "delta" }))
+      yield* TestClock.adjust(LEASE / 3)
+      yield* engine.cancel(sync.id, "the sync was paused")
+      const exit = yield* Fiber.await(waiting)
+      expect(exit._tag).toBe("Failure")
+      expect(JSON.stringify(exit)).toMatch(/SyncPausedError/)
+      expect(yield* store.runs.list({ syncId: sync.id })).toHaveLength(0)
+    }))
+
+  it.scoped("the recovery sweep closes a dead process's run, and enqueues an allConsumed a dying settle left due", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(10)
+      const connector = provider.connector()
+      const shared = yield* StoreMemory.make
+      const first = mortal(shared)
+      const a = yield* engineOf(connector, first.store)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
+      const reached = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      provider.employees.holdAtPage = { page: 1, reached, release }
+      yield* Effect.fork(a.engine.run(sync.id, { type: "initial" }))
+      yield* Deferred.await(reached)
+      first.die()
+      yield* Deferred.succeed(release, undefined)
+
+      // Another process starts with the recovery sweep; nothing else touches the sync.
+      yield* Layer.build(Recovery.layer({ lease: LEASE, idleSweep: "1 minute" }).pipe(
+        Layer.provide(Layer.mergeAll(Layer.succeed(Store.Store, shared), Vault.layer(testKeys), OutboxSignal.layer))
+      ))
+      const [run] = yield* shared.runs.list({ syncId: sync.id })
+      expect(run!.status).toBe("running")
+      yield* TestClock.adjust(LEASE + LEASE / 3)
+      const closed = Option.getOrThrow(yield* shared.runs.get(run!.id))
+      expect(closed.status).toBe("failed")
+      expect(closed.errors).toEqual([Recovery.ABANDONED, "hris.employee: not finished: the process running the run stopped"])
+      expect(closed.delivery).toMatchObject({ recordEvents: 10, emissionClosed: true, consumedEnqueued: false })
+
+      // A process settles the last record events and dies before enqueuing allConsumed.
+      const now = yield* Clock.currentTimeMillis
+      for (;;) {
+        const claimed = yield* shared.outbox.claimDue({ now, limit: 1000, leaseMs: 60_000 })
+        if (claimed.length === 0) break
+        for (const entry of claimed) {
+          yield* shared.outbox.settle(entry.id, entry.leaseToken!, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now })
+        }
+      }
+      expect(yield* shared.runs.consumptionDue(10)).toEqual([run!.id])
+      yield* TestClock.adjust("1 minute")
+      expect(yield* shared.runs.consumptionDue(10)).toEqual([])
+      const consumed = yield* shared.outbox.list({ runId: run!.id, type: "sync.events.allConsumed" })
+      expect(consumed).toHaveLength(1)
+      const vault = yield* Effect.provide(Vault.Vault, Vault.layer(testKeys))
+      const event = yield* vault.openJson(consumed[0]!.payload!, consumed[0]!.id)
+      expect(event).toMatchObject({ type: "sync.events.allConsumed", data: { acked: 10, deadLettered: 0 } })
+    }))
+})
