@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import type { Dialect } from "./dialect.js"
 import { describe, scrub, StoreSqlError } from "./error.js"
 import { LATEST, MIGRATIONS_TABLE, migrationsOf, migrationsTableSql } from "./schema.js"
-import { makeTransact } from "./transaction.js"
+import { fileLock, makeTransact } from "./transaction.js"
 
 /**
  * Running and checking the schema.
@@ -59,6 +59,7 @@ export const migrate = (
   })
   return transact(run).pipe(
     Effect.provideService(SqlClient.SqlClient, db),
+    fileLock(sql, dialect),
     Effect.catchAllCause((cause) => {
       const failure = Cause.failureOption(cause)
       if (failure._tag === "Some" && failure.value instanceof StoreSqlError) return Effect.fail(failure.value)

@@ -17,7 +17,7 @@ import {
   runOf,
   syncOf
 } from "./rows.js"
-import { makeTransact, retryTransient } from "./transaction.js"
+import { fileLock, makeTransact, retryTransient } from "./transaction.js"
 
 /**
  * The Store over an `SqlClient`: every operation is one statement or one
@@ -81,6 +81,7 @@ export const make = (options: MakeOptions): Store.StoreService => {
   // The host's client may transform result names (camelCase…): the store reads its own columns as written.
   const db = options.sql.withoutTransforms()
   const transact = makeTransact(db, options.dialect)
+  const serialize = fileLock(options.sql, options.dialect)
   const T = pg ? "TRUE" : "1"
   const F = pg ? "FALSE" : "0"
 
@@ -88,7 +89,7 @@ export const make = (options: MakeOptions): Store.StoreService => {
     db.unsafe<Raw>(d.q(text), params)
 
   const op = <A>(name: string, effect: Effect.Effect<A, unknown>): Effect.Effect<A, Store.StoreError> =>
-    effect.pipe(retryTransient, mapErrors(name, options.secrets))
+    effect.pipe(retryTransient, serialize, mapErrors(name, options.secrets))
 
   const tx = <A>(name: string, effect: Effect.Effect<A, unknown>): Effect.Effect<A, Store.StoreError> =>
     op(name, transact(effect))

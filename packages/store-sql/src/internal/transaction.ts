@@ -1,3 +1,4 @@
+import * as Path from "node:path"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
@@ -60,3 +61,36 @@ export const retryTransient = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.
     // No delay: a sleep would hang under a test clock, and the other transaction has already finished or failed.
     schedule: Schedule.recurs(4)
   })
+
+/**
+ * SQLite connections are synchronous: a connection that waits for another
+ * connection's write lock blocks the whole thread, so when the lock holder is
+ * a second connection in the same process (another store on the same file,
+ * mid-transaction between two steps), neither can go on until the busy
+ * timeout fails one of them. Stores on one file in one process therefore
+ * take turns through one lock per file; other processes are waited for by
+ * SQLite itself (busy timeout).
+ *
+ * @internal
+ */
+const fileLocks = new Map<string, Effect.Semaphore>()
+
+/** @internal */
+export type Serialize = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+
+/** @internal */
+export const fileLock = (sql: SqlClient.SqlClient, dialect: Dialect): Serialize => {
+  if (dialect !== "sqlite") return (effect) => effect
+  // The SqliteClient is the SqlClient object itself, carrying its config; read it without importing the driver.
+  const filename = (sql as { readonly config?: { readonly filename?: unknown } }).config?.filename
+  if (typeof filename !== "string" || filename === "" || filename === ":memory:" || filename.startsWith("file::memory:")) {
+    return (effect) => effect
+  }
+  const key = Path.resolve(filename)
+  let lock = fileLocks.get(key)
+  if (lock === undefined) {
+    lock = Effect.unsafeMakeSemaphore(1)
+    fileLocks.set(key, lock)
+  }
+  return lock.withPermits(1)
+}
