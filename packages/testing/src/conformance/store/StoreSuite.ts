@@ -1,7 +1,17 @@
 import { describe } from "@effect/vitest"
 import { commitTests } from "./commitTests.js"
 import { fencingTests } from "./fencingTests.js"
+import { outboxModelCheck } from "./modelCheck.js"
 import type { StoreLayer } from "./Harness.js"
+export {
+  type OutboxScenario,
+  type Outcome,
+  outboxModelCheck,
+  runOutboxScenario,
+  type ScenarioEntry,
+  scenarioArbitrary,
+  type ScenarioStep
+} from "./modelCheck.js"
 import { outboxTests } from "./outboxTests.js"
 import { runTests } from "./runTests.js"
 import { settleTests } from "./settleTests.js"
@@ -33,7 +43,9 @@ export {
 
 /**
  * Registers the Store conformance suite under `describe(name, …)`. `layer`
- * is called once per test, so every test starts with an empty store.
+ * is called once per test, so every test starts with an empty store. The
+ * suite ends with the outbox model check ({@link outboxModelCheck}) over
+ * `modelRuns` random scenarios (25 unless told; 0 leaves it out).
  *
  * @example
  * ```ts
@@ -45,7 +57,11 @@ export {
  * @since 0.1.0
  * @category tests
  */
-export const storeConformance = (name: string, layer: StoreLayer): void => {
+export const storeConformance = (
+  name: string,
+  layer: StoreLayer,
+  options: { readonly modelRuns?: number } = {}
+): void => {
   describe(name, () => {
     describe("fingerprints, model state and page commits", () => commitTests(layer))
     describe("outbox claims", () => outboxTests(layer))
@@ -53,5 +69,7 @@ export const storeConformance = (name: string, layer: StoreLayer): void => {
     describe("lease tokens and fencing", () => fencingTests(layer))
     describe("run end, allConsumed and run leases", () => runTests(layer))
     describe("integrations, destinations, syncs and runs", () => tableTests(layer))
+    const modelRuns = options.modelRuns ?? 25
+    if (modelRuns > 0) describe("outbox model check", () => outboxModelCheck(name, layer, { runs: modelRuns }))
   })
 }
