@@ -68,7 +68,7 @@ export const describe = (cause: unknown): string => {
       break
     }
   }
-  return parts.length === 0 ? "unknown database error" : parts.join(": ")
+  return parts.length === 0 ? "unknown database error" : parts.map((p) => p.replace(/\.+$/, "")).join(": ")
 }
 
 /** The driver's error code (Postgres SQLSTATE or SQLite's `SQLITE_*`), if any. @internal */
