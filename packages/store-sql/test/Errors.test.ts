@@ -12,7 +12,7 @@ import { StoreSqlite } from "@weft/store-sql/sqlite"
 import { adminUrl, freshPgUrl, sqliteFile, tempDir } from "./layers.js"
 
 /** The error a layer fails to start with. */
-const startError = <E>(layer: Layer.Layer<unknown, E>) =>
+const startError = <A, E>(layer: Layer.Layer<A, E>) =>
   Effect.map(Effect.either(Effect.scoped(Layer.build(layer))), (result) =>
     Either.isLeft(result) ? result.left : expect.fail("the layer started"))
 
