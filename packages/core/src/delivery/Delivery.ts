@@ -198,6 +198,8 @@ export const layer = (
       const worker = (destinationId: string, wakeUp: Queue.Queue<void>) => {
         // Outside the loop: attempts forked before a restart still hold their slots.
         const inFlight = new Set<string>()
+        // Consecutive restarts, for the backoff between them.
+        let restarts = 0
         const done = (id: string) =>
           Effect.sync(() => {
             inFlight.delete(id)
@@ -221,6 +223,7 @@ export const layer = (
             }
             const now = yield* Clock.currentTimeMillis
             const claimed = yield* store.outbox.claimDue({ now, limit: free, leaseMs, destinationId })
+            restarts = 0
             for (const entry of claimed) {
               if (entry.leaseToken !== undefined) tokens.set(entry.id, entry.leaseToken)
               // An attempt outlasting its lease (a slow receiver with a long timeout) comes back
@@ -247,7 +250,8 @@ export const layer = (
           }
         }).pipe(
           Effect.catchAllCause((cause) => Effect.logError(`Delivery worker of ${destinationId} stopped; restarting`, cause)),
-          Effect.zipRight(Effect.sleep("1 second")),
+          // 1 s, 2 s, 4 s… up to a minute while the store stays away; back to 1 s once a claim succeeds.
+          Effect.zipRight(Effect.suspend(() => Effect.sleep(Math.min(60_000, 1_000 * 2 ** Math.min(restarts++, 6))))),
           Effect.forever,
           Effect.scoped
         )

@@ -30,7 +30,7 @@ import * as Audit from "./Audit.js"
  * @category constants
  */
 export const ABANDONED =
-  "The process running this run stopped before it finished (its run lease lapsed). What it committed is kept and counted; the next run continues from there."
+  "The run stopped before it finished: its process died or lost the store, and its run lease lapsed. What it committed is kept and counted; the next run continues from there."
 
 /**
  * How long a run's lease lasts without renewal (default 30 seconds). A run

@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Connector from "../connector/Connector.js"
 import * as Fingerprint from "../ground/Fingerprint.js"
@@ -388,7 +389,11 @@ export const layer = (
               Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), ["The run was interrupted."]))),
               Effect.catchTag("StoreError", (error) =>
                 Effect.zipRight(
-                  Effect.ignore(close(started, sync, current().map(interrupted), [`Store failure: ${error.message}`])),
+                  // The store failed mid-run: closing may need it back first. Past a minute, the run is
+                  // left to crash recovery, which closes it once its lease lapses.
+                  Effect.ignore(close(started, sync, current().map(interrupted), [`Store failure: ${error.message}`]).pipe(
+                    Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.upTo("1 minute")))
+                  )),
                   Effect.fail(error)
                 ))
             )

@@ -8,6 +8,7 @@ import * as FiberMap from "effect/FiberMap"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import * as Schedule from "effect/Schedule"
 import type { RunStop } from "../engine/ModelRun.js"
 import { type EngineError, type RunOptions, SyncEngine, SyncPausedError } from "../engine/SyncEngine.js"
 import * as Sleep from "../ground/internal/sleep.js"
@@ -88,6 +89,9 @@ interface Slot {
   /** The stop handle of the run in progress. */
   current: Deferred.Deferred<RunStop> | undefined
 }
+
+// 1 s, 2 s, 4 s… up to a minute between attempts, for as long as it takes.
+const storeBackoff = Schedule.exponential("1 second").pipe(Schedule.union(Schedule.spaced("1 minute")))
 
 const merge = (a: Pending | undefined, b: TriggerOptions, waiter: Deferred.Deferred<RunRow, EngineError | SyncPausedError>): Pending => ({
   type: a?.type === "manual" || b.type === "manual" ? "manual" : "delta",
@@ -172,6 +176,9 @@ export const layer: Layer.Layer<Scheduler, StoreError, Store | SyncEngine> = Lay
           }
         }
       }).pipe(
+        // The store may be away for a while (a database restart): keep trying, never give the sync up.
+        Effect.tapError((error) => Effect.logWarning(`Scheduler of sync ${syncId} could not reach the store (${error.message}); retrying`)),
+        Effect.retry(storeBackoff),
         Effect.catchAllCause((cause) => Effect.logError(`Scheduler of sync ${syncId} stopped`, cause)),
         // Whoever waits on a run that will not happen now (the sync was paused or removed) is told so.
         Effect.ensuring(Effect.suspend(() => {
