@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ readonly run: (args: ReadonlyArray
   detect: () => import("./detect.js"),
   deliver: () => import("./deliver.js"),
   e2e: () => import("./e2e.js"),
+  store: () => import("./store.js"),
 }
 
 const [name, ...args] = process.argv.slice(2)
