@@ -12,6 +12,9 @@ import type { Dialect } from "./dialect.js"
  * @internal
  */
 
+/** When a pending entry is next claimable: its next attempt, or its lease end if later. @internal */
+export const DUE = "(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END)"
+
 /** @internal */
 export const MIGRATIONS_TABLE = "weft_store_migrations"
 
@@ -151,6 +154,8 @@ const init = (dialect: Dialect): ReadonlyArray<string> => {
     `CREATE INDEX weft_outbox_pending ON weft_outbox (seq) WHERE status = 'pending'`,
     `CREATE INDEX weft_outbox_pending_key ON weft_outbox (ordering_key, seq) WHERE status = 'pending'`,
     `CREATE INDEX weft_outbox_pending_destination ON weft_outbox (destination_id, seq) WHERE status = 'pending'`,
+    // nextDueAt walks a destination's pending entries by due time (next attempt or lease end) to its first key head.
+    `CREATE INDEX weft_outbox_pending_due ON weft_outbox (destination_id, ${DUE}) WHERE status = 'pending'`,
     `CREATE INDEX weft_outbox_run ON weft_outbox (run_id, pos)`,
     `CREATE INDEX weft_outbox_sync ON weft_outbox (sync_id, pos)`,
     `CREATE INDEX weft_outbox_settled ON weft_outbox (settled_at) WHERE status <> 'pending'`,

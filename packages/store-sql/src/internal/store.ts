@@ -18,6 +18,7 @@ import {
   syncOf
 } from "./rows.js"
 import { fileLock, makeTransact, retryTransient } from "./transaction.js"
+import { DUE } from "./schema.js"
 
 /**
  * The Store over an `SqlClient`: every operation is one statement or one
@@ -708,10 +709,13 @@ WHERE pos IN (SELECT o.pos FROM weft_outbox o WHERE ${due} ORDER BY o.seq LIMIT 
         op(
           "outbox.nextDueAt",
           Effect.map(
+            // Unaliased, so the expression matches the index on it; the first head in due order is the answer.
             run(
-              `SELECT MIN(CASE WHEN o.lease_until IS NOT NULL AND o.lease_until > o.next_attempt_at THEN o.lease_until ELSE o.next_attempt_at END) AS due
-FROM weft_outbox o WHERE o.status = 'pending' AND o.destination_id = ? AND ${destinationEnabled("o")} AND ${headOf("o")}`,
-              [destinationId]
+              `SELECT ${DUE} AS due FROM weft_outbox
+WHERE status = 'pending' AND destination_id = ? AND ${headOf("weft_outbox")}
+  AND NOT EXISTS (SELECT 1 FROM weft_destinations dd WHERE dd.id = ? AND dd.enabled = ${F})
+ORDER BY ${DUE} LIMIT 1`,
+              [destinationId, destinationId]
             ),
             (rows) => (rows[0]?.due === null || rows[0]?.due === undefined ? Option.none() : Option.some(num(rows[0].due)))
           )
