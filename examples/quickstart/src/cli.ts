@@ -16,6 +16,7 @@ import * as Demo from "./demo.js"
 import { DemoInputError } from "./errors.js"
 import * as Human from "./human.js"
 import * as JsonLines from "./jsonLines.js"
+import * as DemoStore from "./store.js"
 
 /**
  * The command line: flags (parsed by `@effect/cli`, with `--help`), their
@@ -61,6 +62,18 @@ const flags = {
   json: Options.boolean("json").pipe(
     Options.withDescription("No live display: one JSON object per line (each run's audit, then a summary as the last line).")
   ),
+  store: Options.text("store").pipe(
+    Options.withPseudoName("STORE"),
+    Options.withDefault(defaults.store),
+    Options.withDescription(
+      `Where Weft keeps its state: sqlite:<file>, postgres://user:password@host:port/database, or memory. Default ${defaults.store}; its Vault key is kept beside it (.weft/demo.key) unless ${DemoStore.KEYS_VARIABLE} is set.`
+    )
+  ),
+  crash: Options.boolean("crash").pipe(
+    Options.withDescription(
+      "Run Weft in a child process, kill it (SIGKILL) once mid-delivery, start it again on the same store, and check that nothing was lost. Needs a SQLite or PostgreSQL store."
+    )
+  ),
   seed: integer("seed", defaults.seed, "Seed of the fake company and of the mutations: the same seed gives the same demo."),
   timeout: integer("timeout", defaults.timeoutSeconds, `Seconds before the demo gives up with an error, ${limits.timeoutSeconds.min} to ${limits.timeoutSeconds.max}.`)
 }
@@ -103,6 +116,8 @@ export interface Flags {
   readonly webhookSecret: Option.Option<Redacted.Redacted<string>>
   readonly allowHosts: ReadonlyArray<string>
   readonly json: boolean
+  readonly store: string
+  readonly crash: boolean
   readonly seed: number
   readonly timeout: number
 }
@@ -158,6 +173,14 @@ export const toConfig = (flags: Flags): Effect.Effect<DemoConfig, DemoInputError
         return yield* new DemoInputError({ flag: "--allow-host", detail: `"${host}" is not a host name or IP address (give e.g. 127.0.0.1 or hooks.internal, not a URL)` })
       }
     }
+    const store = DemoStore.parse(flags.store, process.cwd())
+    if (Either.isLeft(store)) return yield* new DemoInputError({ flag: "--store", detail: store.left })
+    if (flags.crash && store.right._tag === "memory") {
+      return yield* new DemoInputError({
+        flag: "--crash",
+        detail: "needs a store that outlives the process; with --store memory nothing would survive the kill (drop --store memory, or give sqlite:<file> or a postgres:// URL)"
+      })
+    }
     return {
       employees: flags.employees,
       deltaRounds: flags.deltaRounds,
@@ -165,7 +188,9 @@ export const toConfig = (flags: Flags): Effect.Effect<DemoConfig, DemoInputError
       webhook: yield* webhookTarget(flags),
       allowHosts: flags.allowHosts.map((h) => h.trim()),
       json: flags.json,
-      timeout: Duration.seconds(flags.timeout)
+      timeout: Duration.seconds(flags.timeout),
+      store: store.right,
+      crash: flags.crash
     }
   })
 

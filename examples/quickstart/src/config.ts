@@ -19,6 +19,18 @@ export type WebhookTarget =
   | { readonly _tag: "External"; readonly url: string; readonly secret: Redacted.Redacted<string> }
 
 /**
+ * Where Weft keeps its state: the in-memory store (gone with the process), a
+ * SQLite file (an absolute path) or a PostgreSQL database.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StoreChoice =
+  | { readonly _tag: "memory" }
+  | { readonly _tag: "sqlite"; readonly filename: string }
+  | { readonly _tag: "postgres"; readonly url: Redacted.Redacted<string> }
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -36,6 +48,9 @@ export interface DemoConfig {
   readonly json: boolean
   /** The whole demo fails if it has not finished by then. */
   readonly timeout: Duration.Duration
+  readonly store: StoreChoice
+  /** Run Weft in a child process, kill it once mid-delivery and start it again on the same store. */
+  readonly crash: boolean
 }
 
 /**
@@ -46,7 +61,8 @@ export const defaults = {
   employees: 2000,
   deltaRounds: 2,
   seed: 7,
-  timeoutSeconds: 300
+  timeoutSeconds: 300,
+  store: "sqlite:.weft/demo.db"
 } as const
 
 /**

@@ -11,13 +11,20 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import * as Checks from "./checks.js"
+import type { ExpectedIds } from "./checks.js"
 import type { DemoConfig } from "./config.js"
 import type { Display } from "./display.js"
 import { DemoFailure, unexpected } from "./errors.js"
+import * as Host from "./host.js"
+import type { DemoHost, HostError, Reset } from "./host.js"
 import * as LocalReceiver from "./receiver.js"
-import { type RefusedConnect, type RunReport, runReport, summarize } from "./report.js"
+import * as Remote from "./remote.js"
+import { actualOf, type CrashReport, type RefusedConnect, type RunReport, runReport, summarize } from "./report.js"
 import * as Rounds from "./rounds.js"
+import * as DemoStore from "./store.js"
 import * as Watch from "./watch.js"
 import * as Wiring from "./wiring.js"
 
@@ -33,18 +40,18 @@ import * as Wiring from "./wiring.js"
 /** A key the fake does not know: the refused connect. */
 const WRONG_KEY = "bhr-0000000000000000000000000000dead"
 
-const MODEL = "hris.employee"
-
 interface State {
   readonly reports: ReadonlyArray<RunReport>
   readonly refused: RefusedConnect | null
+  readonly reset: Reset | null
   readonly receiver: LocalReceiver.LocalReceiver | undefined
   /** The last progress seen, to say where a timeout struck. */
   readonly progress: Watch.Progress | undefined
-  /** The host API, once Weft is up: a failed demo still reports the run it was following. */
-  readonly weft: Weft.WeftService | undefined
+  /** Weft's operations, once Weft is up: a failed demo still reports the run it was following. */
+  readonly host: DemoHost | undefined
   /** The run being followed, until its report is in `reports`. */
   readonly following: Following | undefined
+  readonly crash: CrashState | undefined
 }
 
 interface Following {
@@ -54,15 +61,40 @@ interface Following {
   readonly runId: string
 }
 
-const connectFailure = (error: { readonly _tag: string; readonly message: string; readonly reason?: string }) => {
+interface CrashState {
+  readonly killed?: { readonly pid: number; readonly at: number; readonly runId: string; readonly received: number | null; readonly acked: number | null } | undefined
+  readonly restartedAfterMs?: number | undefined
+  readonly runStatus?: string | undefined
+  readonly closedByRecovery?: boolean | undefined
+  readonly continuedBy?: string | undefined
+}
+
+const connectFailure = (error: HostError) => {
   const hint = error._tag === "DestinationError" && (error.reason === "refused_address" || error.reason === "insecure_scheme")
     ? " — if this receiver is yours and not public, allow its host with --allow-host <host>"
     : ""
   return new DemoFailure({ reason: "connect", detail: `Connecting BambooHR failed: ${error.message}${hint}` })
 }
 
+// The second and later pages of the employee list (the first one has no `page[after]`).
+const laterListPage = (request: { readonly path: string; readonly query: URLSearchParams }) =>
+  /\/api\/v1\/employees\/?$/.test(request.path) && request.query.has("page[after]")
+
+const keyText = (key: DemoStore.DemoKey, cwd: string): string => {
+  switch (key.source._tag) {
+    case "env":
+      return `Vault key from ${DemoStore.KEYS_VARIABLE}`
+    case "process":
+      return "Vault key made for this run"
+    case "file":
+      return `Vault key ${DemoStore.shortPath(key.source.path, cwd)}${key.source.created ? " (made now)" : ""}`
+  }
+}
+
 const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, deadline: number) =>
   Effect.gen(function*() {
+    const cwd = process.cwd()
+    const key = yield* DemoStore.loadKey(config.store, cwd)
     const fake = yield* BambooHRFake.scoped({ size: config.employees, seed: config.seed })
     const secret = config.webhook._tag === "External" ? config.webhook.secret : Secret.generate()
     const receiver = config.webhook._tag === "Local" ? yield* LocalReceiver.start(secret) : undefined
@@ -78,14 +110,47 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
       fakeUrl: fake.baseUrl(fake.companyDomain),
       webhookUrl: url,
       localReceiver: receiver !== undefined,
-      allowHosts
+      allowHosts,
+      store: DemoStore.describe(config.store, cwd),
+      key: keyText(key, cwd),
+      crash: config.crash
     })
 
-    const context = yield* Layer.build(Wiring.layer({ fake, allowHosts })).pipe(
-      Effect.mapError((error) => new DemoFailure({ reason: "setup", detail: `Weft could not start: ${error.message}` }))
-    )
-    const weft = Context.get(context, Weft.Weft)
-    yield* Ref.update(state, (s) => ({ ...s, weft }))
+    const crash = config.crash ? Wiring.crashSettings(config.employees) : undefined
+    let kill: Effect.Effect<Option.Option<Remote.Killed>> = Effect.succeedNone
+    let host: DemoHost
+    if (crash === undefined) {
+      const context = yield* Layer.build(Wiring.layer({ baseUrl: fake.baseUrl, allowHosts, store: config.store, keys: key.keys })).pipe(
+        Effect.mapError((error) =>
+          error._tag === "DemoFailure" ? error : new DemoFailure({ reason: "setup", detail: `Weft could not start: ${error.message}` }))
+      )
+      host = Host.fromWeft(Context.get(context, Weft.Weft))
+    } else {
+      const remote = yield* Remote.start({
+        type: "init",
+        store: DemoStore.toWire(config.store),
+        keys: Redacted.value(key.keys),
+        fakeUrl: fake.url,
+        allowHosts,
+        runLeaseMs: Duration.toMillis(crash.runLease),
+        deliveryLeaseMs: Duration.toMillis(crash.deliveryLease),
+        sinkTimeoutMs: Duration.toMillis(crash.sinkTimeout),
+        pageSize: crash.pageSize
+      }, (restarted) =>
+        Effect.zipRight(
+          Ref.update(state, (s) => ({ ...s, crash: { ...s.crash, restartedAfterMs: restarted.afterMs } })),
+          display.crash({ _tag: "restarted", pid: restarted.pid, afterMs: restarted.afterMs })
+        ))
+      host = remote.host
+      kill = remote.kill
+      yield* Ref.update(state, (s) => ({ ...s, crash: {} }))
+    }
+    yield* Ref.update(state, (s) => ({ ...s, host }))
+
+    // What an earlier demo left in this store is put aside: its fake company and receiver are gone.
+    const reset = yield* Effect.mapError(host.resetEarlier, unexpected)
+    yield* Ref.update(state, (s) => ({ ...s, reset }))
+    if (reset.integrations > 0) yield* display.reset(reset)
 
     // Any delivery the receiver could not verify ends the demo at once.
     const guard: Effect.Effect<void, DemoFailure> = receiver === undefined
@@ -98,19 +163,7 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
           })
         ))
 
-    const syncConfig: Api.SyncConfig = {
-      models: [MODEL],
-      destination: { url, secrets: [secret] },
-      // Long enough that every delta of the demo is one it triggers.
-      frequency: "1 day"
-    }
-    const connect = (apiKey: string) =>
-      weft.integrations.connect({
-        connector: "bamboohr",
-        tenant: "acme",
-        credentials: { companyDomain: fake.companyDomain, apiKey },
-        syncs: [syncConfig]
-      })
+    const connect = (apiKey: string) => host.connect({ companyDomain: fake.companyDomain, apiKey, url, secret })
 
     // 1. A wrong API key: the connector's check refuses it, nothing is stored.
     const refusedAttempt = yield* Effect.either(connect(WRONG_KEY))
@@ -119,31 +172,90 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
     }
     if (refusedAttempt.left._tag !== "ConnectionError") return yield* connectFailure(refusedAttempt.left)
     const refused: RefusedConnect = {
-      code: refusedAttempt.left.code,
+      code: refusedAttempt.left.code as RefusedConnect["code"],
       message: refusedAttempt.left.message,
-      resolution: refusedAttempt.left.resolution
+      resolution: refusedAttempt.left.resolution ?? ""
     }
     yield* Ref.update(state, (s) => ({ ...s, refused }))
     yield* display.refusedConnect(refused)
+
+    // --crash: the first run is killed mid-delivery. Reading stalls a few seconds after the first
+    // page (BambooHR's 503 + Retry-After), so the kill lands while the run is still reading.
+    const killAfter = Math.max(1, Math.floor(initialExpected.new / 20))
+    let killing = false
+    const killNow = (runId: string, received: number | null, acked: number | null) =>
+      Effect.gen(function*() {
+        if (killing) return
+        killing = true
+        const killed = yield* kill
+        if (Option.isNone(killed)) return
+        fake.faults.clear()
+        yield* Ref.update(state, (s) => ({ ...s, crash: { ...s.crash, killed: { ...killed.value, runId, received, acked } } }))
+        yield* display.crash({ _tag: "killed", pid: killed.value.pid, runId, received, acked })
+      })
+    if (crash !== undefined) {
+      fake.faults.throttle({ times: 3, status: 503, retryAfter: "1", match: laterListPage })
+      let recordEvents = 0
+      if (receiver !== undefined) {
+        yield* receiver.onDelivery((delivery, deliveries) => {
+          if (delivery.recordId !== undefined) recordEvents++
+          return recordEvents >= killAfter ? killNow(delivery.runId, deliveries, null) : Effect.void
+        })
+      }
+    }
 
     // 2. The right key: the integration and its sync are stored, the initial sync starts by itself.
     const { integration, syncs } = yield* Effect.mapError(connect(BambooHRFake.keys.admin), connectFailure)
     const sync = syncs[0]!
     yield* display.connected({ integrationId: integration.id, syncId: sync.id, models: sync.models.map((m) => m.model) })
 
-    const finish = (round: number, run: Api.Run, mutations: Rounds.Mutations | null, expected: Rounds.Expected) =>
+    const finish = (
+      round: number,
+      run: Api.Run,
+      mutations: Rounds.Mutations | null,
+      expected: Rounds.Expected,
+      options: {
+        readonly part?: "killed" | "after-restart" | undefined
+        /** The runs of the round, and the ids it must deliver: checked on its last run. */
+        readonly round?: { readonly ids: ExpectedIds; readonly runIds: ReadonlyArray<string> } | undefined
+      } = {}
+    ) =>
       Effect.gen(function*() {
         yield* Ref.update(state, (s) => ({ ...s, following: { round, mutations, expected, runId: run.id } }))
-        const finished = yield* Watch.follow(weft, run.id, {
+        const finished = yield* Watch.follow(host, run.id, {
           label: round === 0 ? "initial sync" : `delta round ${round}`,
           guard,
           deadline,
-          onProgress: (progress) => Effect.zipRight(Ref.update(state, (s) => ({ ...s, progress })), display.progress(progress))
+          awaitDelivery: options.part === "killed",
+          onProgress: (progress) =>
+            Effect.gen(function*() {
+              yield* Ref.update(state, (s) => ({ ...s, progress }))
+              yield* display.progress(progress)
+              // With your own receiver, the kill follows what Weft says it delivered.
+              if (options.part === "killed" && receiver === undefined && progress.eventsDelivered >= 1) {
+                yield* killNow(run.id, null, progress.eventsDelivered)
+              }
+            })
         })
-        const report = runReport({ round, mutations, expected, run: finished.run, events: finished.events })
+        const killedHere = options.part === "killed" && finished.run.status !== "succeeded"
+        const received = receiver === undefined ? null : Checks.ofRun(run.id, yield* receiver.received)
+        const roundReceived = receiver === undefined || options.round === undefined
+          ? undefined
+          : Checks.ofRound(options.round.ids, options.round.runIds, yield* receiver.received)
+        const report = runReport({
+          round,
+          mutations,
+          // The killed run is a part of its round: what it emitted is checked with the run that finishes the round.
+          expected: killedHere ? actualOf(finished.run) : expected,
+          run: finished.run,
+          events: finished.events,
+          crash: options.part,
+          received,
+          roundReceived
+        })
         yield* Ref.update(state, (s) => ({ ...s, reports: [...s.reports, report], progress: undefined, following: undefined }))
         yield* display.run(report)
-        if (finished.run.status !== "succeeded") {
+        if (finished.run.status !== "succeeded" && !killedHere) {
           const errors = [...finished.run.errors, ...Object.values(finished.run.models).flatMap((m) => (m.error === undefined ? [] : [m.error]))]
           return yield* new DemoFailure({
             reason: "run_failed",
@@ -159,10 +271,68 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
               `but expected new ${e.new}, changed ${e.changed}, deleted ${e.deleted} (or the outbox disagrees with the audit).`
           })
         }
+        if (received !== null && !received.ok) {
+          const r = received.records
+          return yield* new DemoFailure({
+            reason: "mismatch",
+            detail: `The receiver got new ${r.new}, changed ${r.changed}, deleted ${r.deleted} of run ${run.id}, but its ` +
+              `sync.events.allEmitted announced ${JSON.stringify(received.allEmitted)} and its sync.events.allConsumed ${JSON.stringify(received.allConsumed)}.`
+          })
+        }
+        if (roundReceived !== undefined && !roundReceived.ok) {
+          return yield* new DemoFailure({
+            reason: "mismatch",
+            detail: `Round ${round} did not deliver every change as its event: missing ${roundReceived.missing.join(", ") || "none"}; ` +
+              `unexpected ${roundReceived.unexpected.join(", ") || "none"}.`
+          })
+        }
         return finished.run
       })
 
-    let previous = yield* finish(0, yield* Watch.awaitRun(weft, sync.id, undefined, guard), null, initialExpected)
+    const initialIds = Rounds.initialIds(fake, config.employees)
+    let previous: Api.Run
+    if (crash === undefined) {
+      const first = yield* Watch.awaitRun(host, sync.id, undefined, guard)
+      previous = yield* finish(0, first, null, initialExpected, { round: { ids: initialIds, runIds: [first.id] } })
+    } else {
+      // The first run is followed through the kill and the restart until its events are all delivered.
+      const first = yield* Watch.awaitFirstRun(host, sync.id, guard)
+      const killedRun = yield* finish(0, first, null, initialExpected, { part: "killed" })
+      const crashState = (yield* Ref.get(state)).crash
+      if (crashState?.killed === undefined) {
+        return yield* new DemoFailure({
+          reason: "setup",
+          detail: "--crash: the initial sync was delivered before the demo could kill Weft; give more --employees."
+        })
+      }
+      const closedByRecovery = killedRun.status !== "succeeded"
+      yield* Ref.update(state, (s) => ({ ...s, crash: { ...s.crash, runStatus: killedRun.status, closedByRecovery } }))
+      if (closedByRecovery) {
+        const emitted = actualOf(killedRun)
+        yield* display.crash({ _tag: "recovered", runId: killedRun.id, status: killedRun.status, error: killedRun.errors[0], emitted })
+        // The initial sync did not complete: the restarted Weft runs it again, and what the killed run committed is not emitted twice.
+        const next = yield* Watch.awaitRun(host, sync.id, killedRun.id, guard)
+        const remaining = initialExpected.new - emitted.new
+        yield* Ref.update(state, (s) => ({ ...s, crash: { ...s.crash, continuedBy: next.id } }))
+        yield* display.crash({ _tag: "continued", runId: next.id, remaining })
+        previous = yield* finish(0, next, null, { new: remaining, changed: 0, deleted: 0 }, {
+          part: "after-restart",
+          round: { ids: initialIds, runIds: [killedRun.id, next.id] }
+        })
+      } else {
+        yield* display.crash({ _tag: "resumed", runId: killedRun.id, status: killedRun.status })
+        previous = killedRun
+        if (receiver !== undefined) {
+          const round = Checks.ofRound(initialIds, [killedRun.id], yield* receiver.received)
+          if (!round.ok) {
+            return yield* new DemoFailure({
+              reason: "mismatch",
+              detail: `The initial sync did not deliver every active employee: missing ${round.missing.join(", ") || "none"}; unexpected ${round.unexpected.join(", ") || "none"}.`
+            })
+          }
+        }
+      }
+    }
 
     // 3. Delta rounds: change the fake company, trigger a delta, check it emitted exactly that.
     const size = Rounds.sizeFor(config.employees)
@@ -170,15 +340,26 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
       const mutations = yield* Rounds.apply(fake, round, size)
       const expected = Rounds.expectedOf(mutations)
       yield* display.mutations(mutations, expected)
-      const waiting = yield* Effect.fork(weft.syncs.triggerAndWait(sync.id, { type: "delta" }))
+      const waiting = yield* Effect.fork(host.triggerAndWait(sync.id))
       // Whichever comes first: the run shows up in the audit, or it is already over.
       const started = yield* Effect.raceFirst(
-        Watch.awaitRun(weft, sync.id, previous.id, guard),
+        Watch.awaitRun(host, sync.id, previous.id, guard),
         Effect.mapError(Fiber.join(waiting), (error) =>
           new DemoFailure({ reason: "run_failed", detail: `The delta run of round ${round} could not run: ${error.message}` }))
       )
-      previous = yield* finish(round, started, mutations, expected)
+      previous = yield* finish(round, started, mutations, expected, { round: { ids: Rounds.idsOf(mutations), runIds: [started.id] } })
       yield* Effect.mapError(Fiber.join(waiting), unexpected)
+    }
+
+    // 4. Per-record order, over everything the local receiver got.
+    if (receiver !== undefined) {
+      const order = Checks.order(yield* receiver.received)
+      if (order.violations > 0) {
+        return yield* new DemoFailure({
+          reason: "order",
+          detail: `${order.violations} record(s) got an event after a newer one: ${order.firstViolation ?? ""}.`
+        })
+      }
     }
   })
 
@@ -186,11 +367,12 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
 // reports that run as it stands: what it read and emitted, and how much of it was delivered.
 const reportUnfinished = (state: Ref.Ref<State>, display: Display): Effect.Effect<void> =>
   Effect.gen(function*() {
-    const { following, weft } = yield* Ref.get(state)
-    if (weft === undefined || following === undefined) return
-    const run = yield* weft.runs.get(following.runId)
-    const events = yield* weft.events.list({ runId: run.id, limit: Watch.eventLimit(run) })
-    const report = runReport({ ...following, run, events, deliveryComplete: false })
+    const { following, host, receiver } = yield* Ref.get(state)
+    if (host === undefined || following === undefined) return
+    const run = yield* host.getRun(following.runId)
+    const events = yield* host.listEvents({ runId: run.id, limit: Watch.eventLimit(run) })
+    const received = receiver === undefined ? null : Checks.ofRun(run.id, yield* receiver.received)
+    const report = runReport({ ...following, run, events, deliveryComplete: false, received })
     yield* Ref.update(state, (s) => ({ ...s, reports: [...s.reports, report], following: undefined }))
     yield* display.run(report)
   }).pipe(Effect.ignore)
@@ -212,7 +394,16 @@ const failureOf = (cause: Cause.Cause<DemoFailure>): DemoFailure =>
 export const run = (config: DemoConfig, display: Display): Effect.Effect<boolean> =>
   Effect.gen(function*() {
     const startedAt = yield* Clock.currentTimeMillis
-    const state = yield* Ref.make<State>({ reports: [], refused: null, receiver: undefined, progress: undefined, weft: undefined, following: undefined })
+    const state = yield* Ref.make<State>({
+      reports: [],
+      refused: null,
+      reset: null,
+      receiver: undefined,
+      progress: undefined,
+      host: undefined,
+      following: undefined,
+      crash: undefined
+    })
     const deadline = startedAt + Duration.toMillis(config.timeout)
 
     const outcome = yield* steps(config, display, state, deadline).pipe(
@@ -237,15 +428,33 @@ export const run = (config: DemoConfig, display: Display): Effect.Effect<boolean
 
     const s = yield* Ref.get(state)
     const stats = s.receiver === undefined ? undefined : yield* s.receiver.stats
+    const received = s.receiver === undefined ? undefined : yield* s.receiver.received
+    const redelivered = received === undefined ? undefined : received.length - new Set(received.map((r) => r.id)).size
+    const crash: CrashReport | undefined = s.crash === undefined ? undefined : {
+      killed: s.crash.killed !== undefined,
+      run: s.crash.killed?.runId,
+      receivedAtKill: s.crash.killed?.received ?? null,
+      ackedAtKill: s.crash.killed?.acked ?? null,
+      restartedAfterMs: s.crash.restartedAfterMs,
+      runStatus: s.crash.runStatus,
+      closedByRecovery: s.crash.closedByRecovery ?? false,
+      continuedBy: s.crash.continuedBy,
+      redelivered: redelivered ?? null
+    }
     const failure = Exit.isSuccess(outcome) ? undefined : failureOf(outcome.cause)
     const finishedAt = yield* Clock.currentTimeMillis
     const summary = summarize({
       employees: config.employees,
       deltaRounds: config.deltaRounds,
       webhook: config.webhook._tag === "Local" ? "local" : "external",
+      store: DemoStore.describe(config.store, process.cwd()),
+      reset: s.reset,
       refusedConnect: s.refused,
       reports: s.reports,
       receiver: stats,
+      redelivered,
+      order: received === undefined ? undefined : Checks.order(received),
+      crash,
       durationMs: finishedAt - startedAt,
       failure: failure === undefined ? undefined : { reason: failure.reason, message: failure.message }
     })

@@ -31,6 +31,7 @@ export class DemoInputError extends Schema.TaggedError<DemoInputError>()("DemoIn
  * - `mismatch`: a run emitted other counts than the mutations applied;
  * - `signature`: a delivery to the local receiver did not verify;
  * - `delivery`: events were dead-lettered instead of delivered;
+ * - `order`: a record's events reached the local receiver out of order;
  * - `timeout`: the demo did not finish in time;
  * - `weft`: a Weft call failed unexpectedly (a store error, a missing row).
  *
@@ -38,7 +39,7 @@ export class DemoInputError extends Schema.TaggedError<DemoInputError>()("DemoIn
  * @category errors
  */
 export class DemoFailure extends Schema.TaggedError<DemoFailure>()("DemoFailure", {
-  reason: Schema.Literal("setup", "connect", "run_failed", "mismatch", "signature", "delivery", "timeout", "weft"),
+  reason: Schema.Literal("setup", "connect", "run_failed", "mismatch", "signature", "delivery", "order", "timeout", "weft"),
   detail: Schema.String
 }) {
   override get message(): string {

@@ -1,7 +1,7 @@
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import type { Display } from "./display.js"
+import type { CrashEvent, Display } from "./display.js"
 import { count, duration, plural, table } from "./format.js"
 import type { RunReport, Summary } from "./report.js"
 import type { Expected, Mutations } from "./rounds.js"
@@ -33,6 +33,16 @@ const check = (label: string, actual: number, expected: number, because: string)
 
 const checks = (report: RunReport): string => {
   const { actual, expected, mutations } = report
+  if (report.crash === "killed" && report.audit.status !== "succeeded") {
+    return `part of the initial sync: ${count(actual.new)} new before the process was killed; the next run emits the rest`
+  }
+  if (report.crash === "after-restart") {
+    return [
+      check("new", actual.new, expected.new, `${count(expected.new)} active employees not emitted by the killed run`),
+      check("changed", actual.changed, 0, "0"),
+      check("deleted", actual.deleted, 0, "0")
+    ].join(" · ")
+  }
   if (mutations === null) {
     return [
       check("new", actual.new, expected.new, `${count(expected.new)} active employees`),
@@ -78,8 +88,43 @@ const runText = (report: RunReport): string => {
     `  errors:   ${errors.length === 0 ? "none" : errors.join("; ")}`,
     `  events:   ${byType || "none"} — ${count(events.delivered)} of ${count(events.total)} delivered`,
     ...(report.deliveryComplete ? [] : [`  delivery: ${undelivered(events.pending, events.deadLettered, events.lastError)}`]),
-    `  check:    ${checks(report)}`
+    `  check:    ${checks(report)}`,
+    ...(report.received === null ? [] : [`  received: ${receivedText(report)}`])
   ].join("\n")
+}
+
+const receivedText = (report: RunReport): string => {
+  const r = report.received!
+  const records = r.records.new + r.records.changed + r.records.deleted
+  const parts = [
+    `${count(r.events)} events${r.redelivered === 0 ? "" : ` (${count(r.redelivered)} of them sent again after the crash)`}`,
+    r.ok ? `${count(records)} record events = allEmitted = allConsumed ✓` : "record events ≠ allEmitted/allConsumed ✗"
+  ]
+  const round = report.roundReceived
+  if (round !== undefined) {
+    parts.push(round.ok ? `every change of the round arrived as its event ✓` : `changes missing: ${round.missing.join(", ")} ✗`)
+  }
+  return parts.join(" · ")
+}
+
+const crashText = (event: CrashEvent): string => {
+  switch (event._tag) {
+    case "killed": {
+      const at = event.received !== null
+        ? `the receiver had got ${plural(event.received, "event")}`
+        : `Weft had delivered ${plural(event.acked ?? 0, "event")}`
+      return `Crash: killed Weft's process (pid ${event.pid}, SIGKILL) while it delivered run ${event.runId}: ${at}. Starting it again on the same store…`
+    }
+    case "restarted":
+      return `Crash: Weft is up again (pid ${event.pid}), ${duration(event.afterMs)} after the kill; it takes the dead run over once its run lease lapses.`
+    case "recovered":
+      return `Crash: recovery closed the killed run ${event.runId} ${event.status} (${count(event.emitted.new)} new committed before the kill; ` +
+        `its allEmitted and allConsumed still sent with those counts)${event.error === undefined ? "" : `: "${event.error}"`}`
+    case "resumed":
+      return `Crash: run ${event.runId} had read everything before the kill (${event.status}); the restarted Weft delivered the rest of its events.`
+    case "continued":
+      return `Crash: the initial sync is not complete, so the restarted Weft runs it again: run ${event.runId}, which should emit the ${count(event.remaining)} new the killed run did not.`
+  }
 }
 
 const undelivered = (pending: number, dead: number, lastError: string | undefined): string =>
@@ -115,7 +160,10 @@ const summaryText = (s: Summary): string => {
     `  ${runs} · ${count(s.recordsProcessed)} records processed · ${count(s.eventsEmitted.total)} events emitted · ${delivery.join(" · ")} · ${duration(s.durationMs)}`,
     ...(s.lastDeliveryError === undefined ? [] : [`  delivery:   the last failed attempt: ${s.lastDeliveryError}`]),
     `  events:     ${byType || "none"}`,
+    `  store:      ${s.store}`,
     `  signatures: ${signatures}`,
+    ...(s.orderViolations === null || s.runs === 0 ? [] : [`  order:      ${s.orderViolations === 0 ? "every record's events arrived in the order they were made ✓" : `${plural(s.orderViolations, "record")} out of order ✗`}`]),
+    ...(s.crash === undefined ? [] : [`  crash:      ${crashSummary(s)}`]),
     `  checks:     ${
       s.runs === 0
         ? "no run finished"
@@ -124,6 +172,17 @@ const summaryText = (s: Summary): string => {
         : `${plural(s.mismatches, "run")} of ${count(s.runs)} did not match the mutations`
     }`
   ].join("\n")
+}
+
+const crashSummary = (s: Summary): string => {
+  const c = s.crash!
+  if (!c.killed) return "Weft was not killed"
+  return [
+    `killed once (${c.receivedAtKill !== null ? `at ${plural(c.receivedAtKill, "event")} received` : `at ${plural(c.ackedAtKill ?? 0, "event")} delivered`})`,
+    c.restartedAfterMs === undefined ? "not restarted" : `up again after ${duration(c.restartedAfterMs)}`,
+    c.closedByRecovery ? `the killed run closed ${c.runStatus ?? "?"} by recovery${c.continuedBy === undefined ? "" : `, finished by ${c.continuedBy}`}` : `the killed run ${c.runStatus ?? "?"}`,
+    ...(c.redelivered === null ? [] : [`${plural(c.redelivered, "event")} redelivered`])
+  ].join(" · ")
 }
 
 /**
@@ -167,11 +226,19 @@ export const make = (options: { readonly tty: boolean }): Display => {
         `  Webhooks         ${info.webhookUrl} ${
           info.localReceiver ? "(local receiver: verifies every signature; fresh whsec_ secret)" : "(your receiver; signed with --webhook-secret)"
         }`,
-        `  Weft             in-memory store · Vault key made for this run · SSRF allow-list: ${
+        `  Weft             ${info.store} · ${info.key} · SSRF allow-list: ${
           info.allowHosts.length === 0 ? "none" : info.allowHosts.join(", ")
         }`,
+        ...(info.crash ? ["  Crash            Weft runs in a child process, killed once mid-delivery and started again on the same store"] : []),
         ""
       ].join("\n")),
+    reset: (reset) =>
+      log([
+        `The store holds ${plural(reset.integrations, "integration")} of an earlier demo run (its fake and receiver are gone): ` +
+        `disconnected, ${plural(reset.destinations, "destination")} disabled; ${plural(reset.runs, "run")} stay in the store's audit.`,
+        ""
+      ].join("\n")),
+    crash: (event) => log(crashText(event)),
     refusedConnect: (refused) =>
       log([
         "Connecting with a wrong API key is refused before anything is stored:",

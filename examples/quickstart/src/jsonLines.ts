@@ -16,6 +16,8 @@ import type { Display } from "./display.js"
  */
 export const make = (): Display => ({
   start: () => Effect.void,
+  reset: () => Effect.void,
+  crash: () => Effect.void,
   refusedConnect: () => Effect.void,
   connected: () => Effect.void,
   mutations: () => Effect.void,

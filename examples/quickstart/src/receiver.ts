@@ -31,6 +31,21 @@ export interface ReceiverStats {
 }
 
 /**
+ * One verified delivery, as received (a redelivery is one more entry with
+ * the same id). Run events keep their data, which carries the run's counts.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Received {
+  readonly id: string
+  readonly type: string
+  readonly runId: string
+  readonly recordId?: string | undefined
+  readonly data?: unknown
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -38,6 +53,13 @@ export interface LocalReceiver {
   /** `http://127.0.0.1:<port>/webhooks/weft` */
   readonly url: string
   readonly stats: Effect.Effect<ReceiverStats>
+  /** Every verified delivery so far, in the order received. */
+  readonly received: Effect.Effect<ReadonlyArray<Received>>
+  /**
+   * Called on each verified delivery before it is answered (`--crash` kills
+   * Weft from here, so that delivery's answer is never seen).
+   */
+  readonly onDelivery: (hook: (delivery: Received, deliveries: number) => Effect.Effect<void>) => Effect.Effect<void>
 }
 
 const empty: ReceiverStats = { received: 0, verified: 0, failures: 0 }
@@ -51,6 +73,8 @@ const empty: ReceiverStats = { received: 0, verified: 0, failures: 0 }
 export const start = (secret: Redacted.Redacted<string>): Effect.Effect<LocalReceiver, DemoFailure, Scope.Scope> =>
   Effect.gen(function*() {
     const stats = yield* Ref.make(empty)
+    const received: Array<Received> = []
+    let hook: (delivery: Received, deliveries: number) => Effect.Effect<void> = () => Effect.void
 
     // The exact bytes received are verified: a re-serialised body would not match its signature.
     const app = Effect.gen(function*() {
@@ -63,6 +87,17 @@ export const start = (secret: Redacted.Redacted<string>): Effect.Effect<LocalRec
         return HttpServerResponse.unsafeJson({ error: verified.left.reason }, { status: 401 })
       }
       yield* Ref.update(stats, (s) => ({ ...s, received: s.received + 1, verified: s.verified + 1 }))
+      const event = verified.right
+      const delivery: Received = {
+        id: event.id,
+        type: event.type,
+        runId: event.syncRunId,
+        ...("recordId" in event ? { recordId: event.recordId } : {}),
+        // Record data is not kept: only run events' counts are needed.
+        ...(event.type.startsWith("sync.") ? { data: event.data } : {})
+      }
+      received.push(delivery)
+      yield* hook(delivery, received.length)
       return HttpServerResponse.empty({ status: 204 })
     })
 
@@ -71,5 +106,10 @@ export const start = (secret: Redacted.Redacted<string>): Effect.Effect<LocalRec
     )
     yield* server.serve(app)
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-    return { url: `http://127.0.0.1:${port}/webhooks/weft`, stats: Ref.get(stats) }
+    return {
+      url: `http://127.0.0.1:${port}/webhooks/weft`,
+      stats: Ref.get(stats),
+      received: Effect.sync(() => received.slice()),
+      onDelivery: (f) => Effect.sync(() => void (hook = f))
+    }
   })

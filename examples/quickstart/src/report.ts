@@ -1,6 +1,8 @@
 import type { Api } from "@weft/core/host"
 import { Event } from "@weft/core/events"
 import type { Errors } from "@weft/core/connector"
+import type { Order, RoundReceived, RunReceived } from "./checks.js"
+import type { Reset } from "./host.js"
 import type { Expected, Mutations } from "./rounds.js"
 
 /**
@@ -84,6 +86,16 @@ export interface RunReport {
   readonly deliveryComplete: boolean
   readonly audit: AuditView
   readonly events: EventCounts
+  /**
+   * With `--crash`: `killed` for the run whose process was killed (closed by
+   * recovery, or finished by the restarted process), `after-restart` for the
+   * run the restarted process made to finish the round.
+   */
+  readonly crash?: "killed" | "after-restart" | undefined
+  /** What the local receiver got of this run; `null` with your own receiver. */
+  readonly received: RunReceived | null
+  /** On the last run of a round, with the local receiver: every change of the round arrived as the right event. */
+  readonly roundReceived?: RoundReceived | undefined
 }
 
 /**
@@ -99,6 +111,32 @@ export interface RefusedConnect {
 }
 
 /**
+ * What `--crash` did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CrashReport {
+  /** Whether the worker was killed (the initial sync may have been delivered before it could be). */
+  readonly killed: boolean
+  /** The run being delivered when the worker was killed. */
+  readonly run?: string | undefined
+  /** Events the local receiver had got when the worker was killed (`null` with your own receiver). */
+  readonly receivedAtKill: number | null
+  /** Events Weft had recorded as delivered when the worker was killed, as last seen (your own receiver). */
+  readonly ackedAtKill: number | null
+  /** From the kill until the new worker's Weft was up. */
+  readonly restartedAfterMs?: number | undefined
+  /** How the killed run ended: `failed` when recovery closed it, `succeeded` when it had read everything. */
+  readonly runStatus?: string | undefined
+  readonly closedByRecovery: boolean
+  /** The run the restarted process made to finish the round, if one was needed. */
+  readonly continuedBy?: string | undefined
+  /** Deliveries of an event the receiver had got before (at-least-once); `null` with your own receiver. */
+  readonly redelivered: number | null
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -108,6 +146,10 @@ export interface Summary {
   readonly employees: number
   readonly deltaRounds: number
   readonly webhook: "local" | "external"
+  /** Where Weft kept its state: `SQLite <file>`, `PostgreSQL <url without password>` or `in-memory store`. */
+  readonly store: string
+  /** What an earlier demo had left in the store, disconnected at start. */
+  readonly reset: Reset | null
   readonly refusedConnect: RefusedConnect | null
   /** Runs the demo followed, finished or not. */
   readonly runs: number
@@ -128,6 +170,11 @@ export interface Summary {
   /** Deliveries the local receiver verified (retries included); `null` with an external receiver. */
   readonly deliveriesVerified: number | null
   readonly mismatches: number
+  /** Deliveries of an event the local receiver had got before; `null` with your own receiver. */
+  readonly eventsRedelivered: number | null
+  /** Records whose events arrived out of order at the local receiver; `null` with your own receiver. */
+  readonly orderViolations: number | null
+  readonly crash?: CrashReport | undefined
   readonly durationMs: number
   readonly failure?: { readonly reason: string; readonly message: string } | undefined
 }
@@ -214,6 +261,9 @@ export const runReport = (options: {
   readonly events: ReadonlyArray<Api.EventSummary>
   /** False for a run the demo stopped following before its delivery finished. */
   readonly deliveryComplete?: boolean | undefined
+  readonly crash?: "killed" | "after-restart" | undefined
+  readonly received?: RunReceived | null | undefined
+  readonly roundReceived?: RoundReceived | undefined
 }): RunReport => {
   const actual = actualOf(options.run)
   const counts = eventCounts(options.run, options.events)
@@ -233,7 +283,10 @@ export const runReport = (options: {
     matches: same(actual, options.expected) && same(listed, actual),
     deliveryComplete: options.deliveryComplete ?? true,
     audit: auditView(options.run),
-    events: counts
+    events: counts,
+    ...(options.crash === undefined ? {} : { crash: options.crash }),
+    received: options.received ?? null,
+    ...(options.roundReceived === undefined ? {} : { roundReceived: options.roundReceived })
   }
 }
 
@@ -247,9 +300,17 @@ export const summarize = (options: {
   readonly employees: number
   readonly deltaRounds: number
   readonly webhook: "local" | "external"
+  /** Where Weft kept its state: `SQLite <file>`, `PostgreSQL <url without password>` or `in-memory store`. */
+  readonly store: string
+  /** What an earlier demo had left in the store, disconnected at start. */
+  readonly reset: Reset | null
   readonly refusedConnect: RefusedConnect | null
   readonly reports: ReadonlyArray<RunReport>
   readonly receiver: { readonly failures: number; readonly verified: number } | undefined
+  /** Receptions minus distinct events, and the order check, from the local receiver. */
+  readonly redelivered?: number | undefined
+  readonly order?: Order | undefined
+  readonly crash?: CrashReport | undefined
   readonly durationMs: number
   readonly failure?: { readonly reason: string; readonly message: string } | undefined
 }): Summary => {
@@ -278,6 +339,8 @@ export const summarize = (options: {
     employees: options.employees,
     deltaRounds: options.deltaRounds,
     webhook: options.webhook,
+    store: options.store,
+    reset: options.reset,
     refusedConnect: options.refusedConnect,
     runs: options.reports.length,
     runsSucceeded: options.reports.filter((r) => r.audit.status === "succeeded").length,
@@ -291,6 +354,9 @@ export const summarize = (options: {
     signatureFailures: options.receiver?.failures ?? null,
     deliveriesVerified: options.receiver?.verified ?? null,
     mismatches,
+    eventsRedelivered: options.redelivered ?? null,
+    orderViolations: options.order?.violations ?? null,
+    ...(options.crash === undefined ? {} : { crash: options.crash }),
     durationMs: options.durationMs,
     ...(options.failure === undefined ? {} : { failure: options.failure })
   }

@@ -1,5 +1,6 @@
 import type { BambooHRFake } from "@weft/testing"
 import * as Effect from "effect/Effect"
+import type { ExpectedIds } from "./checks.js"
 import { DemoFailure } from "./errors.js"
 
 /**
@@ -137,3 +138,30 @@ export const expectedInitial = (fake: BambooHRFake.Fake, employees: number): Exp
   }
   return { new: active, changed: 0, deleted: 0 }
 }
+
+/**
+ * The record ids the initial sync must deliver as `record.new`: the active
+ * employees.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const initialIds = (fake: BambooHRFake.Fake, employees: number): ExpectedIds => {
+  const active: Array<string> = []
+  for (let id = 1; id <= employees; id++) {
+    if (fake.get(String(id))?.status === "Active") active.push(String(id))
+  }
+  return { new: active, changed: [], deleted: [] }
+}
+
+/**
+ * The record ids a delta after `mutations` must deliver, by event type.
+ *
+ * @since 0.1.0
+ * @category checks
+ */
+export const idsOf = (mutations: Mutations): ExpectedIds => ({
+  new: mutations.hires,
+  changed: mutations.titleChanges,
+  deleted: [...mutations.terminations, ...mutations.deletions]
+})

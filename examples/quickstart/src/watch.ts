@@ -1,9 +1,10 @@
-import type { Api, Weft } from "@weft/core/host"
+import type { Api } from "@weft/core/host"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { DemoFailure, unexpected } from "./errors.js"
 import { duration } from "./format.js"
+import type { DemoHost } from "./host.js"
 
 /**
  * Following a sync run from the outside, through the host API only: the
@@ -59,6 +60,11 @@ export interface FollowOptions {
    * with a `delivery` failure at once instead of waiting for the timeout.
    */
   readonly deadline: number
+  /**
+   * Wait for the delivery of a run that did not succeed too (a run closed by
+   * recovery after its process was killed still sends its events).
+   */
+  readonly awaitDelivery?: boolean | undefined
 }
 
 const TICK = Duration.millis(150)
@@ -71,7 +77,7 @@ const TICK = Duration.millis(150)
  * @category following
  */
 export const awaitRun = (
-  weft: Weft.WeftService,
+  host: DemoHost,
   syncId: string,
   previous: string | undefined,
   guard: Effect.Effect<void, DemoFailure>
@@ -79,7 +85,7 @@ export const awaitRun = (
   Effect.gen(function*() {
     while (true) {
       yield* guard
-      const [latest] = yield* Effect.mapError(weft.runs.list({ syncId, limit: 1 }), unexpected)
+      const [latest] = yield* Effect.mapError(host.listRuns({ syncId, limit: 1 }), unexpected)
       if (latest !== undefined && latest.id !== previous) return latest
       yield* Effect.sleep(TICK)
     }
@@ -102,6 +108,27 @@ const stalled = (event: Api.EventSummary, deadline: number): boolean =>
   event.lastError !== undefined && event.attempts >= 2 && event.nextAttemptAt > deadline
 
 /**
+ * The first run of a sync (its initial sync), once it shows up.
+ *
+ * @since 0.1.0
+ * @category following
+ */
+export const awaitFirstRun = (
+  host: DemoHost,
+  syncId: string,
+  guard: Effect.Effect<void, DemoFailure>
+): Effect.Effect<Api.Run, DemoFailure> =>
+  Effect.gen(function*() {
+    while (true) {
+      yield* guard
+      const runs = yield* Effect.mapError(host.listRuns({ syncId, limit: 100 }), unexpected)
+      const first = runs.at(-1)
+      if (first !== undefined) return first
+      yield* Effect.sleep(TICK)
+    }
+  })
+
+/**
  * Follows a run until it has finished and its `sync.events.allConsumed` has
  * been acknowledged by the receiver, reporting progress on the way. A run
  * that ends other than `succeeded` is returned as soon as it ends, with the
@@ -110,13 +137,13 @@ const stalled = (event: Api.EventSummary, deadline: number): boolean =>
  * @since 0.1.0
  * @category following
  */
-export const follow = (weft: Weft.WeftService, runId: string, options: FollowOptions): Effect.Effect<Finished, DemoFailure> =>
+export const follow = (host: DemoHost, runId: string, options: FollowOptions): Effect.Effect<Finished, DemoFailure> =>
   Effect.gen(function*() {
     const startedAt = yield* Clock.currentTimeMillis
-    const listEvents = (run: Api.Run) => Effect.mapError(weft.events.list({ runId, limit: eventLimit(run) }), unexpected)
+    const listEvents = (run: Api.Run) => Effect.mapError(host.listEvents({ runId, limit: eventLimit(run) }), unexpected)
     while (true) {
       yield* options.guard
-      const run = yield* Effect.mapError(weft.runs.get(runId), unexpected)
+      const run = yield* Effect.mapError(host.getRun(runId), unexpected)
       const now = yield* Clock.currentTimeMillis
       const progress: Progress = {
         label: options.label,
@@ -131,7 +158,7 @@ export const follow = (weft: Weft.WeftService, runId: string, options: FollowOpt
         yield* Effect.sleep(TICK)
         continue
       }
-      if (run.status !== "succeeded") return { run, events: yield* listEvents(run) }
+      if (run.status !== "succeeded" && options.awaitDelivery !== true) return { run, events: yield* listEvents(run) }
       if (run.delivery.deadLettered > 0) {
         return yield* new DemoFailure({
           reason: "delivery",
@@ -150,7 +177,7 @@ export const follow = (weft: Weft.WeftService, runId: string, options: FollowOpt
         }
       }
       // Still delivering: say why if the receiver is refusing.
-      const [oldest] = yield* Effect.mapError(weft.events.list({ runId, status: "pending", limit: 1 }), unexpected)
+      const [oldest] = yield* Effect.mapError(host.listEvents({ runId, status: "pending", limit: 1 }), unexpected)
       if (oldest !== undefined && stalled(oldest, options.deadline)) {
         const pending = run.delivery.recordEvents - run.delivery.acked - run.delivery.deadLettered
         return yield* new DemoFailure({
