@@ -57,7 +57,7 @@ export const layer: (
  * import { StorePostgres } from "@weft/store-sql/postgres"
  *
  * const StoreLive = StorePostgres.layer({ url: "postgres://weft:secret@127.0.0.1:5432/weft" })
- * const Live = Layer.merge(StoreLive, StorePostgres.layerSignal().pipe(Layer.provide(StoreLive)))
+ * const Live = StorePostgres.layerSignal().pipe(Layer.provideMerge(StoreLive))
  * ```
  * @since 0.1.0
  * @category layers
