@@ -1,5 +1,8 @@
 import { spawn as spawnChild } from "node:child_process"
+import * as Fs from "node:fs"
 import { createServer } from "node:net"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
@@ -107,6 +110,12 @@ const closedPort = Effect.async<number>((resume) => {
 
 const ESC = String.fromCharCode(27)
 
+/** A fresh folder for a test's store, removed when the test ends. */
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "weft-quickstart-"))),
+  (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+)
+
 const isRun = (o: unknown): o is RunReport => typeof o === "object" && o !== null && (o as { kind?: unknown }).kind === "run"
 
 /** Every run report agrees with the mutations before it and was fully delivered. */
@@ -142,7 +151,8 @@ describe("npm run demo", () => {
   it.live("npm run demo -- --json, as typed: every line of standard output is JSON (run audits that match the mutations, then a summary with every event delivered and verified)", () =>
     Effect.gen(function*() {
       // No --silent: npm's own banner must not land on standard output, or `| jq` fails.
-      const ran = yield* spawn("npm", ["run", "demo", "--", "--employees", "200", "--delta-rounds", "1", "--json"], root)
+      const dir = yield* tempDir
+      const ran = yield* spawn("npm", ["run", "demo", "--", "--employees", "200", "--delta-rounds", "1", "--json", "--store", `sqlite:${dir}/demo.db`], root)
       expect(ran.stderr).not.toContain("Demo failed")
       expect(ran.code).toBe(0)
       const lines = jsonLines(ran.stdout)
@@ -161,7 +171,82 @@ describe("npm run demo", () => {
       // Every delivery reached the local receiver and verified (retries would only add to it).
       expect(summary.deliveriesVerified).toBeGreaterThanOrEqual(summary.eventsDelivered)
       expect(summary.eventsEmitted["sync.events.allConsumed"]).toBe(2)
-    }), TEST_TIMEOUT_MS)
+      expect(summary.orderViolations).toBe(0)
+      for (const run of runs as ReadonlyArray<RunReport>) expect(run.received?.ok).toBe(true)
+    }).pipe(Effect.scoped), TEST_TIMEOUT_MS)
+
+  it.live("--store sqlite:<file>: a second demo on the same file disconnects the first one's integration and passes its checks again; the Vault key is kept beside the file", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const flags = ["--employees", "60", "--delta-rounds", "1", "--json", "--store", `sqlite:${dir}/demo.db`]
+      const first = yield* runInProcess(flags)
+      expect(first.stderr).toBe("")
+      expect(first.code).toBe(0)
+      const key = Path.join(dir, "demo.key")
+      expect(Fs.statSync(key).mode & 0o777).toBe(0o600)
+      const keyText = Fs.readFileSync(key, "utf8")
+
+      const second = yield* runInProcess(flags)
+      expect(second.stderr).toBe("")
+      expect(second.code).toBe(0)
+      const lines = jsonLines(second.stdout)
+      const summary = lines.at(-1) as Summary
+      expectRunsMatch(lines.slice(0, -1) as ReadonlyArray<RunReport>, 1)
+      expect(summary).toMatchObject({ ok: true, mismatches: 0, orderViolations: 0, store: `SQLite ${dir}/demo.db` })
+      // The first demo's integration (2 runs) was put aside; its runs stay in the store.
+      expect(summary.reset).toEqual({ integrations: 1, runs: 2, destinations: 1 })
+      expect(summary.eventsDelivered).toBe(summary.eventsEmitted.total)
+      expect(Fs.readFileSync(key, "utf8")).toBe(keyText)
+      // The key is never printed.
+      expect(first.stdout + second.stdout).not.toContain(keyText.trim().split(":")[1]!)
+    }).pipe(Effect.scoped), TEST_TIMEOUT_MS)
+
+  it.live("--crash on SQLite: Weft's process is killed mid-delivery and started again; every change arrives, the counts agree, per-record order holds", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const ran = yield* runInProcess(["--employees", "200", "--delta-rounds", "1", "--json", "--crash", "--store", `sqlite:${dir}/demo.db`])
+      expect(ran.stderr).toBe("")
+      expect(ran.code).toBe(0)
+      const lines = jsonLines(ran.stdout)
+      const summary = lines.at(-1) as Summary
+      const runs = lines.slice(0, -1) as ReadonlyArray<RunReport>
+      expect(summary).toMatchObject({ ok: true, mismatches: 0, orderViolations: 0, signatureFailures: 0 })
+      const crash = summary.crash!
+      expect(crash.killed).toBe(true)
+      expect(crash.receivedAtKill).toBeGreaterThan(0)
+      expect(crash.restartedAfterMs).toBeGreaterThanOrEqual(0)
+      // The delivery the kill interrupted was never acknowledged: it came again.
+      expect(crash.redelivered).toBeGreaterThanOrEqual(1)
+      expect(summary.eventsRedelivered).toBe(crash.redelivered)
+
+      // Round 0 is the killed run, and the run that finished it when recovery closed the killed one.
+      const round0 = runs.filter((r) => r.round === 0)
+      expect(round0[0]!.crash).toBe("killed")
+      if (crash.closedByRecovery) {
+        expect(round0).toHaveLength(2)
+        expect(round0[0]!.audit.status).toBe("failed")
+        expect(round0[1]).toMatchObject({ crash: "after-restart", matches: true, audit: { status: "succeeded" } })
+        expect(crash.continuedBy).toBe(round0[1]!.audit.id)
+      } else {
+        expect(round0).toHaveLength(1)
+        expect(round0[0]!.audit.status).toBe("succeeded")
+      }
+      // Together they emitted one record.new per active employee, each received.
+      expect(round0.at(-1)!.roundReceived).toMatchObject({ ok: true, missing: [], unexpected: [] })
+      const active = round0.reduce((sum, r) => sum + r.actual.new, 0)
+      expect(active).toBe(round0.at(-1)!.roundReceived!.expected)
+      for (const run of runs) {
+        // Each run's allEmitted and allConsumed agree with the record events received (a redelivery counts once).
+        expect(run.received?.ok).toBe(true)
+        expect(run.events.delivered).toBe(run.events.total)
+      }
+      const deltas = runs.filter((r) => r.round > 0)
+      expect(deltas.map((r) => r.round)).toEqual([1])
+      for (const delta of deltas) {
+        expect(delta).toMatchObject({ matches: true, audit: { type: "delta", status: "succeeded" } })
+        expect(delta.roundReceived?.ok).toBe(true)
+      }
+    }).pipe(Effect.scoped), TEST_TIMEOUT_MS)
 
   it.live("a bad flag value exits non-zero with a message naming the flag", () =>
     Effect.gen(function*() {
@@ -187,15 +272,35 @@ describe("npm run demo", () => {
       expect(notANumber.code).toBe(2)
       expect(notANumber.stderr).toContain("--delta-rounds: \"two\" is not a whole number")
 
+      const badStore = yield* runInProcess(["--store", "mysql://root:hunter2@db.internal/weft"])
+      expect(badStore.code).toBe(2)
+      expect(badStore.stderr).toContain("--store: give memory, sqlite:<file>")
+      expect(badStore.stderr).toContain("\"mysql:\"")
+      expect(badStore.stderr).not.toContain("hunter2")
+      expect(badStore.stdout).toBe("")
+
+      const badPostgres = yield* runInProcess(["--store", "postgres://weft:hunter2@"])
+      expect(badPostgres.code).toBe(2)
+      expect(badPostgres.stderr).toContain("--store: the PostgreSQL URL could not be read")
+      expect(badPostgres.stderr).not.toContain("hunter2")
+
+      const crashInMemory = yield* runInProcess(["--crash", "--store", "memory"])
+      expect(crashInMemory.code).toBe(2)
+      expect(crashInMemory.stderr).toContain("--crash: needs a store that outlives the process")
+      expect(crashInMemory.stdout).toBe("")
+
       const help = yield* runInProcess(["--help"])
       expect(help.code).toBe(0)
       expect(help.stdout).toContain("--webhook-secret")
+      expect(help.stdout).toContain("--store STORE")
+      expect(help.stdout).toContain("--crash")
     }))
 
   it.live("the human display shows the refused connect, each run's audit table and a passing summary", () =>
     Effect.gen(function*() {
-      const ran = yield* runInProcess(["--employees", "60", "--delta-rounds", "1"])
+      const ran = yield* runInProcess(["--employees", "60", "--delta-rounds", "1", "--store", "memory"])
       expect(ran.stderr).toBe("")
+      expect(ran.stdout).toContain("Weft             in-memory store · Vault key made for this run")
       expect(ran.code).toBe(0)
       expect(ran.stdout).toContain("code:       invalid_credentials")
       expect(ran.stdout).toMatch(/resolution: .*API Keys/)
@@ -216,7 +321,8 @@ describe("npm run demo", () => {
         "--json",
         "--webhook-url", `${receiver.url}/hooks/weft`,
         "--webhook-secret", Redacted.value(secret),
-        "--allow-host", "127.0.0.1"
+        "--allow-host", "127.0.0.1",
+        "--store", "memory"
       ])
       expect(ran.stderr).toBe("")
       expect(ran.code).toBe(0)
@@ -274,6 +380,7 @@ describe("npm run demo", () => {
         "--webhook-url", `http://127.0.0.1:${port}/hooks/weft`,
         "--webhook-secret", Redacted.value(Secret.generate()),
         "--allow-host", "127.0.0.1",
+        "--store", "memory",
         // Long enough for a busy machine, short of the standard schedule's second retry (5 min − 20 %).
         "--timeout", "200"
       ]
