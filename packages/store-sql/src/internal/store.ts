@@ -20,6 +20,9 @@ import {
 import { fileLock, makeTransact, retryTransient } from "./transaction.js"
 import { DUE } from "./schema.js"
 
+/** The last queue position among pending entries (SQLite); uses the `weft_outbox_pending` partial index. */
+const MAX_PENDING_SEQ = "SELECT COALESCE(MAX(seq), 0) AS s FROM weft_outbox WHERE status = 'pending'"
+
 /**
  * The Store over an `SqlClient`: every operation is one statement or one
  * transaction, validated like the memory store (the reference), and failing
@@ -133,9 +136,10 @@ export const make = (options: MakeOptions): Store.StoreService => {
         if (seen.has(e.id)) return yield* reject(`outbox entry id "${e.id}" is already used; every event needs a unique id`)
         seen.add(e.id)
       }
-      // SQLite has one writer (this transaction): queue positions follow the largest one.
+      // SQLite has one writer (this transaction): queue positions follow the largest pending one. Queue
+      // order only ranks pending entries, and the partial index answers this at once (all rows: a scan).
       let base = 0
-      if (!pg) base = num((yield* run("SELECT COALESCE(MAX(seq), 0) AS s FROM weft_outbox"))[0]?.s)
+      if (!pg) base = num((yield* run(MAX_PENDING_SEQ))[0]?.s)
       const width = ENTRY_COLUMNS.length + (pg ? 0 : 1)
       const columns = pg ? ENTRY_COLUMNS.join(", ") : `seq, ${ENTRY_COLUMNS.join(", ")}`
       let offset = 0
@@ -837,7 +841,7 @@ RETURNING record_events, acked, dead_lettered, emission_closed, consumed_enqueue
               const rows = yield* run("SELECT nextval('weft_outbox_seq') AS s FROM generate_series(1, ?::int)", [unique.length])
               positions = rows.map((r) => num(r.s)).sort((a, b) => a - b)
             } else {
-              const base = num((yield* run("SELECT COALESCE(MAX(seq), 0) AS s FROM weft_outbox"))[0]?.s)
+              const base = num((yield* run(MAX_PENDING_SEQ))[0]?.s)
               positions = unique.map((_, i) => base + i + 1)
             }
             let at = 0
