@@ -8,6 +8,7 @@ import { StoreMemory } from "@weft/store-memory"
 import { EmployeeDirectory } from "./directory.js"
 import { toAnswer } from "./errors.js"
 import { BodyTooLarge, parseJson, readBody, Router, sendJson } from "./http.js"
+import type { StoreSetup } from "./store.js"
 import { integrationView, runLine, runView, syncView } from "./views.js"
 
 /**
@@ -38,6 +39,11 @@ export interface ServiceOptions {
   readonly deltaEvery?: Api.SyncConfig["frequency"]
   /** Where the service says what it does; default silent. */
   readonly log?: ((line: string) => void) | undefined
+  /**
+   * Where Weft keeps its state, with its Vault key (see `store.ts`: the
+   * `--store` flag). Default: in memory, with a fresh key.
+   */
+  readonly store?: Pick<StoreSetup, "store" | "vault"> | undefined
 }
 
 /**
@@ -52,6 +58,8 @@ export interface HostService {
   readonly port: number
   readonly weft: WeftClient.WeftClient
   readonly directory: EmployeeDirectory
+  /** The destination Weft delivers to: this service's webhook endpoint. */
+  readonly destinationId: string
   /** Stops Weft's background work, then the HTTP server. */
   readonly close: () => Promise<void>
 }
@@ -106,12 +114,13 @@ export const start = async (options: ServiceOptions = {}): Promise<HostService> 
 
   const weft = WeftClient.make({
     connectors: [BambooHR.connector(options.bamboohrBaseUrl === undefined ? {} : { baseUrl: options.bamboohrBaseUrl })],
-    store: StoreMemory.layer,
+    store: options.store?.store ?? StoreMemory.layer,
     // Weft refuses private and loopback destinations unless allow-listed: this one is the service itself.
     sink: SinkWebhook.layer({ allowHosts: ["127.0.0.1"] }),
     http: NodeHttpClient.layerUndici,
-    // The in-memory store forgets everything on exit, so a fresh key per process is enough.
-    vault: { current: { id: "host-service", key: Vault.generateKey() } }
+    // The in-memory store forgets everything on exit, so a fresh key per process is enough; a durable
+    // store comes with a key that survives too.
+    vault: options.store?.vault ?? { current: { id: "host-service", key: Vault.generateKey() } }
   })
   const closeServer = () =>
     new Promise<void>((resolve) => {
@@ -229,6 +238,7 @@ export const start = async (options: ServiceOptions = {}): Promise<HostService> 
     port,
     weft,
     directory,
+    destinationId: destination.id,
     close: async () => {
       await weft.dispose()
       await closeServer()

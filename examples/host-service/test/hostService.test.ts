@@ -1,9 +1,14 @@
 import { randomBytes } from "node:crypto"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Signature } from "@weft/sink-webhook"
 import { BambooHRFake } from "@weft/testing"
 import { startDemo } from "../src/demo.js"
 import { start } from "../src/service.js"
+import { fromFlag, StoreFlagError } from "../src/store.js"
+import { walkthrough } from "../src/walkthrough.js"
 
 // The service is plain Node: the test drives it over HTTP, like any client.
 
@@ -165,5 +170,45 @@ describe("host service", () => {
     } finally {
       await service.close()
     }
+  })
+
+  it("--store sqlite:<file>: the walk-through passes twice on one file; the second start disconnects the first one's integration and keeps the Vault key", async () => {
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "weft-host-service-"))
+    try {
+      const store = `sqlite:${Path.join(dir, "host.db")}`
+      const lines: Array<string> = []
+      for (let i = 0; i < 2; i++) {
+        const setup = fromFlag(store, dir)
+        expect(setup.label).toBe(`SQLite host.db`)
+        const demo = await startDemo({ employees: 12, seed: 5, store: setup })
+        try {
+          expect(demo.reset.integrations).toBe(i)
+          await walkthrough(demo, (line) => lines.push(line))
+          const integrations = await demo.service.weft.integrations.list({ tenant: "acme" })
+          expect(integrations).toHaveLength(1)
+          // Runs of the first start stay listable in the second.
+          expect((await demo.service.weft.runs.list({ limit: 10 })).length).toBe(2 * (i + 1))
+        } finally {
+          await demo.close()
+        }
+      }
+      expect(Fs.statSync(Path.join(dir, "host.key")).mode & 0o777).toBe(0o600)
+      expect(lines.filter((l) => l.includes("5. The delta succeeded"))).toHaveLength(2)
+    } finally {
+      Fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 600_000)
+
+  it("--store: a bad value names the flag and never shows a password", () => {
+    expect(() => fromFlag("mysql://root:hunter2@db/weft")).toThrow(StoreFlagError)
+    expect(() => fromFlag("mysql://root:hunter2@db/weft")).toThrow(/^--store: .*"mysql:"/)
+    expect(() => fromFlag("postgres://weft:hunter2@")).toThrow(/^--store: the PostgreSQL URL could not be read/)
+    try {
+      fromFlag("postgres://weft:hunter2@")
+    } catch (error) {
+      expect(String(error)).not.toContain("hunter2")
+    }
+    expect(fromFlag("postgres:postgres://weft:hunter2@127.0.0.1:5433/app").label).toBe("PostgreSQL postgres://weft@127.0.0.1:5433/app")
+    expect(fromFlag("memory").label).toContain("in memory")
   })
 })
