@@ -235,7 +235,7 @@ export const make = (options: { readonly tty: boolean }): Display => {
     reset: (reset) =>
       log([
         `The store holds ${plural(reset.integrations, "integration")} of an earlier demo run (its fake and receiver are gone): ` +
-        `disconnected, ${plural(reset.destinations, "destination")} disabled; ${plural(reset.runs, "run")} stay in the store's audit.`,
+        `disconnected, ${plural(reset.destinations, "destination")} disabled; ${plural(reset.runs, "run")} ${reset.runs === 1 ? "stays" : "stay"} in the store's audit.`,
         ""
       ].join("\n")),
     crash: (event) => log(crashText(event)),

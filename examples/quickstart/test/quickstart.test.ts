@@ -248,6 +248,33 @@ describe("npm run demo", () => {
       }
     }).pipe(Effect.scoped), TEST_TIMEOUT_MS)
 
+  it.live("--crash with --webhook-url: killed after Weft reports a delivery, started again; the audits, the outbox and the user's receiver agree", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const secret = Secret.generate()
+      const receiver = yield* WebhookReceiver.make({ secrets: [secret] })
+      const ran = yield* runInProcess([
+        "--employees", "200",
+        "--delta-rounds", "1",
+        "--json",
+        "--crash",
+        "--store", `sqlite:${dir}/demo.db`,
+        "--webhook-url", `${receiver.url}/hooks/weft`,
+        "--webhook-secret", Redacted.value(secret),
+        "--allow-host", "127.0.0.1"
+      ])
+      expect(ran.stderr).toBe("")
+      expect(ran.code).toBe(0)
+      const lines = jsonLines(ran.stdout)
+      const summary = lines.at(-1) as Summary
+      expect(summary).toMatchObject({ ok: true, mismatches: 0, webhook: "external", eventsRedelivered: null })
+      expect(summary.crash).toMatchObject({ killed: true, receivedAtKill: null, redelivered: null })
+      expect(summary.crash!.ackedAtKill).toBeGreaterThan(0)
+      expect(summary.eventsDelivered).toBe(summary.eventsEmitted.total)
+      // Every event Weft counts as delivered reached the receiver at least once.
+      expect(new Set(receiver.events().map((e) => e.id)).size).toBe(summary.eventsDelivered)
+    }).pipe(Effect.scoped), TEST_TIMEOUT_MS)
+
   it.live("a bad flag value exits non-zero with a message naming the flag", () =>
     Effect.gen(function*() {
       const ran = yield* spawn(tsx, ["--conditions=@weft/source", "src/main.ts", "--employees", "-5"], example)
