@@ -271,4 +271,38 @@ describe("Run leases and crash recovery", () => {
       const event = yield* vault.openJson(consumed[0]!.payload!, consumed[0]!.id)
       expect(event).toMatchObject({ type: "sync.events.allConsumed", data: { acked: 10, deadLettered: 0 } })
     }))
+
+  it.scoped("a dead run of a sync deleted since is still closed: its run events go to the destination it recorded", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(T0)
+      const provider = seeded(10)
+      const connector = provider.connector()
+      const shared = yield* StoreMemory.make
+      const first = mortal(shared)
+      const a = yield* engineOf(connector, first.store)
+      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
+      const reached = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      // Dies before its first page is committed: the run wrote no event at all.
+      provider.employees.holdAtPage = { page: 0, reached, release }
+      yield* Effect.fork(a.engine.run(sync.id, { type: "initial" }))
+      yield* Deferred.await(reached)
+      first.die()
+      yield* Deferred.succeed(release, undefined)
+      const [run] = yield* shared.runs.list({ syncId: sync.id })
+      expect(yield* shared.outbox.list({ runId: run!.id })).toEqual([])
+      yield* shared.syncs.delete(sync.id)
+
+      yield* Layer.build(Recovery.layer({ lease: LEASE }).pipe(
+        Layer.provide(Layer.mergeAll(Layer.succeed(Store.Store, shared), Vault.layer(testKeys), OutboxSignal.layer))
+      ))
+      yield* TestClock.adjust(LEASE + LEASE / 3)
+      const closed = Option.getOrThrow(yield* shared.runs.get(run!.id))
+      expect(closed.status).toBe("failed")
+      const events = yield* shared.outbox.list({ runId: run!.id })
+      expect(events.map((e) => [e.type, e.destinationId])).toEqual([
+        ["sync.events.allEmitted", sync.destinationId],
+        ["sync.events.allConsumed", sync.destinationId]
+      ])
+    }))
 })

@@ -59,11 +59,10 @@ export const closeAbandoned = (
   nowMs: number
 ): Effect.Effect<Option.Option<string>, StoreError> =>
   Effect.gen(function*() {
-    const sync = yield* deps.store.syncs.get(run.syncId)
-    const destinationId = Option.isSome(sync)
-      ? sync.value.destinationId
-      : (yield* deps.store.outbox.list({ runId: run.id, limit: 1 }))[0]?.destinationId
-    // A run of a deleted sync that never wrote an event has nowhere to send its run events.
+    const destinationId = run.destinationId ??
+      Option.getOrUndefined(Option.map(yield* deps.store.syncs.get(run.syncId), (sync) => sync.destinationId)) ??
+      (yield* deps.store.outbox.list({ runId: run.id, limit: 1 }))[0]?.destinationId
+    // A run created without its destination, of a deleted sync, that wrote no event: nowhere to send run events.
     if (destinationId === undefined) return Option.none()
     const final = Audit.finish(run, Object.values(run.models).map(unfinished), [ABANDONED], Math.max(nowMs, run.startedAt))
     yield* RunEvents.close(deps, { run: final, destinationId })

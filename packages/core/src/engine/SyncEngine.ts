@@ -274,6 +274,7 @@ export const layer = (
           const run: RunRow = {
             id,
             syncId: sync.id,
+            destinationId: sync.destinationId,
             integrationId: sync.integrationId,
             connector,
             tenant,

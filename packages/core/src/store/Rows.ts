@@ -237,6 +237,8 @@ export interface RunDelivery {
 export interface RunRow {
   readonly id: string
   readonly syncId: string
+  /** Where the run's events go: its sync's destination when it started. */
+  readonly destinationId?: string | undefined
   readonly integrationId: string
   readonly connector: string
   readonly tenant: string

@@ -110,6 +110,7 @@ export const runOf = (r: Raw, models: Readonly<Record<string, Rows.ModelAudit>>)
   }
   const finished = optNum(r.finished_at)
   if (finished !== undefined) row.finishedAt = finished
+  if (r.destination_id !== null && r.destination_id !== undefined) row.destinationId = String(r.destination_id)
   return row
 }
 

@@ -97,6 +97,7 @@ const init = (dialect: Dialect): ReadonlyArray<string> => {
   ${pos},
   id TEXT NOT NULL UNIQUE,
   sync_id TEXT NOT NULL,
+  destination_id TEXT,
   integration_id TEXT NOT NULL,
   connector TEXT NOT NULL,
   tenant TEXT NOT NULL,

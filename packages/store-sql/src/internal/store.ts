@@ -438,11 +438,12 @@ ON CONFLICT (id) DO UPDATE SET integration_id = excluded.integration_id, destina
           "runs.create",
           Effect.gen(function*() {
             const inserted = yield* run(
-              `INSERT INTO weft_runs (id, sync_id, integration_id, connector, tenant, type, status, started_at, finished_at, warnings, errors)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id`,
+              `INSERT INTO weft_runs (id, sync_id, destination_id, integration_id, connector, tenant, type, status, started_at, finished_at, warnings, errors)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id`,
               [
                 row.id,
                 row.syncId,
+                optional(row.destinationId),
                 row.integrationId,
                 row.connector,
                 row.tenant,

@@ -65,6 +65,7 @@ export const makeFingerprint = (
 export const makeRun = (overrides: Partial<Rows.RunRow> = {}): Rows.RunRow => ({
   id: "run_test",
   syncId: defaultScope.syncId,
+  destinationId: "dst_test",
   integrationId: "int_test",
   connector: "fake",
   tenant: "acme",
