@@ -5,13 +5,18 @@ import { Effect, Layer, Redacted } from "effect"
 import { Vault, Weft } from "@weft/core"
 import { BambooHR } from "@weft/connectors"
 import { Receiver, SinkWebhook } from "@weft/sink-webhook"
-import { StoreMemory } from "@weft/store-memory"
+import { StoreSqlite } from "@weft/store-sql/sqlite"
 
 const secret = Redacted.make(process.env.WEFT_WEBHOOK_SECRET ?? "") // whsec_…, shared with the receiver
 
-// 1. Wire Weft into the host's runtime: connectors, a store, a sink, the vault, an HTTP client.
+// 1. Wire Weft into the host's runtime: connectors, a store (a SQLite file; StorePostgres for several
+//    processes), a sink, the vault, an HTTP client.
 export const WeftLive = Weft.layer({ connectors: [BambooHR.connector()] }).pipe(
-  Layer.provide(Layer.mergeAll(StoreMemory.layer, SinkWebhook.layer(), Vault.layerConfig())), // WEFT_VAULT_KEYS
+  Layer.provide(Layer.mergeAll(
+    StoreSqlite.layer({ filename: "data/weft.db" }),
+    SinkWebhook.layer(),
+    Vault.layerConfig() // WEFT_VAULT_KEYS
+  )),
   Layer.provide(NodeHttpClient.layerUndici)
 )
 
