@@ -14,6 +14,7 @@ import { Vault } from "@weft/core/vault"
 import { StoreMemory } from "@weft/store-memory"
 import { eventsOf, NoHttp, recordEvents, setupSync, T0, testKeys } from "./support/harness.js"
 import { employee, MemoryProvider } from "./support/MemoryProvider.js"
+import { switchable } from "./support/storeFaults.js"
 
 /**
  * One run per sync across processes, and crash recovery. A "process" here is
@@ -32,25 +33,10 @@ const seeded = (n: number, pageSize = 10) => {
   return provider
 }
 
-/** A store that works until `die()`; after it, every operation fails, as for a killed process. */
+/** The store of a process that can be killed: after `die()`, nothing it does reaches the shared store. */
 const mortal = (inner: Store.StoreService) => {
-  let dead = false
-  const guard = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Store.StoreError> =>
-    Effect.suspend((): Effect.Effect<A, E | Store.StoreError> =>
-      dead ? Effect.fail(new Store.StoreError({ op: "any", detail: "the process is gone" })) : effect)
-  const wrap = <T extends object>(repo: T): T =>
-    Object.fromEntries(Object.entries(repo).map(([k, f]) => [k, (...args: Array<unknown>) => guard((f as (...a: Array<unknown>) => Effect.Effect<unknown>)(...args))])) as T
-  const store: Store.StoreService = {
-    integrations: wrap(inner.integrations),
-    destinations: wrap(inner.destinations),
-    syncs: wrap(inner.syncs),
-    fingerprints: wrap(inner.fingerprints),
-    runs: wrap(inner.runs),
-    runLeases: wrap(inner.runLeases),
-    commit: (page) => guard(inner.commit(page)),
-    outbox: wrap(inner.outbox)
-  }
-  return { store, die: () => (dead = true) }
+  const { state, store } = switchable(inner, "the process is gone")
+  return { store, die: () => (state.down = true) }
 }
 
 /** An engine ("process") over `store`. */
@@ -69,6 +55,38 @@ const engineOf = (connector: Connector.Any, store: Store.StoreService, options?:
   Effect.map(Layer.build(processLayer(connector, store, options)), (context) => ({
     engine: context.unsafeMap.get(SyncEngine.SyncEngine.key) as SyncEngine.SyncEngineService
   }))
+
+/**
+ * Process A starts a run of the sync and dies while reading page `page` (the
+ * pages before it committed). Returns the run it left `running`.
+ */
+const dieAtPage = (
+  provider: MemoryProvider,
+  a: { readonly engine: SyncEngine.SyncEngineService },
+  process: { readonly die: () => void },
+  shared: Store.StoreService,
+  syncId: string,
+  page: number
+) =>
+  Effect.gen(function*() {
+    const reached = yield* Deferred.make<void>()
+    const release = yield* Deferred.make<void>()
+    provider.employees.holdAtPage = { page, reached, release }
+    yield* Effect.fork(a.engine.run(syncId, { type: "initial" }))
+    yield* Deferred.await(reached)
+    process.die()
+    provider.employees.holdAtPage = undefined
+    yield* Deferred.succeed(release, undefined)
+    const [dead] = yield* shared.runs.list({ syncId })
+    expect(dead!.status).toBe("running")
+    return dead!
+  })
+
+/** The recovery sweep of another process over `shared`, running in the test's scope. */
+const sweeper = (shared: Store.StoreService, options: Recovery.RecoveryOptions = {}) =>
+  Layer.build(Recovery.layer({ lease: LEASE, ...options }).pipe(
+    Layer.provide(Layer.mergeAll(Layer.succeed(Store.Store, shared), Vault.layer(testKeys), OutboxSignal.layer))
+  ))
 
 describe("Run leases and crash recovery", () => {
   it.scoped("a run holds its sync's lease while it goes on and gives it back when it ends", () =>
@@ -107,18 +125,9 @@ describe("Run leases and crash recovery", () => {
       const b = yield* engineOf(connector, shared)
       const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
 
-      // Process A commits two pages, then dies while reading the third.
-      const reached = yield* Deferred.make<void>()
-      const release = yield* Deferred.make<void>()
-      provider.employees.holdAtPage = { page: 3, reached, release }
-      yield* Effect.fork(a.engine.run(sync.id, { type: "initial" }))
-      yield* Deferred.await(reached)
-      first.die()
-      provider.employees.holdAtPage = undefined
-      yield* Deferred.succeed(release, undefined)
-      const [dead] = yield* shared.runs.list({ syncId: sync.id })
-      expect(dead!.status).toBe("running")
-      const committed = recordEvents(yield* eventsOf(dead!.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared)))
+      // Process A commits three pages, then dies while reading the fourth.
+      const dead = yield* dieAtPage(provider, a, first, shared, sync.id, 3)
+      const committed = recordEvents(yield* eventsOf(dead.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared)))
       // Held while fetching page 3, with the pages before it committed.
       expect(committed.length).toBe(30)
 
@@ -130,11 +139,11 @@ describe("Run leases and crash recovery", () => {
       const second = yield* Fiber.join(next)
       expect(second.status).toBe("succeeded")
 
-      const closed = Option.getOrThrow(yield* shared.runs.get(dead!.id))
+      const closed = Option.getOrThrow(yield* shared.runs.get(dead.id))
       expect(closed.status).toBe("failed")
       expect(closed.errors[0]).toBe(Recovery.ABANDONED)
       expect(closed.models["hris.employee"]).toMatchObject({ status: "failed", counters: { new: 30 } })
-      const deadEvents = yield* eventsOf(dead!.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared))
+      const deadEvents = yield* eventsOf(dead.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared))
       const allEmitted = deadEvents.find((e) => e.type === "sync.events.allEmitted")
       expect(allEmitted?.data).toMatchObject({ status: "failed", emitted: { new: 30, total: 30 } })
       // Every record once, across the two runs.
@@ -148,7 +157,7 @@ describe("Run leases and crash recovery", () => {
         if (claimed.length === 0) break
         for (const entry of claimed) yield* RunEvents.settle({ store: shared, vault }, entry, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now }, now)
       }
-      const types = (yield* shared.outbox.list({ runId: dead!.id, type: "sync.events.allConsumed" }))
+      const types = (yield* shared.outbox.list({ runId: dead.id, type: "sync.events.allConsumed" }))
       expect(types).toHaveLength(1)
     }))
 
@@ -233,22 +242,12 @@ describe("Run leases and crash recovery", () => {
       const first = mortal(shared)
       const a = yield* engineOf(connector, first.store)
       const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
-      const reached = yield* Deferred.make<void>()
-      const release = yield* Deferred.make<void>()
-      provider.employees.holdAtPage = { page: 1, reached, release }
-      yield* Effect.fork(a.engine.run(sync.id, { type: "initial" }))
-      yield* Deferred.await(reached)
-      first.die()
-      yield* Deferred.succeed(release, undefined)
+      const run = yield* dieAtPage(provider, a, first, shared, sync.id, 1)
 
       // Another process starts with the recovery sweep; nothing else touches the sync.
-      yield* Layer.build(Recovery.layer({ lease: LEASE, idleSweep: "1 minute" }).pipe(
-        Layer.provide(Layer.mergeAll(Layer.succeed(Store.Store, shared), Vault.layer(testKeys), OutboxSignal.layer))
-      ))
-      const [run] = yield* shared.runs.list({ syncId: sync.id })
-      expect(run!.status).toBe("running")
+      yield* sweeper(shared, { idleSweep: "1 minute" })
       yield* TestClock.adjust(LEASE + LEASE / 3)
-      const closed = Option.getOrThrow(yield* shared.runs.get(run!.id))
+      const closed = Option.getOrThrow(yield* shared.runs.get(run.id))
       expect(closed.status).toBe("failed")
       expect(closed.errors).toEqual([Recovery.ABANDONED, "hris.employee: not finished: the process running the run stopped"])
       expect(closed.delivery).toMatchObject({ recordEvents: 10, emissionClosed: true, consumedEnqueued: false })
@@ -262,10 +261,10 @@ describe("Run leases and crash recovery", () => {
           yield* shared.outbox.settle(entry.id, entry.leaseToken!, { _tag: "Acked", at: now, attempts: 1, firstAttemptAt: now })
         }
       }
-      expect(yield* shared.runs.consumptionDue(10)).toEqual([run!.id])
+      expect(yield* shared.runs.consumptionDue(10)).toEqual([run.id])
       yield* TestClock.adjust("1 minute")
       expect(yield* shared.runs.consumptionDue(10)).toEqual([])
-      const consumed = yield* shared.outbox.list({ runId: run!.id, type: "sync.events.allConsumed" })
+      const consumed = yield* shared.outbox.list({ runId: run.id, type: "sync.events.allConsumed" })
       expect(consumed).toHaveLength(1)
       const vault = yield* Effect.provide(Vault.Vault, Vault.layer(testKeys))
       const event = yield* vault.openJson(consumed[0]!.payload!, consumed[0]!.id)
@@ -281,25 +280,16 @@ describe("Run leases and crash recovery", () => {
       const first = mortal(shared)
       const a = yield* engineOf(connector, first.store)
       const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
-      const reached = yield* Deferred.make<void>()
-      const release = yield* Deferred.make<void>()
       // Dies before its first page is committed: the run wrote no event at all.
-      provider.employees.holdAtPage = { page: 0, reached, release }
-      yield* Effect.fork(a.engine.run(sync.id, { type: "initial" }))
-      yield* Deferred.await(reached)
-      first.die()
-      yield* Deferred.succeed(release, undefined)
-      const [run] = yield* shared.runs.list({ syncId: sync.id })
-      expect(yield* shared.outbox.list({ runId: run!.id })).toEqual([])
+      const run = yield* dieAtPage(provider, a, first, shared, sync.id, 0)
+      expect(yield* shared.outbox.list({ runId: run.id })).toEqual([])
       yield* shared.syncs.delete(sync.id)
 
-      yield* Layer.build(Recovery.layer({ lease: LEASE }).pipe(
-        Layer.provide(Layer.mergeAll(Layer.succeed(Store.Store, shared), Vault.layer(testKeys), OutboxSignal.layer))
-      ))
+      yield* sweeper(shared)
       yield* TestClock.adjust(LEASE + LEASE / 3)
-      const closed = Option.getOrThrow(yield* shared.runs.get(run!.id))
+      const closed = Option.getOrThrow(yield* shared.runs.get(run.id))
       expect(closed.status).toBe("failed")
-      const events = yield* shared.outbox.list({ runId: run!.id })
+      const events = yield* shared.outbox.list({ runId: run.id })
       expect(events.map((e) => [e.type, e.destinationId])).toEqual([
         ["sync.events.allEmitted", sync.destinationId],
         ["sync.events.allConsumed", sync.destinationId]

@@ -14,6 +14,7 @@ import { StoreMemory } from "@weft/store-memory"
 import { eventsOf, NoHttp, recordEvents, setupSync, T0, testKeys } from "./support/harness.js"
 import { employee, MemoryProvider } from "./support/MemoryProvider.js"
 import * as RecordingSink from "./support/RecordingSink.js"
+import { switchable } from "./support/storeFaults.js"
 import { destination, eventually } from "./support/weft.js"
 
 /**
@@ -29,30 +30,6 @@ const seeded = (n: number) => {
   return provider
 }
 
-/** A store that fails every operation while `down`. */
-const flaky = (inner: Store.StoreService) => {
-  const state = { down: false, refused: 0 }
-  const guard = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Store.StoreError> =>
-    Effect.suspend((): Effect.Effect<A, E | Store.StoreError> => {
-      if (!state.down) return effect
-      state.refused++
-      return Effect.fail(new Store.StoreError({ op: "any", detail: "connection refused (the database is restarting)" }))
-    })
-  const wrap = <T extends object>(repo: T): T =>
-    Object.fromEntries(Object.entries(repo).map(([k, f]) => [k, (...args: Array<unknown>) => guard((f as (...a: Array<unknown>) => Effect.Effect<unknown>)(...args))])) as T
-  const store: Store.StoreService = {
-    integrations: wrap(inner.integrations),
-    destinations: wrap(inner.destinations),
-    syncs: wrap(inner.syncs),
-    fingerprints: wrap(inner.fingerprints),
-    runs: wrap(inner.runs),
-    runLeases: wrap(inner.runLeases),
-    commit: (page) => guard(inner.commit(page)),
-    outbox: wrap(inner.outbox)
-  }
-  return { store, state }
-}
-
 describe("Store outage", () => {
   it.scoped("a run whose commit fails is closed failed with the store's error once it is back; the next run emits the rest, nothing twice", () =>
     Effect.gen(function*() {
@@ -60,7 +37,7 @@ describe("Store outage", () => {
       const provider = seeded(30)
       const connector = provider.connector()
       const inner = yield* StoreMemory.make
-      const { state, store } = flaky(inner)
+      const { state, store } = switchable(inner)
       const context = yield* Layer.build(SyncEngine.layer().pipe(
         Layer.provideMerge(Integrations.layer),
         Layer.provideMerge(Connectors.layer([connector])),
@@ -105,7 +82,7 @@ describe("Store outage", () => {
       yield* TestClock.setTime(T0)
       const provider = seeded(5)
       const inner = yield* StoreMemory.make
-      const { state, store } = flaky(inner)
+      const { state, store } = switchable(inner)
       const sink = yield* RecordingSink.make
       const context = yield* Layer.build(Weft.layer({ connectors: [provider.connector()] }).pipe(
         Layer.provideMerge(Layer.succeed(Store.Store, store)),

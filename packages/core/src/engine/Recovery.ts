@@ -17,7 +17,8 @@ import * as Audit from "./Audit.js"
  * process that died. Whoever takes the lease next (the sync's next run, or
  * the periodic sweep of any live process) closes it: `failed`, with what it
  * committed kept and counted, its `allEmitted` and `allConsumed` still sent
- * with true counts. The next run continues from the committed cursor; a
+ * with true counts. The next run continues from the committed cursor (a full
+ * read starts over, and what the dead run committed is not emitted again); a
  * page the dead process was writing was committed whole or not at all.
  *
  * @since 0.1.0
