@@ -128,6 +128,22 @@ describe("TestPostgres.start", () => {
     }
   })
 
+  it("leaves a process's exit code alone: a test runner that failed still exits non-zero", async () => {
+    // The library registers exit hooks on load; one of them would end the process with code 0.
+    const script = [
+      `import { TestPostgres } from ${JSON.stringify(Path.resolve(import.meta.dirname, "../src/postgres/index.ts"))}`,
+      "const server = await TestPostgres.start({ embedded: true })",
+      "await server.stop()",
+      "process.exitCode = 3"
+    ].join("\n")
+    const child = spawnSync(process.execPath, ["--conditions=@weft/source", "--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 110_000
+    })
+    expect(child.stderr).toBe("")
+    expect(child.status).toBe(3)
+  })
+
   it("says why a server could not start and what to do, without its password", async () => {
     const error = await TestPostgres.start({ embedded: true, settings: { no_such_setting_zq: "1" } }).then(
       () => undefined,

