@@ -21,7 +21,8 @@ const base: Omit<CrashOptions, "store"> = {
   seed: 23,
   kills: 10,
   round: { hires: 60, titleChanges: 250, terminations: 50, deletions: 40 },
-  phaseTimeoutMs: 240_000
+  // Each phase waits for its outcome up to this: a safety net, minutes above what a busy machine needs.
+  phaseTimeoutMs: 600_000
 }
 
 /** A safety net for the whole scenario, far above what a busy machine needs. */

@@ -27,7 +27,7 @@ const HIRES_PER_ROUND = 30
 /** The killed worker goes at this arrival (its own delivery, still unanswered). */
 const KILL_AT = 1_200
 const TIMEOUT_MS = 15 * 60_000
-const PHASE_MS = 240_000
+const PHASE_MS = 600_000
 const TITLES = ["Senior Platform Engineer", "Customer Success Lead", "Head of Payroll", "Staff Data Analyst", "People Partner", "Payroll Specialist"]
 
 afterAll(killAll)
