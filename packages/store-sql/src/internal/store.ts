@@ -214,8 +214,12 @@ ON CONFLICT (run_id, model) DO UPDATE SET audit = excluded.audit`,
     (parts) => `lease_${parts.map((p) => p.toString(36).padStart(6, "0")).join("")}`
   )
 
+  // The head of its ordering key: the least queue position among the key's pending entries. Written as
+  // MIN over the key (not "no earlier pending entry"), so the planner can only answer it with the
+  // (ordering_key, seq) index; the NOT EXISTS form let Postgres, on stale statistics, walk the seq index
+  // for every candidate (6 s per claim with 5,500 pending, 40 ms this way).
   const headOf = (alias: string) =>
-    `NOT EXISTS (SELECT 1 FROM weft_outbox p WHERE p.status = 'pending' AND p.ordering_key = ${alias}.ordering_key AND p.seq < ${alias}.seq)`
+    `${alias}.seq = (SELECT MIN(p.seq) FROM weft_outbox p WHERE p.status = 'pending' AND p.ordering_key = ${alias}.ordering_key)`
   const destinationEnabled = (alias: string) =>
     `NOT EXISTS (SELECT 1 FROM weft_destinations dd WHERE dd.id = ${alias}.destination_id AND dd.enabled = ${F})`
 
