@@ -78,8 +78,9 @@ const runText = (report: RunReport): string => {
     count(m.deleted),
     count(m.invalid)
   ])
-  const warnings = [...audit.warnings, ...audit.models.flatMap((m) => m.warnings)]
-  const errors = [...audit.errors, ...audit.models.flatMap((m) => (m.error === undefined ? [] : [`${m.model}: ${m.error}`]))]
+  // A run's own lists already carry its models' warnings and errors, prefixed with the model: shown once.
+  const warnings = [...new Set([...audit.warnings, ...audit.models.flatMap((m) => m.warnings.map((w) => `${m.model}: ${w}`))])]
+  const errors = [...new Set([...audit.errors, ...audit.models.flatMap((m) => (m.error === undefined ? [] : [`${m.model}: ${m.error}`]))])]
   const byType = Object.entries(events.emitted).map(([type, n]) => `${count(n)} ${type}`).join(", ")
   return [
     `${title}: run ${audit.id} (${audit.type}) ${audit.status}${took === "" ? "" : ` — ${took}`}`,
