@@ -88,6 +88,22 @@ const sweeper = (shared: Store.StoreService, options: Recovery.RecoveryOptions =
     Layer.provide(Layer.mergeAll(Layer.succeed(Store.Store, shared), Vault.layer(testKeys), OutboxSignal.layer))
   ))
 
+/**
+ * A sync over a shared store, and process A: an engine whose store can be
+ * killed (`first.die()`), with `n` employees at the provider.
+ */
+const withProcessA = (n: number) =>
+  Effect.gen(function*() {
+    yield* TestClock.setTime(T0)
+    const provider = seeded(n)
+    const connector = provider.connector()
+    const shared = yield* StoreMemory.make
+    const first = mortal(shared)
+    const a = yield* engineOf(connector, first.store)
+    const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
+    return { provider, connector, shared, first, a, sync }
+  })
+
 describe("Run leases and crash recovery", () => {
   it.scoped("a run holds its sync's lease while it goes on and gives it back when it ends", () =>
     Effect.gen(function*() {
@@ -116,14 +132,8 @@ describe("Run leases and crash recovery", () => {
 
   it.scoped("a process that died mid-run: the next run waits for its lease to lapse, closes it with true counts, and continues without emitting anything twice", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(T0)
-      const provider = seeded(50)
-      const connector = provider.connector()
-      const shared = yield* StoreMemory.make
-      const first = mortal(shared)
-      const a = yield* engineOf(connector, first.store)
+      const { a, connector, first, provider, shared, sync } = yield* withProcessA(50)
       const b = yield* engineOf(connector, shared)
-      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
 
       // Process A commits three pages, then dies while reading the fourth.
       const dead = yield* dieAtPage(provider, a, first, shared, sync.id, 3)
@@ -235,13 +245,7 @@ describe("Run leases and crash recovery", () => {
 
   it.scoped("the recovery sweep closes a dead process's run, and enqueues an allConsumed a dying settle left due", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(T0)
-      const provider = seeded(10)
-      const connector = provider.connector()
-      const shared = yield* StoreMemory.make
-      const first = mortal(shared)
-      const a = yield* engineOf(connector, first.store)
-      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
+      const { a, first, provider, shared, sync } = yield* withProcessA(10)
       const run = yield* dieAtPage(provider, a, first, shared, sync.id, 1)
 
       // Another process starts with the recovery sweep; nothing else touches the sync.
@@ -273,13 +277,7 @@ describe("Run leases and crash recovery", () => {
 
   it.scoped("a dead run of a sync deleted since is still closed: its run events go to the destination it recorded", () =>
     Effect.gen(function*() {
-      yield* TestClock.setTime(T0)
-      const provider = seeded(10)
-      const connector = provider.connector()
-      const shared = yield* StoreMemory.make
-      const first = mortal(shared)
-      const a = yield* engineOf(connector, first.store)
-      const sync = yield* setupSync(connector).pipe(Effect.provide(processLayer(connector, shared)))
+      const { a, first, provider, shared, sync } = yield* withProcessA(10)
       // Dies before its first page is committed: the run wrote no event at all.
       const run = yield* dieAtPage(provider, a, first, shared, sync.id, 0)
       expect(yield* shared.outbox.list({ runId: run.id })).toEqual([])
