@@ -242,7 +242,7 @@ export class Weft extends Context.Tag("@weft/core/Weft")<Weft, WeftService>() {}
  * @since 0.1.0
  * @category models
  */
-export interface WeftOptions {
+export interface WeftOptions<RS = never> {
   readonly connectors: ReadonlyArray<Connector.Any>
   /** Syncs started on `connect`, per connector id, when `connect` names none. */
   readonly syncs?: Readonly<Record<string, ReadonlyArray<SyncConfig>>> | undefined
@@ -257,7 +257,7 @@ export interface WeftOptions {
    * Processes sharing a Postgres store pass the store's cross-process signal
    * (`LISTEN`/`NOTIFY`) so a worker wakes when another process writes.
    */
-  readonly outboxSignal?: Layer.Layer<OutboxSignal> | undefined
+  readonly outboxSignal?: Layer.Layer<OutboxSignal, never, RS> | undefined
 }
 
 const DEFAULT_FREQUENCY = Duration.hours(1)
@@ -279,7 +279,7 @@ const storedLimits = (limits: ReadLimits.ReadLimits | undefined): IntegrationLim
 const orNotFound = <A>(entity: NotFoundError["entity"], id: string) => (option: Option.Option<A>): Effect.Effect<A, NotFoundError> =>
   Option.isSome(option) ? Effect.succeed(option.value) : Effect.fail(new NotFoundError({ entity, id }))
 
-const make = (options: WeftOptions) =>
+const make = <RS>(options: WeftOptions<RS>) =>
   Effect.gen(function*() {
     const store = yield* Store
     const sink = yield* Sink
@@ -584,13 +584,13 @@ const make = (options: WeftOptions) =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (
-  options: WeftOptions
-): Layer.Layer<Weft, StoreError | InvalidInputError, Store | Sink | Vault | HttpClient.HttpClient> =>
+export const layer = <RS = never>(
+  options: WeftOptions<RS>
+): Layer.Layer<Weft, StoreError | InvalidInputError, Store | Sink | Vault | HttpClient.HttpClient | RS> =>
   // The options are decoded when the layer is built: a bad one fails the build.
   Layer.unwrapEffect(Effect.map(Inputs.decode(Inputs.WeftOptions, "options", true)(options), () => wire(options)))
 
-const wire = (options: WeftOptions): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient> => {
+const wire = <RS>(options: WeftOptions<RS>): Layer.Layer<Weft, StoreError, Store | Sink | Vault | HttpClient.HttpClient | RS> => {
   const base = Layer.mergeAll(connectorsLayer(options.connectors), options.outboxSignal ?? signalLayer)
   const integrations = integrationsLayer({ limits: options.engine?.limits }).pipe(Layer.provide(base))
   const engine = engineLayer(options.engine).pipe(Layer.provide(Layer.merge(base, integrations)))
