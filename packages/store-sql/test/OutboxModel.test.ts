@@ -12,46 +12,6 @@ import { pgLayer, sqliteLayer } from "./layers.js"
  */
 
 const N = 10_000
-const KEYS = 7_000
-const STEPS = 120
-
-/** Deterministic PRNG (mulberry32), so a failure replays exactly. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
-
-const large = (seed: number): StoreSuite.OutboxScenario => {
-  const random = prng(seed)
-  const int = (n: number) => Math.floor(random() * n)
-  const outcome = (): StoreSuite.Outcome => {
-    const roll = random()
-    return roll < 0.03 ? "lose" : roll < 0.18 ? "retry" : roll < 0.2 ? "release" : roll < 0.24 ? "dead" : "ack"
-  }
-  const late = ["ack", "dead", "retry", "release"] as const
-  return {
-    leaseMs: 2_000,
-    entries: Array.from({ length: N }, (_, i): StoreSuite.ScenarioEntry => ({
-      key: int(KEYS),
-      run: Math.floor(i / 1_000) % 2 === 0 ? 0 : 1,
-      deletes: random() < 0.1,
-      nextAttemptAt: int(20_000)
-    })),
-    steps: Array.from({ length: STEPS }, (_, i): StoreSuite.ScenarioStep => ({
-      advance: 250,
-      limit: 200 + int(400),
-      only: i % 4 === 3 ? 1 : undefined,
-      toggle: i % 20 === 19,
-      outcomes: Array.from({ length: 97 }, outcome),
-      retryDelay: int(5_000),
-      zombies: Array.from({ length: 5 }, () => ({ pick: int(1_000), outcome: late[int(4)] })),
-      requeue: i % 10 === 9 ? [int(N), int(N), int(N)] : [],
-      close: i === STEPS / 2
-    }))
-  }
-}
 
 const cases = [
   ["SQLite", () => sqliteLayer(), 60],
@@ -64,7 +24,7 @@ for (const [name, layer, runs] of cases) {
 
     StoreSuite.storeTest(layer)(
       `${N.toLocaleString("en")} entries claim and settle exactly as the rules say`,
-      (store) => StoreSuite.runOutboxScenario(store, large(20_261_201)),
+      (store) => StoreSuite.runOutboxScenario(store, StoreSuite.largeScenario({ seed: 20_261_201, entries: N, records: 7_000, steps: 120, claimLimit: [200, 400] })),
       300_000
     )
   })

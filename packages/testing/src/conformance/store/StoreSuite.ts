@@ -5,6 +5,7 @@ import { outboxModelCheck } from "./modelCheck.js"
 import type { StoreLayer } from "./Harness.js"
 export {
   type OutboxScenario,
+  largeScenario,
   type Outcome,
   outboxModelCheck,
   runOutboxScenario,

@@ -448,6 +448,59 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
 const OUTCOMES: ReadonlyArray<Outcome> = ["ack", "ack", "ack", "ack", "dead", "retry", "retry", "release", "lose", "lose"]
 const LATE: ReadonlyArray<Exclude<Outcome, "lose">> = ["ack", "dead", "retry", "release"]
 
+/** Deterministic PRNG (mulberry32), so a large scenario replays exactly from its seed. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+}
+
+/**
+ * One large scenario for {@link runOutboxScenario}, the same for a given
+ * seed: `entries` entries on `records` ordering keys with random due times,
+ * two runs (one closing midway), three destinations (one switched off and
+ * on), and `steps` steps of claims of `claimLimit[0]` plus up to
+ * `claimLimit[1]` entries, each settled ack / retry / release / dead or
+ * lost, with late settles on stale tokens and requeues. Claims then run over
+ * thousands of pending entries, with a store's real indexes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const largeScenario = (options: {
+  readonly seed: number
+  readonly entries: number
+  readonly records: number
+  readonly steps: number
+  readonly claimLimit: readonly [min: number, spread: number]
+}): OutboxScenario => {
+  const random = prng(options.seed)
+  const int = (n: number) => Math.floor(random() * n)
+  const outcome = (): Outcome => {
+    const roll = random()
+    return roll < 0.03 ? "lose" : roll < 0.18 ? "retry" : roll < 0.2 ? "release" : roll < 0.24 ? "dead" : "ack"
+  }
+  const entries = Array.from({ length: options.entries }, (_, i): ScenarioEntry => ({
+    key: int(options.records),
+    run: Math.floor(i / 1_000) % 2 === 0 ? 0 : 1,
+    deletes: random() < 0.1,
+    nextAttemptAt: int(20_000)
+  }))
+  const steps = Array.from({ length: options.steps }, (_, i): ScenarioStep => ({
+    advance: 250,
+    limit: options.claimLimit[0] + int(options.claimLimit[1]),
+    only: i % 4 === 3 ? 1 : undefined,
+    toggle: i % 20 === 19,
+    outcomes: Array.from({ length: 97 }, outcome),
+    retryDelay: int(5_000),
+    zombies: Array.from({ length: 5 }, () => ({ pick: int(1_000), outcome: LATE[int(4)]! })),
+    requeue: i % 10 === 9 ? [int(options.entries), int(options.entries), int(options.entries)] : [],
+    close: i === Math.floor(options.steps / 2)
+  }))
+  return { leaseMs: 2_000, entries, steps }
+}
+
 /**
  * Random scenarios for {@link runOutboxScenario}: few ordering keys (so
  * entries wait behind each other), leases that lapse between steps, lost
