@@ -1,21 +1,23 @@
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberMap from "effect/FiberMap"
+import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import * as RunEvents from "../outbox/RunEvents.js"
-import { Sink, type Destination } from "../sink/Sink.js"
+import { Sink, type Destination, type Outcome } from "../sink/Sink.js"
 import type { DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
 import { OutboxSignal } from "../store/OutboxSignal.js"
 import { Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
 import * as Sleep from "../ground/internal/sleep.js"
 import * as RetrySchedule from "./RetrySchedule.js"
+import { Lanes } from "./internal/Lanes.js"
+import { Wakeup } from "./internal/Wakeup.js"
 
 /**
  * Delivery: per destination, workers claim due events from the outbox, hand
@@ -95,17 +97,20 @@ export const layer = (
       const leaseMs = Duration.toMillis(options.lease ?? "2 minutes")
       const pollMs = options.pollInterval === undefined ? undefined : Duration.toMillis(options.pollInterval)
 
+      const clock = yield* Effect.clock
+      const now = () => clock.unsafeCurrentTimeMillis()
+
       // Opened destinations, reused while the row is unchanged. Compared by content, not just
       // `updatedAt`: a secret rotation within the same millisecond must not keep the old secrets.
+      // The worker opens its destination once per claimed batch, not per attempt.
       const opened = new Map<string, { readonly row: DestinationRow; readonly destination: Destination }>()
       const unchanged = (a: DestinationRow, b: DestinationRow) =>
-        a.updatedAt === b.updatedAt && a.url === b.url && Buffer.from(a.secrets).equals(b.secrets) &&
-        (a.options === b.options || JSON.stringify(a.options) === JSON.stringify(b.options))
-      const open = (row: DestinationRow) =>
-        Effect.gen(function*() {
-          const cached = opened.get(row.id)
-          if (cached !== undefined && unchanged(cached.row, row)) return Option.some(cached.destination)
-          const secrets = yield* vault.openJson(row.secrets, row.id).pipe(Effect.option)
+        a === b || (a.updatedAt === b.updatedAt && a.url === b.url && Buffer.from(a.secrets).equals(b.secrets) &&
+          (a.options === b.options || JSON.stringify(a.options) === JSON.stringify(b.options)))
+      const open = (row: DestinationRow): Effect.Effect<Option.Option<Destination>> => {
+        const cached = opened.get(row.id)
+        if (cached !== undefined && unchanged(cached.row, row)) return Effect.succeed(Option.some(cached.destination))
+        return Effect.map(Effect.option(vault.openJson(row.secrets, row.id)), (secrets) => {
           if (Option.isNone(secrets) || !Array.isArray(secrets.value)) return Option.none<Destination>()
           const destination: Destination = {
             id: row.id,
@@ -116,56 +121,48 @@ export const layer = (
           opened.set(row.id, { row, destination })
           return Option.some(destination)
         })
+      }
 
       const deps: RunEvents.Deps = { store, vault }
-      // Settled under the entry's latest claim (see the worker); a stale one changes nothing.
-      const settle = (entry: OutboxEntry, settlement: Settlement) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Effect.flatMap(RunEvents.settle(deps, { ...entry, leaseToken: tokens.get(entry.id) ?? entry.leaseToken }, settlement, now), (result) =>
-            result._tag === "Settled" && result.consumptionDue !== undefined ? signal.notify(entry.destinationId) : Effect.void))
+      // The latest lease token of each entry in flight: a claim renewed while its attempt runs gets a new token.
+      const tokens = new Map<string, string>()
 
-      const deadLetter = (entry: OutboxEntry, firstAttemptAt: number | undefined, error: string) =>
-        Effect.flatMap(Clock.currentTimeMillis, (at) =>
-          settle(entry, { _tag: "DeadLettered", at, attempts: entry.attempts, firstAttemptAt, error }))
+      // Settled under the entry's latest claim (see the worker); a stale one changes nothing. The
+      // settle that makes its run's `allConsumed` due enqueues it and wakes the destination.
+      const settle = (entry: OutboxEntry, settlement: Settlement): Effect.Effect<void, StoreError> =>
+        Effect.flatMap(
+          store.outbox.settle(entry.id, tokens.get(entry.id) ?? entry.leaseToken ?? "", settlement),
+          (result) =>
+            result._tag === "Settled" && result.consumptionDue !== undefined
+              ? Effect.zipRight(
+                RunEvents.consume(deps, result.consumptionDue, entry.destinationId, now()),
+                signal.notify(entry.destinationId)
+              )
+              : Effect.void
+        )
 
-      // `known` is the destination row the worker read when it claimed the entry (saves a store read
-      // per attempt); without it, the row is read here.
-      const attempt = (entry: OutboxEntry, known?: DestinationRow): Effect.Effect<void, StoreError> =>
-        Effect.gen(function*() {
-          const row = known !== undefined && known.id === entry.destinationId
-            ? Option.some(known)
-            : yield* store.destinations.get(entry.destinationId)
-          if (Option.isNone(row)) return yield* deadLetter(entry, entry.firstAttemptAt, `Destination ${entry.destinationId} no longer exists.`)
-          if (!row.value.enabled) return yield* settle(entry, { _tag: "Released" })
-          const destination = yield* open(row.value)
-          if (Option.isNone(destination)) {
-            return yield* deadLetter(entry, entry.firstAttemptAt, `The signing secrets of destination ${entry.destinationId} cannot be decrypted with the vault's keys.`)
-          }
-          if (entry.payload === null) return yield* deadLetter(entry, entry.firstAttemptAt, "The event's payload is gone.")
-          const body = yield* vault.open(entry.payload, entry.id).pipe(Effect.either)
-          if (body._tag === "Left") return yield* deadLetter(entry, entry.firstAttemptAt, `The event's payload cannot be decrypted: ${body.left.message}`)
+      const deadLetter = (entry: OutboxEntry, error: string) =>
+        settle(entry, { _tag: "DeadLettered", at: now(), attempts: entry.attempts, firstAttemptAt: entry.firstAttemptAt, error })
 
-          const startedAt = yield* Clock.currentTimeMillis
-          const outcome = yield* sink.deliver(destination.value, {
-            eventId: entry.id,
-            eventType: entry.type,
-            body: body.right,
-            attempt: entry.attempts + 1
-          })
-          const at = yield* Clock.currentTimeMillis
-          const attempts = entry.attempts + 1
-          const firstAttemptAt = entry.firstAttemptAt ?? startedAt
-          switch (outcome._tag) {
-            case "Acked":
-              return yield* settle(entry, { _tag: "Acked", at, attempts, firstAttemptAt })
-            case "Abort":
-              return yield* settle(entry, { _tag: "DeadLettered", at, attempts, firstAttemptAt, error: `Receiver aborted the event: ${outcome.reason}` })
-            case "Disable":
-              yield* store.destinations.setEnabled(entry.destinationId, false, outcome.reason, at)
-              // This attempt does not count: the event waits, untouched, for the destination to come back.
-              return yield* settle(entry, { _tag: "Released" })
-            case "Retry": {
-              const next = yield* RetrySchedule.nextAttemptAt({
+      // What an attempt's outcome does to its entry.
+      const conclude = (entry: OutboxEntry, outcome: Outcome, startedAt: number): Effect.Effect<void, StoreError> => {
+        const at = now()
+        const attempts = entry.attempts + 1
+        const firstAttemptAt = entry.firstAttemptAt ?? startedAt
+        switch (outcome._tag) {
+          case "Acked":
+            return settle(entry, { _tag: "Acked", at, attempts, firstAttemptAt })
+          case "Abort":
+            return settle(entry, { _tag: "DeadLettered", at, attempts, firstAttemptAt, error: `Receiver aborted the event: ${outcome.reason}` })
+          case "Disable":
+            // This attempt does not count: the event waits, untouched, for the destination to come back.
+            return Effect.zipRight(
+              store.destinations.setEnabled(entry.destinationId, false, outcome.reason, at),
+              settle(entry, { _tag: "Released" })
+            )
+          case "Retry":
+            return Effect.flatMap(
+              RetrySchedule.nextAttemptAt({
                 schedule,
                 window,
                 maxRetryAfter,
@@ -173,8 +170,8 @@ export const layer = (
                 firstAttemptAt,
                 nowMs: at,
                 retryAfterMs: outcome.retryAfterMs
-              })
-              return yield* Option.match(next, {
+              }),
+              Option.match({
                 onNone: () =>
                   settle(entry, {
                     _tag: "DeadLettered",
@@ -186,27 +183,81 @@ export const layer = (
                 onSome: (nextAttemptAt) =>
                   settle(entry, { _tag: "Retry", at, attempts, firstAttemptAt, nextAttemptAt, error: outcome.reason })
               })
-            }
-          }
+            )
+        }
+      }
+
+      // One attempt of a claimed entry whose destination row the worker read (and opened) for its batch.
+      const attemptWith = (
+        entry: OutboxEntry,
+        row: DestinationRow,
+        destination: Option.Option<Destination>
+      ): Effect.Effect<void, StoreError> => {
+        if (!row.enabled) return settle(entry, { _tag: "Released" })
+        if (Option.isNone(destination)) {
+          return deadLetter(entry, `The signing secrets of destination ${entry.destinationId} cannot be decrypted with the vault's keys.`)
+        }
+        if (entry.payload === null) return deadLetter(entry, "The event's payload is gone.")
+        return Effect.flatMap(Effect.either(vault.open(entry.payload, entry.id)), (body) => {
+          if (body._tag === "Left") return deadLetter(entry, `The event's payload cannot be decrypted: ${body.left.message}`)
+          const startedAt = now()
+          return Effect.flatMap(
+            sink.deliver(destination.value, { eventId: entry.id, eventType: entry.type, body: body.right, attempt: entry.attempts + 1 }),
+            (outcome) => conclude(entry, outcome, startedAt)
+          )
         })
+      }
 
-      // The latest lease token of each entry in flight: a claim renewed while its attempt runs gets a new token.
-      const tokens = new Map<string, string>()
-      const workers = yield* FiberMap.make<string>()
-      const wakes = new Map<string, Queue.Queue<void>>()
+      const attempt = (entry: OutboxEntry): Effect.Effect<void, StoreError> =>
+        Effect.flatMap(store.destinations.get(entry.destinationId), (row) =>
+          Option.isNone(row)
+            ? deadLetter(entry, `Destination ${entry.destinationId} no longer exists.`)
+            : Effect.flatMap(open(row.value), (destination) => attemptWith(entry, row.value, destination)))
 
-      const worker = (destinationId: string, wakeUp: Queue.Queue<void>) => {
-        // Outside the loop: attempts forked before a restart still hold their slots.
+      // Attempts run on lanes, fibers of the layer's scope: shutting Delivery down interrupts them
+      // (their leases lapse and another worker takes the events over).
+      const laneFibers = yield* FiberSet.make<never, never>()
+      const wakes = new Map<string, Wakeup>()
+      interface Claimed {
+        readonly entry: OutboxEntry
+        readonly row: DestinationRow
+        readonly destination: Option.Option<Destination>
+      }
+
+      const worker = (destinationId: string, wakeup: Wakeup) => {
+        // Outside the loop: attempts started before a restart still hold their slots.
         const inFlight = new Set<string>()
+        // While there is a backlog (the last claim got all it asked for), the worker sleeps until
+        // fewer than this many attempts are in flight, and only the attempt that brings the count
+        // below it wakes the worker: claims come in batches of a quarter of the slots or more.
+        // Without a backlog every finishing attempt wakes it (the next event of that record may be due).
+        let wakeBelow = Infinity
         // Consecutive restarts, for the backoff between them.
         let restarts = 0
-        const done = (id: string) =>
-          Effect.sync(() => {
-            inFlight.delete(id)
-          }).pipe(Effect.zipRight(Queue.offer(wakeUp, undefined)))
-        const waitForWake = Queue.take(wakeUp)
         const waitAtMost = (ms: number | undefined) =>
-          ms === undefined ? waitForWake : Effect.raceFirst(waitForWake, Sleep.sleep(ms))
+          ms === undefined ? wakeup.wait : Effect.raceFirst(wakeup.wait, Sleep.sleep(ms))
+        const lanes = new Lanes<Claimed>()
+        const finished = (entry: OutboxEntry) =>
+          Effect.sync(() => {
+            inFlight.delete(entry.id)
+            tokens.delete(entry.id)
+            if (inFlight.size < wakeBelow) wakeup.notify()
+          })
+        const lane = Effect.flatMap(lanes.take, ({ destination, entry, row }) =>
+          attemptWith(entry, row, destination).pipe(
+            Effect.catchAllCause((cause) =>
+              Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)
+            ),
+            Effect.onExit(() => finished(entry))
+          )).pipe(Effect.forever)
+        // One lane per slot, added as the destination's concurrency grows.
+        const ensureLanes = (count: number) =>
+          Effect.suspend(() => {
+            const missing = count - lanes.size
+            if (missing <= 0) return Effect.void
+            lanes.size = count
+            return Effect.forEach(Array.from({ length: missing }), () => FiberSet.run(laneFibers, lane), { discard: true })
+          })
         return Effect.gen(function*() {
           while (true) {
             const row = yield* store.destinations.get(destinationId)
@@ -215,36 +266,39 @@ export const layer = (
               yield* waitAtMost(pollMs)
               continue
             }
-            const free = row.value.maxConcurrency - inFlight.size
-            // Full: every finishing attempt wakes the worker, so there is nothing to poll for.
-            if (free <= 0) {
-              yield* waitForWake
+            const max = row.value.maxConcurrency
+            const free = max - inFlight.size
+            if (free <= 0 || inFlight.size >= wakeBelow) {
+              yield* wakeup.wait
               continue
             }
-            const now = yield* Clock.currentTimeMillis
-            const claimed = yield* store.outbox.claimDue({ now, limit: free, leaseMs, destinationId })
+            const at = now()
+            const claimed = yield* store.outbox.claimDue({ now: at, limit: free, leaseMs, destinationId })
             restarts = 0
-            for (const entry of claimed) {
-              if (entry.leaseToken !== undefined) tokens.set(entry.id, entry.leaseToken)
-              // An attempt outlasting its lease (a slow receiver with a long timeout) comes back
-              // claimable: the new claim just extends its lease (and its token); it is not sent a second time.
-              if (inFlight.has(entry.id)) continue
-              inFlight.add(entry.id)
-              yield* attempt(entry, row.value).pipe(
-                Effect.catchAllCause((cause) => Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)),
-                Effect.ensuring(Effect.sync(() => tokens.delete(entry.id))),
-                Effect.ensuring(done(entry.id)),
-                Effect.forkScoped
-              )
+            if (claimed.length > 0) {
+              const destination = yield* open(row.value)
+              yield* ensureLanes(max)
+              for (const entry of claimed) {
+                if (entry.leaseToken !== undefined) tokens.set(entry.id, entry.leaseToken)
+                // An attempt outlasting its lease (a slow receiver with a long timeout) comes back
+                // claimable: the new claim just extends its lease (and its token); it is not sent a second time.
+                if (inFlight.has(entry.id)) continue
+                inFlight.add(entry.id)
+                lanes.push({ entry, row: row.value, destination })
+              }
             }
             // As many as asked: more may be due (or every slot is taken, and the worker waits above).
-            if (claimed.length === free) continue
+            if (claimed.length === free) {
+              wakeBelow = max - Math.ceil(max / 4) + 1
+              continue
+            }
+            wakeBelow = Infinity
             // Fewer than asked: nothing else is due now, so sleep until the next entry is.
             const due = yield* store.outbox.nextDueAt(destinationId)
             const waitMs = Option.match(due, {
               onNone: () => pollMs,
               // Due but not claimable (e.g. taken by another worker just now): never spin on it.
-              onSome: (at) => Math.max(MIN_WAIT_MS, pollMs === undefined ? at - now : Math.min(pollMs, at - now))
+              onSome: (next) => Math.max(MIN_WAIT_MS, pollMs === undefined ? next - at : Math.min(pollMs, next - at))
             })
             yield* waitAtMost(waitMs)
           }
@@ -252,20 +306,19 @@ export const layer = (
           Effect.catchAllCause((cause) => Effect.logError(`Delivery worker of ${destinationId} stopped; restarting`, cause)),
           // 1 s, 2 s, 4 s… up to a minute while the store stays away; back to 1 s once a claim succeeds.
           Effect.zipRight(Effect.suspend(() => Effect.sleep(Math.min(60_000, 1_000 * 2 ** Math.min(restarts++, 6))))),
-          Effect.forever,
-          Effect.scoped
+          Effect.forever
         )
       }
 
+      const workers = yield* FiberMap.make<string>()
       const wake: DeliveryService["wake"] = (destinationId) =>
-        Effect.gen(function*() {
-          let queue = wakes.get(destinationId)
-          if (queue === undefined) {
-            queue = yield* Queue.sliding<void>(1)
-            wakes.set(destinationId, queue)
-            yield* FiberMap.run(workers, destinationId, worker(destinationId, queue))
-          }
-          yield* Queue.offer(queue, undefined)
+        Effect.suspend(() => {
+          const wakeup = wakes.get(destinationId)
+          if (wakeup !== undefined) return Effect.sync(() => wakeup.notify())
+          const created = new Wakeup()
+          wakes.set(destinationId, created)
+          created.notify()
+          return FiberMap.run(workers, destinationId, worker(destinationId, created)).pipe(Effect.asVoid)
         })
 
       for (const row of yield* store.destinations.list()) yield* wake(row.id)
