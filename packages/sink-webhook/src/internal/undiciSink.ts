@@ -305,7 +305,9 @@ export const make = (options: UndiciSinkOptions): Effect.Effect<Sink.SinkService
     const { maxResponseBytes, userAgent } = options
     const pools = new Map<string, Pool>()
     let closed = false
-    const deadlines = new Deadlines(yield* Effect.clock)
+    // The clock of the layer's context: attempts read it without an Effect step of their own.
+    const clock = yield* Effect.clock
+    const deadlines = new Deadlines(clock)
     yield* Effect.forkScoped(deadlines.watch)
 
     yield* Effect.addFinalizer(() =>
@@ -334,7 +336,6 @@ export const make = (options: UndiciSinkOptions): Effect.Effect<Sink.SinkService
     const targetOf = targetCache((destination) => Either.map(resolveTarget(destination, options), toUndiciTarget))
 
     const send = (target: UndiciTarget, attempt: Sink.Attempt) =>
-      Effect.clockWith((clock) =>
         Effect.async<Sink.Outcome>((resume) => {
           if (closed) {
             resume(Effect.succeed({ _tag: "Retry", reason: "not sent: the webhook sink is shut down" }))
@@ -370,7 +371,6 @@ export const make = (options: UndiciSinkOptions): Effect.Effect<Sink.SinkService
           }
           return Effect.sync(() => exchange.interrupt())
         })
-      )
 
     const deliver = (destination: Sink.Destination, attempt: Sink.Attempt): Effect.Effect<Sink.Outcome> => {
       const target = targetOf(destination)
