@@ -50,4 +50,25 @@ describe("Ids", () => {
       expect([...ids].sort()).toEqual(ids)
       expect(new Set(ids.map(Ids.timestampOf)).size).toBe(1)
     }))
+
+  it("is a UUIDv7 (version 7, RFC 9562 variant) whose 32-bit counter sits where uuid's v7 puts seq", () => {
+    const bytes = (id: string) => Array.from({ length: 16 }, (_, i) => Number.parseInt(id.slice(4 + 2 * i, 6 + 2 * i), 16))
+    // seq's bits: 4 after the version nibble, 8, 6 after the variant bits, 8, then the top 6 of byte 10.
+    const seqOf = (b: ReadonlyArray<number>) =>
+      (((b[6]! & 0x0f) << 28) | (b[7]! << 20) | ((b[8]! & 0x3f) << 14) | (b[9]! << 6) | (b[10]! >>> 2)) >>> 0
+    const ms = Date.UTC(2026, 10, 26, 18)
+    Ids.at("evt", ms - 1)
+    const ids = Array.from({ length: 300 }, () => Ids.at("evt", ms))
+    const first = bytes(ids[0]!)
+    expect(seqOf(first)).toBeLessThan(2 ** 31)
+    ids.forEach((id, i) => {
+      const b = bytes(id)
+      expect(b[6]! >>> 4).toBe(7)
+      expect(b[8]! >>> 6).toBe(0b10)
+      expect(Number.parseInt(id.slice(4, 16), 16)).toBe(ms)
+      expect(seqOf(b)).toBe(seqOf(first) + i)
+    })
+    // The random tail (42 bits) differs between ids of one millisecond.
+    expect(new Set(ids.map((id) => id.slice(-10))).size).toBeGreaterThan(290)
+  })
 })

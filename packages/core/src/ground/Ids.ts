@@ -1,7 +1,6 @@
 import * as Crypto from "node:crypto"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import { v7 } from "uuid"
 
 /**
  * Weft's identifiers: `<prefix>_` + the 32 hex digits of a UUIDv7. The first
@@ -22,19 +21,40 @@ export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst" | "rcv"
 // Ids made in the same millisecond share a counter (RFC 9562 §6.2 method 1)
 // so they still sort in creation order; a new millisecond starts the counter
 // at a random 31-bit value, leaving room to count up without overflowing.
-const state = { ms: -1, seq: 0 }
+// The layout is that of the `uuid` package's v7 with `msecs` and `seq`: the
+// 48-bit time, version 7, the counter's 32 bits around the variant, 42
+// random bits.
+const state = { ms: -1, seq: 0, msHex: "" }
 
-const nextSeq = (ms: number): number => {
+const HEX: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+
+// Random bytes drawn in bulk: one call to the CSPRNG per ~680 ids.
+const random = new Uint8Array(4096)
+let randomAt = random.length
+
+const timeHex = (ms: number): string =>
+  HEX[(ms / 0x10000000000) & 0xff]! + HEX[(ms / 0x100000000) & 0xff]! + HEX[(ms / 0x1000000) & 0xff]! +
+  HEX[(ms / 0x10000) & 0xff]! + HEX[(ms / 0x100) & 0xff]! + HEX[ms & 0xff]!
+
+const hex = (ms: number): string => {
   if (ms === state.ms) {
     state.seq = (state.seq + 1) >>> 0
   } else {
     state.ms = ms
     state.seq = Crypto.randomInt(0, 2 ** 31)
+    state.msHex = timeHex(ms)
   }
-  return state.seq
+  if (randomAt + 6 > random.length) {
+    Crypto.randomFillSync(random)
+    randomAt = 0
+  }
+  const seq = state.seq
+  const r = randomAt
+  randomAt += 6
+  return state.msHex + HEX[0x70 | ((seq >>> 28) & 0x0f)]! + HEX[(seq >>> 20) & 0xff]! + HEX[0x80 | ((seq >>> 14) & 0x3f)]! +
+    HEX[(seq >>> 6) & 0xff]! + HEX[((seq << 2) & 0xff) | (random[r]! & 0x03)]! + HEX[random[r + 1]!]! + HEX[random[r + 2]!]! +
+    HEX[random[r + 3]!]! + HEX[random[r + 4]!]! + HEX[random[r + 5]!]!
 }
-
-const hex = (ms: number): string => v7({ msecs: ms, seq: nextSeq(ms) }).replace(/-/g, "")
 
 /**
  * A new time-sortable id created at `ms` (Unix milliseconds). Use it in hot
