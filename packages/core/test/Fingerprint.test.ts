@@ -4,6 +4,7 @@ import { CanonicalJson, Fingerprint } from "@weft/core"
 import * as FastCheck from "effect/FastCheck"
 
 import { all, deepFreeze, json, key, record, shuffleKeys, type Json } from "./jsonArbitraries.js"
+import * as Reference from "./support/canonicalReference.js"
 
 const differs = (a: unknown, b: unknown) => CanonicalJson.stringify(a) !== CanonicalJson.stringify(b)
 const hex = (value: unknown) => Fingerprint.toHex(Fingerprint.ofValue(value))
@@ -143,5 +144,60 @@ describe("Fingerprint.withJson", () => {
     const { hash, json: text } = Fingerprint.withJson(value, projection)
     expect(Fingerprint.equals(hash, Fingerprint.of({ id: "1", profile: { name: "Ada", fetchedAt: 2 } }, projection))).toBe(true)
     expect(JSON.parse(text)).toEqual(value)
+  })
+})
+
+describe("Fingerprint: the same bytes as the reference implementation", () => {
+  // Projections over the record's own keys and a few it does not have; volatile paths top-level or nested.
+  const projection = (value: object) =>
+    FastCheck.record({
+      fields: FastCheck.option(FastCheck.subarray([...Object.keys(value), "id", "absent"]), { nil: undefined }),
+      volatile: FastCheck.subarray([...Object.keys(value).slice(0, 3), "absent", ...Object.keys(value).slice(0, 1).map((k) => `${k}.a`)])
+    }).map(({ fields, volatile }): Fingerprint.Projection => ({ fields: fields === undefined ? undefined : new Set(fields), volatile }))
+  const cases = Reference.awkwardRecord.chain((value) => FastCheck.tuple(FastCheck.constant(value), projection(value)))
+
+  it("property: of, withJson, matches and ofValue agree with the reference on awkward records", () => {
+    FastCheck.assert(
+      FastCheck.property(cases, ([value, p]) => {
+        const expected = Reference.withJson(value, p)
+        const hex = Fingerprint.toHex(expected.hash)
+        const { hash, json: text } = Fingerprint.withJson(value, p)
+        expect(Fingerprint.toHex(hash)).toBe(hex)
+        expect(text).toBe(expected.json)
+        expect(Fingerprint.toHex(Fingerprint.of(value, p))).toBe(Fingerprint.toHex(Reference.of(value, p)))
+        expect(Fingerprint.matches(value, p, expected.hash)).toBe(true)
+        const other = Uint8Array.from(expected.hash)
+        other[other.length - 1] = other[other.length - 1]! ^ 1
+        expect(Fingerprint.matches(value, p, other)).toBe(false)
+        expect(Fingerprint.matches(value, p, expected.hash.subarray(0, 15))).toBe(false)
+        expect(Fingerprint.toHex(Fingerprint.ofValue(value))).toBe(Fingerprint.toHex(Reference.ofValue(value)))
+      }),
+      { numRuns: 1000 }
+    )
+  })
+
+  it("the hashes of a day's records stay what they were", () => {
+    // Fingerprints kept by stores must still match after an upgrade: this one was made by the first implementation.
+    const employee = {
+      id: "42",
+      remoteUpdatedAt: "2026-01-01T09:00:00.000Z",
+      profile: { firstName: "Zoë", lastName: "O\"Brien", workEmail: "zoe@example.com", employeeNumber: "E1" },
+      employment: { status: "active", type: "full_time", startDate: "2021-03-01" },
+      orgStructure: { jobTitle: "Engineer", manager: { id: "7" } },
+      compensation: { fixed: [{ amount: "50000.00", currency: "EUR", period: "year" }] }
+    }
+    const p: Fingerprint.Projection = { volatile: ["remoteUpdatedAt"] }
+    const { hash, json: text } = Fingerprint.withJson(employee, p)
+    expect(Fingerprint.toHex(hash)).toBe(Fingerprint.toHex(Reference.of(employee, p)))
+    expect(Fingerprint.toHex(hash)).toBe("b19dc1e16c409bec7185c064775481d5")
+    expect(text).toBe(Reference.withJson(employee, p).json)
+  })
+
+  it("hashes handed out are never overwritten by later ones", () => {
+    const first = Array.from({ length: 2000 }, (_, i) => Fingerprint.of({ i }, all))
+    const copies = first.map((h) => Uint8Array.from(h))
+    for (let i = 0; i < 2000; i++) Fingerprint.ofValue({ other: i })
+    first.forEach((h, i) => expect(Fingerprint.equals(h, copies[i]!)).toBe(true))
+    expect(Fingerprint.toHex(first[3]!)).toBe(Fingerprint.toHex(Reference.of({ i: 3 }, all)))
   })
 })

@@ -1,5 +1,6 @@
 import * as Crypto from "node:crypto"
 import * as CanonicalJson from "./CanonicalJson.js"
+import * as Writer from "./internal/jsonWriter.js"
 
 /**
  * What the store keeps instead of a record: 16 bytes of SHA-256 over the
@@ -79,10 +80,43 @@ const removePath = (target: Record<string, unknown>, path: string): void => {
   removePath(copy, path.slice(dot + 1))
 }
 
-const sha256 = (text: string): Uint8Array =>
-  typeof Crypto.hash === "function"
-    ? (Crypto.hash("sha256", text, "buffer") as Uint8Array)
-    : Crypto.createHash("sha256").update(text).digest()
+// SHA-256 of the writer's bytes, as a 32-character latin1 string: a string result spares the
+// ArrayBuffer that a Buffer result costs on every call.
+const digest = (writer: Writer.Writer, from: number, to: number): string => {
+  const bytes = writer.buf.subarray(from, to)
+  return typeof Crypto.hash === "function"
+    ? Crypto.hash("sha256", bytes, "binary")
+    : Crypto.createHash("sha256").update(bytes).digest("binary")
+}
+
+// Hashes are handed out as 16-byte views of shared slabs, as Node pools small Buffers.
+const SLAB = 8192
+let slab = new Uint8Array(SLAB)
+let slabAt = 0
+
+const toHash = (digest: string): Hash => {
+  if (slabAt + HASH_BYTES > SLAB) {
+    slab = new Uint8Array(SLAB)
+    slabAt = 0
+  }
+  const at = slabAt
+  for (let i = 0; i < HASH_BYTES; i++) slab[at + i] = digest.charCodeAt(i)
+  slabAt = at + HASH_BYTES
+  return slab.subarray(at, at + HASH_BYTES)
+}
+
+const sameHash = (digest: string, hash: Hash): boolean => {
+  if (hash.length !== HASH_BYTES) return false
+  for (let i = 0; i < HASH_BYTES; i++) if (hash[i] !== digest.charCodeAt(i)) return false
+  return true
+}
+
+// The digest of a value's canonical JSON.
+const digestValue = (value: unknown): string =>
+  Writer.using((writer) => {
+    if (!writer.value(value)) writer.ascii("null")
+    return digest(writer, 0, writer.at)
+  })
 
 /**
  * The hash of a JSON-compatible value's canonical JSON.
@@ -90,7 +124,16 @@ const sha256 = (text: string): Uint8Array =>
  * @since 0.1.0
  * @category constructors
  */
-export const ofValue = (value: unknown): Hash => sha256(CanonicalJson.stringify(value)).subarray(0, HASH_BYTES)
+export const ofValue = (value: unknown): Hash => toHash(digestValue(value))
+
+// The digest of the record's fingerprinted members (volatile ones left out).
+const digestOf = (record: object, projection: Projection): string =>
+  topLevelOnly(projection.volatile)
+    ? Writer.using((writer) => {
+      writeMembers(writer, record, projection, false)
+      return digest(writer, 0, writer.at)
+    })
+    : digestValue(project(record, projection))
 
 /**
  * The fingerprint of a normalised record under a projection.
@@ -105,10 +148,24 @@ export const ofValue = (value: unknown): Hash => sha256(CanonicalJson.stringify(
  * @since 0.1.0
  * @category constructors
  */
-export const of = (record: object, projection: Projection): Hash =>
-  topLevelOnly(projection.volatile)
-    ? sha256(membersJson(record, projection, true).hashed).subarray(0, HASH_BYTES)
-    : ofValue(project(record, projection))
+export const of = (record: object, projection: Projection): Hash => toHash(digestOf(record, projection))
+
+/**
+ * Whether a record's fingerprint under a projection is `hash`: the same
+ * verdict as `equals(of(record, projection), hash)`, without making the hash.
+ * It is what judging an unchanged record costs.
+ *
+ * @example
+ * ```ts
+ * import { Fingerprint } from "@weft/core"
+ * const stored = Fingerprint.of({ id: "1", name: "Ada" }, { volatile: [] })
+ * Fingerprint.matches({ name: "Ada", id: "1" }, { volatile: [] }, stored) // true
+ * ```
+ * @since 0.1.0
+ * @category predicates
+ */
+export const matches = (record: object, projection: Projection, hash: Hash): boolean =>
+  sameHash(digestOf(record, projection), hash)
 
 /**
  * A record's fingerprint together with the JSON delivered for it: the
@@ -126,8 +183,34 @@ export const withJson = (record: object, projection: Projection): { readonly has
       json: CanonicalJson.stringify(project(record, { fields: projection.fields, volatile: [] }))
     }
   }
-  const { hashed, whole } = membersJson(record, projection, false)
-  return { hash: sha256(hashed).subarray(0, HASH_BYTES), json: whole }
+  return Writer.using((writer) => {
+    const cut = writeMembers(writer, record, projection, true)
+    const end = writer.at
+    const json = writer.text(0, end)
+    if (!cut) return { hash: toHash(digest(writer, 0, end)), json }
+    // The hashed text is the same members without the volatile ones: copied after the whole text.
+    // It is shorter than the whole text: room for it first, so the buffer stays put while copying.
+    writer.reserve(end)
+    const buf = writer.buf
+    const from = end
+    writer.byte(0x7b)
+    let first = true
+    for (let i = 0; i < members.count; i++) {
+      if (members.volatile[i] === 1) continue
+      let j = i
+      while (j + 1 < members.count && members.volatile[j + 1] === 0) j++
+      // Members i..j are contiguous in the whole text, commas between them included.
+      const start = members.start[i]!
+      const stop = members.end[j]!
+      if (!first) writer.byte(0x2c)
+      buf.copyWithin(writer.at, start, stop)
+      writer.at += stop - start
+      first = false
+      i = j
+    }
+    writer.byte(0x7d)
+    return { hash: toHash(digest(writer, from, writer.at)), json }
+  })
 }
 
 const topLevelOnly = (paths: ReadonlyArray<string>): boolean => {
@@ -135,34 +218,58 @@ const topLevelOnly = (paths: ReadonlyArray<string>): boolean => {
   return true
 }
 
-// The canonical JSON of the record's kept members, built once: `hashed` leaves out the volatile
-// ones, `whole` keeps them. Equal to CanonicalJson.stringify(project(...)) for each.
-const membersJson = (record: object, projection: Projection, hashOnly: boolean): { hashed: string; whole: string } => {
+// Where each member written by writeMembers lies, and whether it is volatile.
+const members = { count: 0, start: [] as Array<number>, end: [] as Array<number>, volatile: [] as Array<number> }
+
+// Sorted field lists, per field set (a projection's fields are not changed once made).
+const sortedFields = new WeakMap<ReadonlySet<string>, ReadonlyArray<string>>()
+
+const keysOf = (source: object, fields: ReadonlySet<string> | undefined): ReadonlyArray<string> => {
+  if (fields === undefined) return Writer.sortKeys(Object.keys(source))
+  let sorted = sortedFields.get(fields)
+  if (sorted === undefined || sorted.length !== fields.size) {
+    sorted = Writer.sortKeys([...fields])
+    sortedFields.set(fields, sorted)
+  }
+  return sorted
+}
+
+// The canonical JSON of the record's kept members, as CanonicalJson.stringify(project(...)) writes it.
+// With `whole`, volatile members are written too and their places noted in `members`; the result says
+// whether any was written. Without, they are left out.
+const writeMembers = (writer: Writer.Writer, record: object, projection: Projection, whole: boolean): boolean => {
   const source = record as Record<string, unknown>
-  const keys = projection.fields === undefined
-    ? Object.keys(source)
-    : [...projection.fields].filter((key) => Object.hasOwn(source, key))
-  CanonicalJson.sortKeys(keys)
+  const fields = projection.fields
+  const keys = keysOf(source, fields)
   const volatile = projection.volatile
-  let hashed = "{"
-  let whole = "{"
-  let firstHashed = true
-  let firstWhole = true
-  for (const key of keys) {
+  let count = 0
+  let cut = false
+  writer.byte(0x7b)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (fields !== undefined && !Object.hasOwn(source, key)) continue
+    const isVolatile = volatile.length > 0 && volatile.includes(key)
+    if (isVolatile && !whole) continue
     const value = source[key]
     if (value === undefined) continue
-    const member = CanonicalJson.member(key, value)
-    if (member === undefined) continue
-    if (!volatile.includes(key)) {
-      hashed += firstHashed ? member : "," + member
-      firstHashed = false
+    const mark = writer.at
+    if (count > 0) writer.byte(0x2c)
+    const start = writer.at
+    if (!writer.member(key, value)) {
+      writer.at = mark
+      continue
     }
-    if (!hashOnly) {
-      whole += firstWhole ? member : "," + member
-      firstWhole = false
+    if (whole) {
+      members.start[count] = start
+      members.end[count] = writer.at
+      members.volatile[count] = isVolatile ? 1 : 0
+      if (isVolatile) cut = true
     }
+    count++
   }
-  return { hashed: hashed + "}", whole: whole + "}" }
+  writer.byte(0x7d)
+  members.count = whole ? count : 0
+  return cut
 }
 
 /**

@@ -1,0 +1,177 @@
+/**
+ * Canonical JSON written straight to UTF-8 bytes in one reusable buffer: no
+ * intermediate strings, so a fingerprint hashes the bytes as they are and the
+ * delivered text is decoded once. The output is byte for byte the UTF-8 of
+ * the canonical text (sorted keys, `undefined` members dropped, `toJSON`
+ * honoured on objects, non-finite numbers as `null`, bigints as digits).
+ *
+ * @internal
+ */
+export class Writer {
+  buf: Buffer
+  at = 0
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafeSlow(size)
+  }
+
+  /** Room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.at + n <= this.buf.length) return
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + n))
+    this.buf.copy(next, 0, 0, this.at)
+    this.buf = next
+  }
+
+  byte(b: number): void {
+    if (this.at === this.buf.length) this.reserve(1)
+    this.buf[this.at++] = b
+  }
+
+  /** An ASCII-only string, as is. */
+  ascii(s: string): void {
+    const n = s.length
+    this.reserve(n)
+    const buf = this.buf
+    let at = this.at
+    for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i)
+    this.at = at
+  }
+
+  /** A string as JSON.stringify quotes it. */
+  string(s: string): void {
+    const n = s.length
+    this.reserve(n + 2)
+    const buf = this.buf
+    let at = this.at
+    buf[at++] = 0x22
+    // Printable ASCII without `"` or `\` is copied as is; anything else takes JSON.stringify's own escaping.
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.escaped(s)
+      buf[at++] = c
+    }
+    buf[at] = 0x22
+    this.at = at + 1
+  }
+
+  private escaped(s: string): void {
+    const quoted = JSON.stringify(s)
+    // The quoted text has no lone surrogates (they are escaped): at most 3 UTF-8 bytes per code unit.
+    this.reserve(quoted.length * 3)
+    this.at += this.buf.write(quoted, this.at, "utf8")
+  }
+
+  /** Writes `value`; `false` (and nothing written) when it has no JSON form. */
+  value(value: unknown): boolean {
+    switch (typeof value) {
+      case "string":
+        this.string(value)
+        return true
+      case "number":
+        this.ascii(Number.isFinite(value) ? String(value) : "null")
+        return true
+      case "boolean":
+        this.ascii(value ? "true" : "false")
+        return true
+      case "bigint":
+        this.ascii(value.toString())
+        return true
+      case "object": {
+        if (value === null) {
+          this.ascii("null")
+          return true
+        }
+        if (Array.isArray(value)) {
+          this.byte(0x5b)
+          for (let i = 0; i < value.length; i++) {
+            if (i > 0) this.byte(0x2c)
+            if (!this.value(value[i])) this.ascii("null")
+          }
+          this.byte(0x5d)
+          return true
+        }
+        const toJSON = (value as { toJSON?: unknown }).toJSON
+        if (typeof toJSON === "function") return this.value((toJSON as () => unknown).call(value))
+        this.object(value as Record<string, unknown>, sortKeys(Object.keys(value)))
+        return true
+      }
+      default:
+        return false
+    }
+  }
+
+  /** `{…}` of `keys` (in the order given) that `source` has with a JSON value. */
+  object(source: Record<string, unknown>, keys: ReadonlyArray<string>): void {
+    this.byte(0x7b)
+    let first = true
+    for (let i = 0; i < keys.length; i++) {
+      const mark = this.at
+      if (!first) this.byte(0x2c)
+      if (this.member(keys[i]!, source[keys[i]!])) first = false
+      else this.at = mark
+    }
+    this.byte(0x7d)
+  }
+
+  /** `"key":value`; `false` (and nothing written) when the value has no JSON form. */
+  member(key: string, value: unknown): boolean {
+    const mark = this.at
+    this.string(key)
+    this.byte(0x3a)
+    if (this.value(value)) return true
+    this.at = mark
+    return false
+  }
+
+  /** The bytes written so far, as text. */
+  text(from = 0, to = this.at): string {
+    return this.buf.toString("utf8", from, to)
+  }
+}
+
+/**
+ * Sorts keys in place in canonical order (UTF-16 code units, as
+ * `Array.prototype.sort` does); an insertion sort beats the built-in sort's
+ * setup at record sizes.
+ *
+ * @internal
+ */
+export const sortKeys = (keys: Array<string>): Array<string> => {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!
+    let j = i - 1
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!
+      j--
+    }
+    keys[j + 1] = key
+  }
+  return keys
+}
+
+const INITIAL = 16 * 1024
+// A buffer grown past this by one huge value is not kept.
+const KEPT = 1024 * 1024
+
+let shared: Writer | undefined
+let busy = false
+
+/**
+ * Runs `f` with an empty writer. The shared one is reused; a nested call (a
+ * getter or `toJSON` that itself writes canonical JSON) gets its own.
+ *
+ * @internal
+ */
+export const using = <A>(f: (writer: Writer) => A): A => {
+  if (busy) return f(new Writer(256))
+  busy = true
+  const writer = (shared ??= new Writer(INITIAL))
+  writer.at = 0
+  try {
+    return f(writer)
+  } finally {
+    busy = false
+    if (writer.buf.length > KEPT) shared = undefined
+  }
+}
