@@ -5,4 +5,5 @@
  * @since 0.1.0
  */
 export * as Envelope from "./Envelope.js"
+export * as Payloads from "./Payloads.js"
 export * as RunEvents from "./RunEvents.js"
