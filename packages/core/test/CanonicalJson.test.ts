@@ -92,4 +92,39 @@ describe("CanonicalJson", () => {
     expect(() => CanonicalJson.stringify({ big: 1n, c: { toJSON: () => { throw new Error("again") } } })).toThrow("again")
     expect(CanonicalJson.stringify([1, "é"])).toBe('[1,"é"]')
   })
+
+  it("objects of many shapes, shapes sharing a first key, in any order: the reference's text every time", () => {
+    const values: Array<unknown> = []
+    for (let i = 0; i < 3000; i++) {
+      const n = i % 7
+      const shape: Record<string, unknown> = { first: i }
+      for (let k = 0; k < n; k++) shape[`k${(i * 7 + k * 3) % 11}`] = k
+      if (i % 5 === 0) shape["10"] = "int-like"
+      if (i % 3 === 0) delete shape["first"]
+      values.push(shape, { [`key${i}`]: i, a: 1 }, Object.assign(Object.create(null) as object, shape))
+    }
+    for (const value of values) expect(CanonicalJson.stringify({ nested: value, list: [value] })).toBe(Reference.stringify({ nested: value, list: [value] }))
+  })
+
+  it("an enumerable key added to Object.prototype is not taken for an own key", () => {
+    const before = [{ a: 1 }, { a: 1, z: 2 }, { b: 1, a: 2 }]
+    for (const value of before) expect(CanonicalJson.stringify(value)).toBe(Reference.stringify(value))
+    Object.defineProperty(Object.prototype, "z", { value: "inherited", enumerable: true, configurable: true, writable: true })
+    try {
+      for (const value of [...before, { a: 3 }, { z: 1, a: 2 }, { a: { a: 1 } }]) {
+        expect(CanonicalJson.stringify(value)).toBe(Reference.stringify(value))
+      }
+      expect(CanonicalJson.stringify({ a: 1 })).toBe('{"a":1}')
+    } finally {
+      delete (Object.prototype as { z?: unknown }).z
+    }
+    class Point {
+      constructor(readonly y: number, readonly x: number) {}
+      get sum() {
+        return this.x + this.y
+      }
+    }
+    expect(CanonicalJson.stringify(new Point(2, 1))).toBe('{"x":1,"y":2}')
+    expect(CanonicalJson.stringify(new Point(2, 1))).toBe(Reference.stringify(new Point(2, 1)))
+  })
 })

@@ -225,7 +225,7 @@ const members = { count: 0, start: [] as Array<number>, end: [] as Array<number>
 const sortedFields = new WeakMap<ReadonlySet<string>, ReadonlyArray<string>>()
 
 const keysOf = (source: object, fields: ReadonlySet<string> | undefined): ReadonlyArray<string> => {
-  if (fields === undefined) return Writer.sortKeys(Object.keys(source))
+  if (fields === undefined) return Writer.sortedKeysOf(source)
   let sorted = sortedFields.get(fields)
   if (sorted === undefined || sorted.length !== fields.size) {
     sorted = Writer.sortKeys([...fields])

@@ -93,7 +93,7 @@ export class Writer {
         }
         const toJSON = (value as { toJSON?: unknown }).toJSON
         if (typeof toJSON === "function") return this.value((toJSON as () => unknown).call(value))
-        this.object(value as Record<string, unknown>, sortKeys(Object.keys(value)))
+        this.object(value as Record<string, unknown>, sortedKeysOf(value))
         return true
       }
       default:
@@ -148,6 +148,70 @@ export const sortKeys = (keys: Array<string>): Array<string> => {
     keys[j + 1] = key
   }
   return keys
+}
+
+/**
+ * An object's own enumerable keys in canonical order. Objects of one shape
+ * (the same keys in the same order) share one sorted list: a plain object
+ * whose keys, enumerated without allocating, are those of a remembered shape
+ * takes that shape's list. Anything else is listed and sorted afresh.
+ *
+ * @internal
+ */
+export const sortedKeysOf = (value: object): ReadonlyArray<string> => {
+  const proto = Object.getPrototypeOf(value)
+  // `for…in` also walks inherited keys: only plain objects are matched against shapes, and only
+  // while Object.prototype has no enumerable key of its own.
+  if (proto !== null && (proto !== Object.prototype || !pristine())) return sortKeys(Object.keys(value))
+  let first: string | undefined
+  for (const key in value) {
+    first = key
+    break
+  }
+  if (first === undefined) return NO_KEYS
+  const known = shapes.get(first)
+  if (known !== undefined) {
+    for (let i = 0; i < known.length; i++) if (hasShape(value, known[i]!.keys)) return known[i]!.sorted
+  }
+  const keys = Object.keys(value)
+  // Inherited enumerable keys (a polluted Object.prototype): never remembered.
+  if (keys[0] !== first || !hasShape(value, keys)) return sortKeys(keys)
+  const shape: Shape = { keys, sorted: sortKeys(keys.slice()) }
+  if (known === undefined) {
+    if (shapes.size >= MAX_SHAPES) shapes.clear()
+    shapes.set(first, [shape])
+  } else {
+    if (known.length >= SHAPES_PER_KEY) known.shift()
+    known.push(shape)
+  }
+  return shape.sorted
+}
+
+interface Shape {
+  readonly keys: ReadonlyArray<string>
+  readonly sorted: ReadonlyArray<string>
+}
+
+const NO_KEYS: ReadonlyArray<string> = []
+const EMPTY = {}
+
+const pristine = (): boolean => {
+  for (const _ in EMPTY) return false
+  return true
+}
+// Shapes by first key; bounded, since free-form maps bring ever new ones.
+const shapes = new Map<string, Array<Shape>>()
+const MAX_SHAPES = 1024
+const SHAPES_PER_KEY = 4
+
+// Whether `for…in` over `value` yields exactly `keys`, in order.
+const hasShape = (value: object, keys: ReadonlyArray<string>): boolean => {
+  let i = 0
+  for (const key in value) {
+    if (i === keys.length || key !== keys[i]) return false
+    i++
+  }
+  return i === keys.length
 }
 
 const INITIAL = 16 * 1024
