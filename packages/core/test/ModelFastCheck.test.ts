@@ -56,4 +56,50 @@ describe("Model.validate fast path", () => {
     const same = model.right.validate(exact)
     expect(Either.isRight(same) && same.right).toBe(exact)
   })
+
+  it("inputs of every prototype get the Schema's verdict: null-prototype, class instances, inherited keys", () => {
+    const model = Registry.builtin.get("crm.company")
+    if (Either.isLeft(model)) throw model.left
+    const slow = Schema.decodeUnknownEither(model.right.schema, { errors: "first", onExcessProperty: "ignore" })
+    const agree = (input: unknown) => {
+      const fast = model.right.validate(input)
+      const reference = slow(input)
+      expect(Either.isRight(fast)).toBe(Either.isRight(reference))
+      if (Either.isRight(fast) && Either.isRight(reference)) {
+        expect(JSON.parse(JSON.stringify(fast.right))).toEqual(JSON.parse(JSON.stringify(reference.right)))
+      }
+    }
+    const bare = Object.assign(Object.create(null) as object, { id: "c1", name: "Acme" })
+    agree(bare)
+    expect(model.right.validate(bare)).toEqual(Either.right(bare))
+    agree(Object.assign(Object.create(null) as object, { id: "c1", name: 3 }))
+    agree(Object.assign(Object.create(null) as object, { name: "Acme" }))
+    agree(Object.assign(Object.create({ id: "inherited" }) as object, { name: "Acme" }))
+    agree(Object.assign(Object.create({ extra: "inherited" }) as object, { id: "c1", name: "Acme" }))
+    class Row {
+      id = "c1"
+      name = "Acme"
+    }
+    agree(new Row())
+    agree({ id: "c1", name: undefined })
+    agree({ id: "", name: "Acme" })
+    // An enumerable key on Object.prototype shows up in every for…in: such inputs still get the Schema's verdict.
+    Object.defineProperty(Object.prototype, "polluted", { value: "x", enumerable: true, configurable: true, writable: true })
+    try {
+      agree({ id: "c1", name: "Acme" })
+      agree({ id: "c1", name: 3 })
+      agree({ name: "Acme" })
+    } finally {
+      delete (Object.prototype as { polluted?: unknown }).polluted
+    }
+    // …even when that key is a field the model requires: an inherited id is no id.
+    Object.defineProperty(Object.prototype, "id", { value: "inherited", enumerable: true, configurable: true, writable: true })
+    try {
+      agree({ name: "Acme" })
+      agree({ id: "c1", name: "Acme" })
+    } finally {
+      delete (Object.prototype as { id?: unknown }).id
+    }
+    agree({ id: "c1", name: "Acme" })
+  })
 })

@@ -54,6 +54,11 @@ export const compile = (ast: AST.AST): Check | undefined => {
         if (check === undefined) return undefined
         members.push(check)
       }
+      // `Schema.optional(X)` is `X | undefined`: the common case, without a loop.
+      if (members.length === 2) {
+        const [first, second] = members as [Check, Check]
+        return (u) => first(u) || second(u)
+      }
       return (u) => {
         for (const check of members) if (check(u)) return true
         return false
@@ -103,8 +108,26 @@ const compileTypeLiteral = (ast: AST.TypeLiteral): Check | undefined => {
     }
   }
   const declared = new Set(props.map((p) => p.name))
+  const byName = new Map(props.map((p) => [p.name, p]))
+  const required = props.filter((p) => !p.optional).length
+  // The usual input, a plain object: one pass over the keys it has (for…in allocates nothing and
+  // reads values through its key cache), rather than one probe per declared field. It sees
+  // enumerable keys only, which is what JSON data has.
   return (u) => {
     if (u === null || typeof u !== "object" || Array.isArray(u)) return false
+    const proto = Object.getPrototypeOf(u)
+    if (proto !== null && (proto !== Object.prototype || !pristine())) return byDeclared(u)
+    let seen = 0
+    for (const key in u) {
+      const p = byName.get(key)
+      // Undeclared keys: the decoder would drop them, so this input does not stand for its decoded value.
+      if (p === undefined || !p.check((u as Record<string, unknown>)[key])) return false
+      if (!p.optional) seen++
+    }
+    return seen === required
+  }
+
+  function byDeclared(u: object): boolean {
     const record = u as Record<string, unknown>
     let present = 0
     for (const p of props) {
@@ -115,10 +138,18 @@ const compileTypeLiteral = (ast: AST.TypeLiteral): Check | undefined => {
         return false
       }
     }
-    // Undeclared keys: the decoder would drop them, so this input does not stand for its decoded value.
     if (present !== Object.keys(record).length) {
       for (const key of Object.keys(record)) if (!declared.has(key)) return false
     }
     return true
   }
+}
+
+const EMPTY = {}
+
+// Whether Object.prototype has no enumerable key (nothing polluted it), so that for…in over a
+// plain object yields its own keys only.
+const pristine = (): boolean => {
+  for (const _ in EMPTY) return false
+  return true
 }
