@@ -247,7 +247,7 @@ const lastOccurrences = (records: ReadonlyArray<unknown>, duplicates: Array<stri
 // The fast judgement for a known record: its raw fingerprint and activity match what is stored.
 // Anything unusual (extra keys, a predicate that trips on raw data) falls through to validation.
 const unchanged = (policy: Policy, input: object, prior: StoredFingerprint): boolean => {
-  if (!Fingerprint.equals(Fingerprint.of(input, policy.projection), prior.hash)) return false
+  if (!Fingerprint.matches(input, policy.projection, prior.hash)) return false
   try {
     const inactive = !policy.includeInactive && policy.model.isInactive(input as { readonly id: string })
     return inactive === prior.inactive
