@@ -1,22 +1,26 @@
 /**
- * `npm run bench -- deliver [--events N] [--records N] [--concurrency N]`
+ * `npm run bench -- deliver [--events N] [--records N] [--concurrency N]
+ *   [--store memory|sqlite] [--profile <file.cpuprofile>] [--no-profile]`
  *
- * Delivery from the outbox to a loopback receiver that verifies every
- * signature, against a same-run baseline of raw undici POSTs of bodies of the
- * same size (signed the same way) at the same concurrency to the same
- * receiver.
+ * Delivery from the outbox to the loopback receiver (a child process that
+ * verifies every signature, see receiver.ts), against a same-run baseline of
+ * raw undici POSTs of the very bodies Weft delivered, signed afresh, at the
+ * same concurrency to the same receiver.
  *
- * Ours: record events committed to StoreMemory in pages of 500, as the sync
- * engine commits them, while the delivery workers (real webhook sink over
- * undici, one destination, maxConcurrency = concurrency) claim, decrypt, sign,
- * send and settle them, keeping per-record order (each record has
- * events/records events, one per run). Latency: enqueue → ack.
- * Baseline: the bodies pre-built, `concurrency` loops each POSTing the next
- * body with fresh signature headers. Latency: request → response.
+ * Ours: record events committed to the store (`--store`, memory by default)
+ * in pages of 500, as the sync engine commits them, while the delivery
+ * workers (real webhook sink over undici, one destination, maxConcurrency =
+ * concurrency) claim, open, sign, send and settle them, keeping per-record
+ * order (each record has events/records events, one per run). The clock runs
+ * from the first commit until the last ack. Latency: enqueue → ack.
+ * Baseline: the bodies the receiver recorded from ours (first delivery of
+ * each id, arrival order), `concurrency` loops each POSTing the next body
+ * with fresh signature headers (rawPosts.ts). Latency: request → response.
+ * A third, informative figure: the webhook sink alone (no outbox, no store)
+ * on up to 10,000 of the same bodies.
  *
- * The receiver runs in a worker thread so it does not share the event loop
- * with either sender. A third, informative figure: the webhook sink alone
- * (no outbox, no store) on up to 10,000 of the same bodies.
+ * The measured run of ours is CPU-profiled (node:inspector) and its time
+ * shares printed (profile.ts); `--no-profile` turns that off.
  */
 import { Delivery } from "@weft/core/delivery"
 import type { ChangeDetector } from "@weft/core/engine"
@@ -26,7 +30,6 @@ import { Sink } from "@weft/core/sink"
 import { OutboxSignal, Rows, Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { SinkWebhook } from "@weft/sink-webhook"
-import { StoreMemory } from "@weft/store-memory"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -34,9 +37,11 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import { performance } from "node:perf_hooks"
-import { peakRssMB, percentile, report, round } from "./harness.js"
-import { type Body, rawPosts } from "./rawPosts.js"
-import { startReceiver } from "./verifyingReceiver.js"
+import { flag, option, peakRssMB, percentile, report, round, target, targetLines, text } from "./harness.js"
+import { type CpuProfile, saveProfile, sharesLine, sharesObject, startProfiler, summarise, topFunctions } from "./profile.js"
+import { rawPosts } from "./rawPosts.js"
+import { type Body, type Receiver, startReceiver } from "./receiver.js"
+import { type BenchStore, benchStore, storeOption } from "./stores.js"
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 const MODEL = "hris.employee"
@@ -109,7 +114,19 @@ const timedSink = (acked: Map<string, number>, onAck: () => void) =>
       }))
   )
 
-const runOurs = async (url: string, events: number, records: number, concurrency: number): Promise<Figures & { readonly runEvents: number }> => {
+interface Ours extends Figures {
+  readonly runEvents: number
+  readonly profile?: CpuProfile | undefined
+}
+
+const runOurs = async (
+  store: BenchStore,
+  url: string,
+  events: number,
+  records: number,
+  concurrency: number,
+  profiled = false
+): Promise<Ours> => {
   const runs = Math.ceil(events / records)
   const total = events + 2 * runs // + allEmitted and allConsumed of each run
   const acked = new Map<string, number>()
@@ -118,7 +135,7 @@ const runOurs = async (url: string, events: number, records: number, concurrency
   const finished = new Promise<void>((resolve) => (done = resolve))
   const layer = Delivery.layer().pipe(
     Layer.provideMerge(timedSink(acked, () => acked.size === total && done?.())),
-    Layer.provideMerge(Layer.mergeAll(StoreMemory.layer, Vault.layer(keys), OutboxSignal.layer))
+    Layer.provideMerge(Layer.mergeAll(store.layer(), Vault.layer(keys), OutboxSignal.layer))
   )
   const runtime = ManagedRuntime.make(layer)
   const fill = Effect.gen(function*() {
@@ -143,6 +160,7 @@ const runOurs = async (url: string, events: number, records: number, concurrency
       const row: Rows.RunRow = {
         id: Ids.at("run", startedAt),
         syncId: "syn_bench",
+        destinationId,
         integrationId: "int_bench",
         connector: "bench",
         tenant: "acme",
@@ -187,8 +205,10 @@ const runOurs = async (url: string, events: number, records: number, concurrency
   })
   try {
     await runtime.runPromise(Effect.void) // build the layer (workers start) before the clock runs
+    const profiler = profiled ? await startProfiler() : undefined
     const start = await runtime.runPromise(fill)
     await finished
+    const profile = await profiler?.stop()
     const end = Math.max(...acked.values())
     const latencies: Array<number> = []
     for (const [id, at] of enqueued) {
@@ -202,7 +222,8 @@ const runOurs = async (url: string, events: number, records: number, concurrency
       ms: round(ms),
       eventsPerSec: Math.round(total / (ms / 1000)),
       p50Ms: round(percentile(latencies, 50)),
-      p99Ms: round(percentile(latencies, 99))
+      p99Ms: round(percentile(latencies, 99)),
+      profile
     }
   } finally {
     await runtime.dispose()
@@ -214,7 +235,7 @@ const runOurs = async (url: string, events: number, records: number, concurrency
  * `SinkWebhook.deliver` at the same concurrency. Not part of the ratio; it
  * shows how much of ours is the transport.
  */
-const runSinkOnly = async (url: string, bodies: ReadonlyArray<{ readonly id: string; readonly body: Buffer }>, concurrency: number): Promise<Figures> => {
+const runSinkOnly = async (url: string, bodies: ReadonlyArray<Body>, concurrency: number): Promise<Figures> => {
   const runtime = ManagedRuntime.make(SinkWebhook.layer({ allowHosts: ["127.0.0.1"] }))
   const destination = { id: "dst_bench", url: `${url}/hooks/weft`, secrets: [Redacted.make(SECRET)], options: {} }
   const latencies: Array<number> = new Array(bodies.length)
@@ -248,21 +269,6 @@ const runSinkOnly = async (url: string, bodies: ReadonlyArray<{ readonly id: str
 
 // --- baseline -----------------------------------------------------------------
 
-/** The same bodies, as plain JSON, each with its event id. */
-const baselineBodies = (events: number, records: number): Array<{ readonly id: string; readonly body: Buffer }> => {
-  const out: Array<{ readonly id: string; readonly body: Buffer }> = []
-  const routing = `"integrationId":"int_bench","connector":"bench","tenant":"acme","syncId":"syn_bench","syncRunId":"run_bench","syncType":"delta_sync"`
-  for (let n = 0; n < events; n++) {
-    const run = Math.floor(n / records)
-    const recordId = String((n % records) + 1)
-    const id = Ids.at("evt", Date.UTC(2026, 10, 26) + n)
-    const json = `{"id":"${id}","type":"record.changed","timestamp":"2026-11-26T18:00:00.000Z",${routing},"model":"${MODEL}",` +
-      `"recordId":"${recordId}","data":${JSON.stringify(employee(recordId, run))}}`
-    out.push({ id, body: Buffer.from(json) })
-  }
-  return out
-}
-
 const runBaseline = async (url: string, bodies: ReadonlyArray<Body>, concurrency: number): Promise<Figures> => {
   const { latencies, ms } = await rawPosts({ url, path: "/hooks/weft", secret: SECRET, bodies, concurrency })
   return {
@@ -274,60 +280,76 @@ const runBaseline = async (url: string, bodies: ReadonlyArray<Body>, concurrency
   }
 }
 
-// --- main ---------------------------------------------------------------------
-
-const option = (args: ReadonlyArray<string>, name: string, fallback: number): number => {
-  const at = args.indexOf(name)
-  const value = at === -1 ? undefined : Number(args[at + 1])
-  return value === undefined || !Number.isFinite(value) || value <= 0 ? fallback : Math.floor(value)
+/** Ours on `events`, recording what the receiver got: the figures and the bodies, checked complete. */
+const oursRecorded = async (receiver: Receiver, store: BenchStore, events: number, records: number, concurrency: number, profiled = false) => {
+  await receiver.reset(true)
+  const ours = await runOurs(store, receiver.url, events, records, concurrency, profiled)
+  const counts = await receiver.counts()
+  const bodies = await receiver.bodies()
+  if (counts.rejected > 0) throw new Error(`the receiver rejected ${counts.rejected} deliveries`)
+  if (counts.ids < ours.events || bodies.length !== counts.ids) throw new Error(`the receiver verified ${counts.ids} distinct events of ${ours.events}`)
+  return { ours, bodies }
 }
+
+// --- main ---------------------------------------------------------------------
 
 export const run = async (args: ReadonlyArray<string>): Promise<void> => {
   const events = option(args, "--events", 50_000)
   const records = option(args, "--records", 10_000)
   const concurrency = option(args, "--concurrency", 32)
+  const store = benchStore(storeOption(args))
+  const profileFile = text(args, "--profile")
+  const profiling = !flag(args, "--no-profile")
   const receiver = await startReceiver(SECRET)
   try {
-    // Warm both paths up (JIT, connections) on a small run, then reset the receiver's counts.
-    await runBaseline(receiver.url, baselineBodies(1_000, 500), concurrency)
-    await runOurs(receiver.url, 1_000, 500, concurrency)
-    await receiver.reset()
+    // Warm both paths up (JIT, connections) on a small run.
+    const warm = await oursRecorded(receiver, store, 1_000, 500, concurrency)
+    await runBaseline(receiver.url, warm.bodies, concurrency)
+    await receiver.reset(false)
 
-    const ours = await runOurs(receiver.url, events, records, concurrency)
-    const afterOurs = await receiver.counts()
-    const bodies = baselineBodies(events, records)
+    const { bodies, ours } = await oursRecorded(receiver, store, events, records, concurrency, profiling)
     const baseline = await runBaseline(receiver.url, bodies, concurrency)
     const sinkOnly = await runSinkOnly(receiver.url, bodies.slice(0, Math.min(bodies.length, 10_000)), concurrency)
-    const afterAll = await receiver.counts()
-    if (afterAll.rejected > 0) throw new Error(`the receiver rejected ${afterAll.rejected} deliveries`)
-    if (afterOurs.verified < ours.events) throw new Error(`the receiver verified ${afterOurs.verified} of ${ours.events} deliveries`)
+    const after = await receiver.counts()
+    if (after.rejected > 0) throw new Error(`the receiver rejected ${after.rejected} deliveries`)
 
     const ratio = round(ours.eventsPerSec / baseline.eventsPerSec, 3)
     const peak = peakRssMB()
     const avgBody = Math.round(bodies.reduce((n, b) => n + b.body.length, 0) / bodies.length)
+    const shares = ours.profile === undefined ? undefined : summarise(ours.profile)
+    if (ours.profile !== undefined && profileFile !== undefined) await saveProfile(ours.profile, profileFile)
+    const targets = store.name === "memory" ? [target("ratio", ratio, ">=", 0.5)] : []
     report(
       [
-        `deliver: ${events} record events over ${records} records (+${ours.runEvents} run events), ~${avgBody} B bodies, concurrency ${concurrency}`,
-        `  ours     ${ours.eventsPerSec} events/s  (${ours.events} in ${ours.ms} ms)  enqueue→ack p50 ${ours.p50Ms} ms  p99 ${ours.p99Ms} ms`,
+        `deliver (store ${store.name}): ${events} record events over ${records} records (+${ours.runEvents} run events), ~${avgBody} B bodies, concurrency ${concurrency}`,
+        `  ours     ${ours.eventsPerSec} events/s  (${ours.events} in ${ours.ms} ms)  enqueue→ack p50 ${ours.p50Ms} ms  p99 ${ours.p99Ms} ms${shares === undefined ? "" : "  (CPU-profiled)"}`,
         `  baseline ${baseline.eventsPerSec} events/s  (${baseline.events} in ${baseline.ms} ms)  request→response p50 ${baseline.p50Ms} ms  p99 ${baseline.p99Ms} ms`,
         `  sink alone (SinkWebhook.deliver, no outbox) ${sinkOnly.eventsPerSec} events/s  (${sinkOnly.events} in ${sinkOnly.ms} ms)  p50 ${sinkOnly.p50Ms} ms  p99 ${sinkOnly.p99Ms} ms`,
-        `  ratio (ours ÷ baseline events/s) ${ratio}   peak RSS ${peak} MB`
+        `  ratio (ours ÷ baseline events/s) ${ratio}   peak RSS ${peak} MB`,
+        ...(shares === undefined ? [] : [`  where ours' time went: ${sharesLine(shares)}`, ...topFunctions(ours.profile!, 8).map((l) => `    ${l}`)]),
+        ...(profileFile === undefined || shares === undefined ? [] : [`  CPU profile of ours: ${profileFile} (top functions: ${profileFile}.top.txt)`]),
+        ...targetLines(targets)
       ],
       {
         name: "deliver",
+        store: store.name,
         ratio,
+        eventsPerSec: ours.eventsPerSec,
         peakRssMB: peak,
         events,
         records,
         concurrency,
         bodyBytes: avgBody,
-        ours,
+        ours: { ...ours, profile: undefined },
         baseline,
         sinkOnly,
-        receiver: { verified: afterAll.verified, rejected: afterAll.rejected }
+        receiver: { verified: after.verified, rejected: after.rejected },
+        ...(shares === undefined ? {} : { timeShares: sharesObject(shares) }),
+        targets
       }
     )
   } finally {
     await receiver.close()
+    store.close()
   }
 }

@@ -1,13 +1,26 @@
 /**
- * `npm run bench -- detect [--records N]`: change detection through the sync
- * engine and the in-memory store, outbox writes included.
+ * `npm run bench -- detect [--records N] [--reps N] [--store memory|sqlite]
+ *   [--profile <file.cpuprofile>] [--no-profile]`
  *
- * N synthetic employees (default 1,000,000; ~400 bytes each): an initial run,
- * then a delta with 1 % changed, 0.5 % deleted and 0.5 % new. Each page's
- * events are acked right after their commit, as an instant delivery would, so
- * memory holds fingerprints, not payloads; that acking is timed apart and not
- * counted in the detection rate. Baseline, same process: a bare loop of JSON.stringify + SHA-256
- * over the same records.
+ * Change detection through the sync engine and the store, outbox writes
+ * included. N synthetic employees (~400 bytes each; default 300,000 on
+ * memory, 50,000 on SQLite): an initial run, then a delta with 1 % changed,
+ * 0.5 % deleted and 0.5 % new.
+ *
+ * Baseline, same process: a bare loop of JSON.stringify + SHA-256 over the
+ * same records (the initial run's, then the delta's). Baseline and ours
+ * alternate: baseline initial, ours initial, baseline delta, ours delta,
+ * `--reps` times (default 3), each ours repetition on a fresh store and
+ * engine; the figures are the medians of each side, per phase.
+ *
+ * Memory: each page's events are acked and purged right after their commit,
+ * as an instant delivery would, so memory holds fingerprints, not payloads;
+ * that acking is timed apart and left out of the detection rate. SQLite: the
+ * events stay pending in the outbox file (nothing delivers them), as when
+ * delivery lags behind a sync.
+ *
+ * The last repetition of ours is CPU-profiled, each phase apart, and their
+ * time shares printed (profile.ts); `--no-profile` turns that off.
  */
 import * as Crypto from "node:crypto"
 import { performance } from "node:perf_hooks"
@@ -26,16 +39,12 @@ import { Ids } from "@weft/core/ground"
 import { Employee } from "@weft/core/models"
 import { OutboxSignal, Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
-import { StoreMemory } from "@weft/store-memory"
-import { heapUsed, peakRssMB, report, round } from "./harness.js"
+import { flag, heapUsed, median, option, peakRssMB, report, round, type Target, target, targetLines, text } from "./harness.js"
+import { type CpuProfile, saveProfile, sharesLine, sharesObject, startProfiler, summarise, topFunctions } from "./profile.js"
 import { employee } from "./synthetic.js"
+import { type BenchStore, benchStore, storeOption } from "./stores.js"
 
 const PAGE = 1000
-
-const option = (args: ReadonlyArray<string>, name: string, fallback: number) => {
-  const i = args.indexOf(name)
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback
-}
 
 /** The provider: records derived from their index, a version per changed record, deleted ones skipped. */
 class Synthetic {
@@ -78,19 +87,50 @@ const NoHttp = Layer.succeed(
   HttpClient.make((request) => Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport" })))
 )
 
-const baseline = (n: number) => {
-  const start = performance.now()
-  let sink = 0
-  for (let i = 1; i <= n; i++) {
-    const digest = Crypto.hash("sha256", JSON.stringify(employee(i)), "buffer") as Buffer
-    sink ^= digest[0]!
-  }
-  const ms = performance.now() - start
-  return { ms, rate: n / (ms / 1000), sink }
+interface Side {
+  readonly ms: number
+  readonly records: number
+  readonly rate: number
 }
 
-export const run = async (args: ReadonlyArray<string>) => {
-  const n = option(args, "--records", 1_000_000)
+/** JSON.stringify + SHA-256 of each record the provider serves now. */
+const baseline = (provider: Synthetic): Side => {
+  const start = performance.now()
+  let sink = 0
+  let records = 0
+  for (let i = 1; i <= provider.size; i++) {
+    if (provider.deleted.has(i)) continue
+    const digest = Crypto.hash("sha256", JSON.stringify(employee(i, provider.versions.get(i) ?? 0)), "buffer") as Buffer
+    sink ^= digest[0]!
+    records++
+  }
+  const ms = performance.now() - start
+  if (sink === -1) console.log("") // keeps the digests alive
+  return { ms, records, rate: records / (ms / 1000) }
+}
+
+interface Phase extends Side {
+  /** Wall time including the acking of its events (memory). */
+  readonly wallMs: number
+  readonly ackMs: number
+  readonly counters: { readonly new: number; readonly changed: number; readonly deleted: number }
+  readonly profile?: CpuProfile | undefined
+}
+
+interface Rep {
+  readonly initial: Phase
+  readonly delta: Phase
+  readonly baseInitial: Side
+  readonly baseDelta: Side
+  readonly mutation: { readonly changed: number; readonly deleted: number; readonly added: number }
+  readonly tracked: number
+  readonly acked: number
+  readonly purged: number
+  readonly bytesPerRecord: number
+}
+
+/** One repetition: baseline initial, ours initial, baseline delta, ours delta, on a fresh store and engine. */
+const repetition = async (n: number, benchStoreOf: BenchStore, profiled: boolean): Promise<Rep> => {
   const provider = new Synthetic(n)
   const connector = Connector.define({
     id: "synthetic",
@@ -102,17 +142,18 @@ export const run = async (args: ReadonlyArray<string>) => {
     check: () => Effect.void,
     readers: [{ model: Employee.model, mode: "full", readAll: () => provider.readAll() }]
   })
+  const acking = benchStoreOf.name === "memory"
 
   const heapBefore = heapUsed()
-  // Delivery stand-in: each page's events are acked right after their commit and forgotten (an
-  // outbox retention of 0), so memory holds fingerprints rather than payloads. That time is measured
-  // apart and left out of the detection rate.
+  // Delivery stand-in (memory): each page's events are acked right after their commit and forgotten
+  // (an outbox retention of 0), so memory holds fingerprints rather than payloads. That time is
+  // measured apart and left out of the detection rate.
   let ackMs = 0
   let acked = 0
   const storeAckingEachPage = Layer.effect(
     Store.Store,
     Effect.gen(function*() {
-      const inner = yield* StoreMemory.make
+      const inner = yield* Store.Store
       const vault = yield* Vault.Vault
       return {
         ...inner,
@@ -123,24 +164,25 @@ export const run = async (args: ReadonlyArray<string>) => {
               const start = performance.now()
               const at = page.events[0]?.createdAt ?? 0
               return ackAll({ store: inner, vault }, at).pipe(
-                  // Retention 0: what is acked is forgotten at once, so the outbox stays drained.
-                  Effect.zipRight(inner.outbox.purge(Number.MAX_SAFE_INTEGER)),
-                  Effect.ensuring(Effect.sync(() => {
-                    ackMs += performance.now() - start
-                    acked += page.events.length
-                  }))
-                )
+                // Retention 0: what is acked is forgotten at once, so the outbox stays drained.
+                Effect.zipRight(inner.outbox.purge(Number.MAX_SAFE_INTEGER)),
+                Effect.ensuring(Effect.sync(() => {
+                  ackMs += performance.now() - start
+                  acked += page.events.length
+                }))
+              )
             })
           )
       } satisfies Store.StoreService
     })
-  )
+  ).pipe(Layer.provide(benchStoreOf.layer()))
+  const vaultLayer = Vault.layer({ current: { id: "bench", key: Vault.generateKey() } })
   const layer = SyncEngine.layer().pipe(
     Layer.provideMerge(Integrations.layer),
     Layer.provideMerge(Connectors.layer([connector])),
     Layer.provideMerge(OutboxSignal.layer),
-    Layer.provideMerge(storeAckingEachPage),
-    Layer.provideMerge(Vault.layer({ current: { id: "bench", key: Vault.generateKey() } })),
+    Layer.provideMerge(acking ? storeAckingEachPage : benchStoreOf.layer()),
+    Layer.provideMerge(vaultLayer),
     Layer.provideMerge(NoHttp)
   )
 
@@ -166,57 +208,117 @@ export const run = async (args: ReadonlyArray<string>) => {
       status: "active", includeInactive: false, createdAt: now, updatedAt: now
     })
 
-    const phase = (type: "initial" | "delta") =>
+    const phase = (type: "initial" | "delta", records: number) =>
       Effect.gen(function*() {
+        const profiler = profiled ? yield* Effect.promise(startProfiler) : undefined
         const acksBefore = ackMs
         const start = performance.now()
         const result = yield* engine.run(syncId, { type })
         const wallMs = performance.now() - start
+        const profile = profiler === undefined ? undefined : yield* Effect.promise(profiler.stop)
         const ackShare = ackMs - acksBefore
-        return { ms: wallMs - ackShare, wallMs, ackMs: ackShare, result }
+        const ms = wallMs - ackShare
+        const counters = result.models["hris.employee"]!.counters
+        return { ms, records, rate: records / (ms / 1000), wallMs, ackMs: ackShare, counters, profile } satisfies Phase
       })
 
-    const initial = yield* phase("initial")
+    const baseInitial = baseline(provider)
+    const initial = yield* phase("initial", n)
     const mutation = provider.mutate()
-    const delta = yield* phase("delta")
+    const baseDelta = baseline(provider)
+    const delta = yield* phase("delta", baseDelta.records)
+    if (!acking) return { initial, delta, mutation, baseInitial, baseDelta, purged: 0, tracked: 0, heapAfter: 0 }
     // Settle the run events too, then forget everything settled: the outbox is drained.
     const at = yield* Clock.currentTimeMillis
     yield* ackAll({ store, vault }, at)
     const purged = yield* store.outbox.purge(Number.MAX_SAFE_INTEGER)
-    const tracked = yield* store.fingerprints.count({ syncId, model: "hris.employee" })
-    const heapAfter = heapUsed()
-    return { initial, delta, mutation, purged, tracked, heapAfter, keep: store }
+    const counts = yield* store.fingerprints.count({ syncId, model: "hris.employee" })
+    const tracked = counts.active + counts.inactive
+    return { initial, delta, mutation, baseInitial, baseDelta, purged, tracked, heapAfter: heapUsed() }
   })
 
-  const ours = await Effect.runPromise(Effect.provide(program, layer))
-  const base = baseline(n)
-  const initialRate = n / (ours.initial.ms / 1000)
-  const deltaRecords = provider.size - ours.mutation.deleted
-  const deltaRate = deltaRecords / (ours.delta.ms / 1000)
-  const trackedCount = ours.tracked.active + ours.tracked.inactive
-  const bytesPerRecord = (ours.heapAfter - heapBefore) / trackedCount
-  const ratio = Math.min(initialRate, deltaRate) / base.rate
-  const audit = ours.delta.result.models["hris.employee"]!.counters
+  const out = await Effect.runPromise(Effect.scoped(Effect.provide(program, layer)))
+  return {
+    ...out,
+    acked,
+    bytesPerRecord: out.tracked === 0 ? 0 : (out.heapAfter - heapBefore) / out.tracked
+  }
+}
+
+export const run = async (args: ReadonlyArray<string>) => {
+  const store = benchStore(storeOption(args))
+  const n = option(args, "--records", store.name === "memory" ? 300_000 : 50_000)
+  const reps = option(args, "--reps", 3)
+  const profileFile = text(args, "--profile")
+  const profiling = !flag(args, "--no-profile")
+  const done: Array<Rep> = []
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      const r = await repetition(n, store, profiling && rep === reps - 1)
+      done.push(r)
+      console.log(
+        `  rep ${rep + 1}/${reps}: baseline ${Math.round(r.baseInitial.rate).toLocaleString()} / ${Math.round(r.baseDelta.rate).toLocaleString()} records/s, ` +
+          `ours initial ${Math.round(r.initial.rate).toLocaleString()} records/s (${round(r.initial.ms / 1000, 2)} s), delta ${Math.round(r.delta.rate).toLocaleString()} records/s (${round(r.delta.ms / 1000, 2)} s)`
+      )
+    }
+  } finally {
+    store.close()
+  }
+  const last = done[done.length - 1]!
+  const initialRate = median(done.map((r) => r.initial.rate))
+  const deltaRate = median(done.map((r) => r.delta.rate))
+  const baseInitialRate = median(done.map((r) => r.baseInitial.rate))
+  const baseDeltaRate = median(done.map((r) => r.baseDelta.rate))
+  const initialRatio = round(initialRate / baseInitialRate, 3)
+  const deltaRatio = round(deltaRate / baseDeltaRate, 3)
+  const ratio = Math.min(initialRatio, deltaRatio)
+  const audit = last.delta.counters
+  const initialShares = last.initial.profile === undefined ? undefined : summarise(last.initial.profile)
+  const deltaShares = last.delta.profile === undefined ? undefined : summarise(last.delta.profile)
+  if (profileFile !== undefined && last.initial.profile !== undefined) {
+    await saveProfile(last.initial.profile, profileFile)
+    if (last.delta.profile !== undefined) await saveProfile(last.delta.profile, profileFile.replace(/(\.cpuprofile)?$/, ".delta.cpuprofile"))
+  }
+  const targets: Array<Target> = store.name === "memory"
+    ? [target("initial ratio", initialRatio, ">=", 0.5), target("delta ratio", deltaRatio, ">=", 0.5)]
+    : [target("initial ratio", initialRatio, ">=", 0.3)]
+  const peak = peakRssMB()
   report([
-    `records: ${n.toLocaleString()} (delta: ${ours.mutation.changed} changed, ${ours.mutation.deleted} deleted, ${ours.mutation.added} new)`,
-    `initial: ${round(ours.initial.ms / 1000, 2)} s, ${Math.round(initialRate).toLocaleString()} records/s (+ ${round(ours.initial.ackMs / 1000, 2)} s acking its events)`,
-    `delta:   ${round(ours.delta.ms / 1000, 2)} s, ${Math.round(deltaRate).toLocaleString()} records/s (+ ${round(ours.delta.ackMs / 1000, 2)} s acking; emitted new ${audit.new}, changed ${audit.changed}, deleted ${audit.deleted})`,
-    `baseline JSON.stringify + SHA-256: ${round(base.ms / 1000, 2)} s, ${Math.round(base.rate).toLocaleString()} records/s`,
-    `store: ${round(bytesPerRecord, 1)} bytes per tracked record (${trackedCount.toLocaleString()} tracked; outbox drained, ${acked.toLocaleString()} events acked, ${ours.purged.toLocaleString()} purged)`,
-    `peak RSS: ${peakRssMB()} MB`,
-    `ratio ÷ baseline: initial ${round(initialRate / base.rate, 3)}, delta ${round(deltaRate / base.rate, 3)} (reported: the slower phase, ${round(ratio, 3)})`
+    `detect (store ${store.name}): ${n.toLocaleString()} records (delta: ${last.mutation.changed} changed, ${last.mutation.deleted} deleted, ${last.mutation.added} new), medians of ${reps} alternating repetitions`,
+    `initial: ${Math.round(initialRate).toLocaleString()} records/s (${round(median(done.map((r) => r.initial.ms)) / 1000, 2)} s${store.name === "memory" ? `, + ${round(median(done.map((r) => r.initial.ackMs)) / 1000, 2)} s acking its events` : ""}); baseline ${Math.round(baseInitialRate).toLocaleString()} records/s`,
+    `delta:   ${Math.round(deltaRate).toLocaleString()} records/s (${round(median(done.map((r) => r.delta.ms)) / 1000, 2)} s; emitted new ${audit.new}, changed ${audit.changed}, deleted ${audit.deleted}); baseline ${Math.round(baseDeltaRate).toLocaleString()} records/s`,
+    ...(store.name === "memory"
+      ? [`store: ${round(last.bytesPerRecord, 1)} bytes per tracked record (${last.tracked.toLocaleString()} tracked; outbox drained, ${last.acked.toLocaleString()} events acked, ${last.purged.toLocaleString()} purged)`]
+      : []),
+    `peak RSS: ${peak} MB`,
+    `ratio ÷ baseline (medians): initial ${initialRatio}, delta ${deltaRatio} (reported: the lower, ${ratio})`,
+    ...(initialShares === undefined ? [] : [`where the initial run's time went (last rep): ${sharesLine(initialShares)}`, ...topFunctions(last.initial.profile!, 8).map((l) => `    ${l}`)]),
+    ...(deltaShares === undefined ? [] : [`where the delta's time went (last rep): ${sharesLine(deltaShares)}`]),
+    ...(profileFile === undefined || initialShares === undefined ? [] : [`CPU profiles of ours (last rep): ${profileFile} and its .delta; top functions in <file>.top.txt`]),
+    ...targetLines(targets)
   ], {
     name: "detect",
-    ratio: round(ratio, 3),
-    initialRatio: round(initialRate / base.rate, 3),
-    deltaRatio: round(deltaRate / base.rate, 3),
-    peakRssMB: peakRssMB(),
+    store: store.name,
+    ratio,
+    initialRatio,
+    deltaRatio,
+    peakRssMB: peak,
     records: n,
+    reps,
     initialRecordsPerSec: Math.round(initialRate),
     deltaRecordsPerSec: Math.round(deltaRate),
-    baselineRecordsPerSec: Math.round(base.rate),
-    storeBytesPerRecord: round(bytesPerRecord, 1),
-    emitted: { initial: ours.initial.result.models["hris.employee"]!.counters.new, delta: audit }
+    baselineInitialRecordsPerSec: Math.round(baseInitialRate),
+    baselineDeltaRecordsPerSec: Math.round(baseDeltaRate),
+    perRep: done.map((r) => ({
+      baselineInitial: Math.round(r.baseInitial.rate),
+      initial: Math.round(r.initial.rate),
+      baselineDelta: Math.round(r.baseDelta.rate),
+      delta: Math.round(r.delta.rate)
+    })),
+    ...(store.name === "memory" ? { storeBytesPerRecord: round(last.bytesPerRecord, 1) } : {}),
+    emitted: { initial: last.initial.counters.new, delta: audit },
+    ...(initialShares === undefined ? {} : { timeShares: { initial: sharesObject(initialShares), ...(deltaShares === undefined ? {} : { delta: sharesObject(deltaShares) }) } }),
+    targets
   })
 }
 

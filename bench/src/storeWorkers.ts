@@ -96,9 +96,10 @@ const startAckReceiver = (): Promise<AckReceiver> =>
 
 // --- workers ------------------------------------------------------------------
 
-const workerFile = fileURLToPath(new URL("./storeWorker.ts", import.meta.url))
+// Beside this module: the source under tsx, the built entry in dist/.
+const workerFile = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "./storeWorker.ts" : "./storeWorker.js", import.meta.url))
 
-/** Starts a worker process (it inherits this process's `--import tsx` and conditions) and waits for it to be ready. */
+/** Starts a worker process (it inherits this process's Node options: `--import tsx` and conditions under tsx) and waits for it to be ready. */
 const startWorker = (url: string): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = fork(workerFile, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
