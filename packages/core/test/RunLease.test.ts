@@ -8,7 +8,7 @@ import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import type { Connector } from "@weft/core/connector"
 import { Connectors, Integrations, Recovery, SyncEngine } from "@weft/core/engine"
-import { RunEvents } from "@weft/core/outbox"
+import { Payloads, RunEvents } from "@weft/core/outbox"
 import { OutboxSignal, Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { StoreMemory } from "@weft/store-memory"
@@ -271,7 +271,8 @@ describe("Run leases and crash recovery", () => {
       const consumed = yield* shared.outbox.list({ runId: run.id, type: "sync.events.allConsumed" })
       expect(consumed).toHaveLength(1)
       const vault = yield* Effect.provide(Vault.Vault, Vault.layer(testKeys))
-      const event = yield* vault.openJson(consumed[0]!.payload!, consumed[0]!.id)
+      const body = yield* Payloads.opener({ store: shared, vault }).body(consumed[0]!)
+      const event = JSON.parse(Buffer.from(body!).toString())
       expect(event).toMatchObject({ type: "sync.events.allConsumed", data: { acked: 10, deadLettered: 0 } })
     }))
 

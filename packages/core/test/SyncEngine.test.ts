@@ -3,6 +3,7 @@ import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import { SyncEngine } from "@weft/core/engine"
 import { RunEvents } from "@weft/core/outbox"
@@ -359,13 +360,20 @@ describe("SyncEngine", () => {
       const result = yield* (yield* SyncEngine.SyncEngine).run(sync.id, { type: "initial" })
       const store = yield* Store.Store
       const entries = yield* store.outbox.list({ runId: result.id })
+      const sealed = new Map<string, Uint8Array>()
       for (const entry of entries) {
-        const raw = Buffer.from(entry.payload!).toString("latin1")
-        expect(raw).not.toContain("person1@example.com")
-        expect(raw).not.toContain("First1")
+        const payload = yield* store.outbox.payload(entry.payload!.id)
+        sealed.set(entry.payload!.id, Option.getOrThrow(payload))
       }
+      // One payload for the page of record events, one per run event.
+      expect(sealed.size).toBe(entries.filter((e) => e.kind === "run").length + 1)
+      for (const raw of sealed.values()) {
+        expect(Buffer.from(raw).toString("latin1")).not.toContain("person1@example.com")
+        expect(Buffer.from(raw).toString("latin1")).not.toContain("First1")
+      }
+      // Sealed under its own id: moved to another id, it does not open.
       const vault = yield* Vault.Vault
-      const moved = yield* Effect.flip(vault.open(entries[0]!.payload!, entries[1]!.id))
+      const moved = yield* Effect.flip(vault.open(sealed.get(entries[0]!.payload!.id)!, entries[0]!.id))
       expect(moved.reason).toBe("tampered")
     }))
   })

@@ -19,7 +19,9 @@ import { MemoryState } from "./internal/state.js"
  * see each other's half-applied changes, and an operation that cannot apply
  * fully (e.g. a page commit for an unknown run) applies nothing and fails
  * with `StoreError`. Rows are copied in and out: callers may reuse what they
- * pass and mutate what they get.
+ * pass and mutate what they get. Outbox payload bytes are not copied (they
+ * are immutable by contract: nobody mutates them), and destination options
+ * and payload references are handed out frozen.
  *
  * A settle whose lease token is not the entry's current one (the entry was
  * settled, or claimed again after the lease lapsed) changes nothing and
@@ -91,6 +93,7 @@ export const make: Effect.Effect<Store.StoreService> = Effect.sync(() => {
         attempt("outbox.nextDueAt", () => Option.fromNullable(state.nextDueAt(destinationId))),
       settle: (id, leaseToken, settlement) => attempt("outbox.settle", () => state.settle(id, leaseToken, settlement)),
       get: (id) => attempt("outbox.get", () => Option.fromNullable(state.getEntry(id))),
+      payload: (id) => attempt("outbox.payload", () => Option.fromNullable(state.payload(id))),
       list: (query) => attempt("outbox.list", () => state.listEntries(query)),
       requeue: (ids, now) => attempt("outbox.requeue", () => state.requeue(ids, now)),
       enqueue: (entries) => attempt("outbox.enqueue", () => state.enqueue(entries)),

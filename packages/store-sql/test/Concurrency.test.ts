@@ -10,7 +10,7 @@ import { StorePostgres } from "@weft/store-sql/postgres"
 import { StoreSqlite } from "@weft/store-sql/sqlite"
 import { freshPgUrl, sqliteFile } from "./layers.js"
 
-const { makeCommit, makeEntry, makeRun, makeRunEvent, settlement } = StoreSuite
+const { makeCommit, makeEntry, makePage, makeRun, makeRunEvent, settlement, storedRef } = StoreSuite
 
 /**
  * Two stores on one database, as two worker processes would have: on
@@ -82,12 +82,33 @@ for (const [name, stores] of Object.entries(twoStores)) {
         }
         const row = Option.getOrThrow(yield* a.outbox.get(e.id))
         expect(row).toMatchObject({ status: "pending", attempts: 0, leaseUntil: 2_000, leaseToken: second.leaseToken })
-        expect(row.payload).toEqual(e.payload)
+        expect(row.payload).toEqual(storedRef(e.payload))
         expect(Option.getOrThrow(yield* a.runs.get("run_test")).delivery).toMatchObject({ acked: 0, deadLettered: 0 })
         expect(yield* b.outbox.settle(e.id, second.leaseToken!, settlement.acked(1_700))).toEqual({ _tag: "Settled" })
         expect(yield* b.outbox.settle(e.id, second.leaseToken!, settlement.acked(1_700))).toEqual({ _tag: "Stale" })
         expect(Option.getOrThrow(yield* a.runs.get("run_test")).delivery).toMatchObject({ acked: 1, deadLettered: 0 })
       }))
+
+    it.scoped("a page's payload goes with the last of its record events acked, however concurrently they settle", () =>
+      Effect.gen(function*() {
+        const [a, b] = yield* stores
+        yield* a.runs.create(makeRun())
+        const pages = Array.from({ length: 4 }, (_, i) => makePage(40, {}, `pay_concurrent_${i}`))
+        yield* a.commit(makeCommit({ events: pages.flat() }))
+        const claimed = yield* a.outbox.claimDue({ now: 1_000, limit: 1_000, leaseMs: 60_000 })
+        expect(claimed.length).toBe(160)
+        // Page 3 keeps one event dead-lettered: its payload stays for a replay.
+        const dead = pages[3][17].id
+        yield* Effect.forEach(claimed, (e, i) =>
+          (i % 2 === 0 ? a : b).outbox.settle(e.id, e.leaseToken!, e.id === dead ? settlement.dead(2_000) : settlement.acked(2_000)), {
+          concurrency: 16,
+          discard: true
+        })
+        for (let i = 0; i < 3; i++) expect(Option.isNone(yield* b.outbox.payload(`pay_concurrent_${i}`))).toBe(true)
+        expect(Option.isSome(yield* b.outbox.payload("pay_concurrent_3"))).toBe(true)
+        expect(yield* a.outbox.purge(3_000)).toBe(160)
+        expect(Option.isNone(yield* b.outbox.payload("pay_concurrent_3"))).toBe(true)
+      }), 120_000)
 
     it.scoped("enqueueConsumed: of many concurrent callers on two clients exactly one enqueues", () =>
       Effect.gen(function*() {

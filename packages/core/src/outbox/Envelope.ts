@@ -1,12 +1,15 @@
 import type { DeleteReason, EventType, SyncType } from "../events/Event.js"
 import * as Ids from "../ground/Ids.js"
-import type { ModelAudit, OutboxEntry, RunRow, RunType } from "../store/Rows.js"
+import type { ModelAudit, OutboxEntry, PayloadRef, RunRow, RunType } from "../store/Rows.js"
 import type { VaultService } from "../vault/Vault.js"
 
 /**
- * Turns changes into outbox entries: the event JSON (envelope + data),
- * sealed with the Vault under the event id, with the routing metadata the
- * outbox orders and claims by.
+ * Turns changes into outbox entries: the event JSON (envelope + data), with
+ * the routing metadata the outbox orders and claims by. The events of one
+ * page are sealed together with the Vault, in one payload under its own id
+ * (one cipher per page instead of one per event); each entry refers to its
+ * slice (`Rows.PayloadRef`) and the page's entries carry the sealed bytes to
+ * the store. A run event gets a payload of its own.
  *
  * @since 0.1.0
  */
@@ -84,6 +87,14 @@ export const recordKey = (syncId: string, model: string, recordId: string): stri
 export const runKey = (runId: string): string => `run/${runId}`
 
 /**
+ * A new payload id, created at `nowMs`: `pay_` + a UUIDv7 like every Weft id.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const payloadId = (nowMs: number): string => `pay_${Ids.at("evt", nowMs).slice(4)}`
+
+/**
  * Writes events of one run. The static part of the envelope is serialised
  * once; each event adds its id, type, time and data.
  *
@@ -92,7 +103,7 @@ export const runKey = (runId: string): string => `run/${runId}`
  */
 export interface EventWriter {
   readonly envelope: RunEnvelope
-  /** Entries for record changes of `model`, created at `nowMs`. */
+  /** Entries for record changes of `model`, created at `nowMs`, sealed together in one payload. */
   readonly records: (model: string, changes: ReadonlyArray<Change>, nowMs: number) => Array<OutboxEntry>
   /** A run event (`sync.events.*`), created at `nowMs`. */
   readonly run: (type: EventType, data: object, nowMs: number, model?: string) => OutboxEntry
@@ -117,12 +128,12 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
   const entry = (
     id: string,
     type: EventType,
-    json: string,
     nowMs: number,
     kind: "record" | "run",
     orderingKey: string,
     model: string | undefined,
-    recordId: string | undefined
+    recordId: string | undefined,
+    payload: PayloadRef
   ): OutboxEntry => ({
     id,
     type,
@@ -137,22 +148,30 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
     status: "pending",
     attempts: 0,
     nextAttemptAt: nowMs,
-    payload: vault.seal(json, id)
+    payload
   })
 
   const run: EventWriter["run"] = (type, data, nowMs, model) => {
     const id = Ids.at("evt", nowMs)
     const json = `{"id":"${id}","type":"${type}","timestamp":"${new Date(nowMs).toISOString()}",${routing},` +
       (model === undefined ? "" : `"model":${JSON.stringify(model)},`) + `"data":${JSON.stringify(data)}}`
-    return entry(id, type, json, nowMs, "run", runKey(envelope.runId), model, undefined)
+    const payload = payloadId(nowMs)
+    const sealed = vault.seal(json, payload)
+    return entry(id, type, nowMs, "run", runKey(envelope.runId), model, undefined, { id: payload, offset: 0, length: Buffer.byteLength(json), sealed })
   }
 
   return {
     envelope,
     records: (model, changes, nowMs) => {
+      if (changes.length === 0) return []
       const timestamp = new Date(nowMs).toISOString()
       const modelJson = JSON.stringify(model)
-      const out: Array<OutboxEntry> = new Array(changes.length)
+      const payload = payloadId(nowMs)
+      const ids: Array<string> = new Array(changes.length)
+      const jsons: Array<string> = new Array(changes.length)
+      // Byte offsets into the page's UTF-8 text: events are concatenated, nothing between them.
+      const offsets: Array<number> = new Array(changes.length + 1)
+      offsets[0] = 0
       for (let i = 0; i < changes.length; i++) {
         const change = changes[i]!
         const id = Ids.at("evt", nowMs)
@@ -161,7 +180,16 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
           : change.data
         const json = `{"id":"${id}","type":"${change.type}","timestamp":"${timestamp}",${routing},"model":${modelJson},` +
           `"recordId":${JSON.stringify(change.recordId)},"data":${data}}`
-        out[i] = entry(id, change.type, json, nowMs, "record", recordKey(envelope.syncId, model, change.recordId), model, change.recordId)
+        ids[i] = id
+        jsons[i] = json
+        offsets[i + 1] = offsets[i]! + Buffer.byteLength(json)
+      }
+      const sealed = vault.seal(jsons.join(""), payload)
+      const out: Array<OutboxEntry> = new Array(changes.length)
+      for (let i = 0; i < changes.length; i++) {
+        const change = changes[i]!
+        const ref: PayloadRef = { id: payload, offset: offsets[i]!, length: offsets[i + 1]! - offsets[i]!, sealed }
+        out[i] = entry(ids[i]!, change.type, nowMs, "record", recordKey(envelope.syncId, model, change.recordId), model, change.recordId, ref)
       }
       return out
     },

@@ -5,7 +5,8 @@ import type { Hash } from "../ground/Fingerprint.js"
  * What a {@link Store} keeps. Plain data: every store implementation persists
  * these rows as they are. Times are Unix milliseconds. Secret or personal data
  * (credentials, destination secrets, outbox payloads) arrives already sealed by
- * the Vault; a store never sees it in clear.
+ * the Vault; a store never sees it in clear. Outbox payload bytes are never
+ * mutated by anyone (see {@link PayloadRef}).
  *
  * @since 0.1.0
  */
@@ -294,15 +295,54 @@ export interface OutboxEntry {
   /** A replay of a settled event: does not move its run's delivery counters. */
   readonly replay?: boolean | undefined
   /**
-   * The event's JSON, sealed (AAD: the event id). Removed (`null`) once a
-   * `record.new` / `record.changed` is acked: those carry record data. Other
-   * events hold ids and counts only and keep it, so they replay as sent.
+   * Where the event's JSON is: a slice of a sealed payload (see
+   * {@link PayloadRef}). The entry holds that payload while this is set.
+   * Cleared (`null`) once a `record.new` / `record.changed` is acked: those
+   * carry record data. Other events hold ids and counts only and keep it, so
+   * they replay as sent.
    */
-  readonly payload: Uint8Array | null
+  readonly payload: PayloadRef | null
 }
 
 /**
- * Whether acking an event of this type removes its payload: only events
+ * Where an event's JSON is: bytes `offset` to `offset + length` of a payload
+ * once opened. The engine seals the events of one page together, in one
+ * payload (AAD: the payload's id), so a page costs one seal and delivery one
+ * open; run events get a payload each.
+ *
+ * `length` may run past the end of the opened payload: an entry written when
+ * every event had a payload of its own spans all of it this way (offset 0,
+ * the sealed length). Readers take the bytes up to the end.
+ *
+ * A store keeps each payload once, by id, with the number of entries that
+ * hold it, and removes it when none does: acking a `record.new` /
+ * `record.changed` releases that entry's hold, purging a settled entry
+ * releases its hold; dead-lettered entries keep theirs (replays need them).
+ *
+ * **Payload bytes are immutable once sealed.** Nobody mutates them: not the
+ * writer after handing them over, not the store, not a reader. Stores keep
+ * and hand out the bytes they were given without copying them.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export interface PayloadRef {
+  /** The payload's id, which is also the associated data it is sealed under. */
+  readonly id: string
+  readonly offset: number
+  readonly length: number
+  /**
+   * The sealed payload, on the entries of a write that introduces it
+   * (entries of one page share the same bytes). A write must bring the bytes
+   * of every payload the store does not hold yet; the store keeps them once
+   * per id. Stores never return this field: read the bytes with
+   * `outbox.payload(id)`.
+   */
+  readonly sealed?: Uint8Array | undefined
+}
+
+/**
+ * Whether acking an event of this type releases its payload: only events
  * that carry record data lose it.
  *
  * @since 0.1.0
@@ -375,6 +415,7 @@ export interface PageCommit {
   readonly deletes: ReadonlyArray<string>
   /** Replaces the model state (cursor, generation) when present. */
   readonly state?: ModelState | undefined
+  /** The page's events; they bring the sealed payload they share (see {@link PayloadRef}). */
   readonly events: ReadonlyArray<OutboxEntry>
   /** Replaces `models[audit.model]` of run `runId`; adds the commit's record events to its delivery counters. */
   readonly run: { readonly runId: string; readonly audit: ModelAudit }

@@ -28,6 +28,12 @@ import type {
  * (`@weft/store-memory`, …) and must pass the Store conformance suite of
  * `@weft/testing`.
  *
+ * Outbox payloads are kept once per payload (a page of events sealed
+ * together) and read with `outbox.payload`; entries only refer to their slice
+ * of one (`Rows.PayloadRef`). Payload bytes are immutable: a store neither
+ * copies them on the way in or out nor changes them, and no caller may
+ * mutate bytes it handed over or read.
+ *
  * @since 0.1.0
  */
 
@@ -174,24 +180,35 @@ export interface StoreService {
      * Applies a claim's outcome, if the entry is pending and `leaseToken` is
      * its current claim's; otherwise changes nothing and returns `Stale`.
      * Acked and dead-lettered record events move their run's counters in the
-     * same atomic step.
+     * same atomic step; acking a `record.new` / `record.changed` releases its
+     * payload hold in that step too.
      */
     readonly settle: (id: string, leaseToken: string, settlement: Settlement) => Op<SettleResult>
     readonly get: (id: string) => Op<Option.Option<OutboxEntry>>
+    /**
+     * The sealed bytes of a payload (`entry.payload.id`), while an entry
+     * holds it. Never mutate them: they are the stored bytes themselves in
+     * some stores.
+     */
+    readonly payload: (id: string) => Op<Option.Option<Uint8Array>>
     /** Oldest first. */
     readonly list: (query: OutboxQuery) => Op<ReadonlyArray<OutboxEntry>>
     /**
      * Makes settled entries that still hold their payload pending again, due
      * at `now`, marked as replays, at the back of their ordering key. Returns
-     * the ids requeued.
+     * the ids requeued. Holds do not change: the entries keep theirs.
      */
     readonly requeue: (ids: ReadonlyArray<string>, now: number) => Op<ReadonlyArray<string>>
-    /** Enqueues entries outside a page commit (replays of settled records). */
+    /**
+     * Enqueues entries outside a page commit (replays of settled records),
+     * with the sealed payloads they introduce.
+     */
     readonly enqueue: (entries: ReadonlyArray<OutboxEntry>) => Op<void>
     /**
      * Forgets settled (acked or dead) entries settled before `settledBefore`:
-     * the outbox's retention. Pending entries are never removed. Returns how
-     * many were removed.
+     * the outbox's retention. Pending entries are never removed. Their holds
+     * are released in the same step (a payload no entry holds is removed).
+     * Returns how many entries were removed.
      */
     readonly purge: (settledBefore: number) => Op<number>
   }

@@ -9,6 +9,7 @@ import type { Connector } from "@weft/core/connector"
 import { Connectors, Integrations, SyncEngine } from "@weft/core/engine"
 import { Event } from "@weft/core/events"
 import { Ids } from "@weft/core/ground"
+import { Payloads } from "@weft/core/outbox"
 import { OutboxSignal, type Rows, Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { StoreMemory } from "@weft/store-memory"
@@ -95,8 +96,9 @@ export const eventsOf = (runId: string) =>
     const store = yield* Store.Store
     const vault = yield* Vault.Vault
     const entries = yield* store.outbox.list({ runId, limit: 1_000_000 })
+    const payloads = Payloads.opener({ store, vault })
     return yield* Effect.forEach(entries, (entry) =>
-      Effect.map(Effect.orDie(vault.openJson(entry.payload!, entry.id)), (json) => decodeEvent(json)))
+      Effect.map(Effect.orDie(payloads.body(entry)), (body) => decodeEvent(JSON.parse(Buffer.from(body!).toString()))))
   })
 
 export const recordEvents = (events: ReadonlyArray<Event.WeftEvent>) =>

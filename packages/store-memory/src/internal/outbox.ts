@@ -43,6 +43,12 @@ interface Lane {
   readyLive: number
 }
 
+/** A sealed payload as kept: the bytes as given (immutable by contract) and how many entries hold it. */
+interface Held {
+  readonly sealed: Uint8Array
+  holders: number
+}
+
 /** FIFO of the pending entries of one ordering key, oldest first. */
 interface KeyQueue {
   items: Array<Entry>
@@ -80,6 +86,7 @@ export class Outbox {
   private readonly keys = new Map<string, KeyQueue>()
   private readonly lanes = new Map<string, Lane>()
   private readonly pendingByDestination = new Map<string, number>()
+  private readonly payloads = new Map<string, Held>()
   private nextSeq = 0
   private nextToken = 0
 
@@ -102,8 +109,41 @@ export class Outbox {
     return this.byId.get(id)
   }
 
-  /** Appends a copy of `row` at the back of its ordering key's queue. */
-  insert(row: Rows.OutboxEntry): void {
+  /** The sealed bytes of a payload some entry holds. */
+  payload(id: string): Uint8Array | undefined {
+    return this.payloads.get(id)?.sealed
+  }
+
+  /** Whether the payload is kept (some entry holds it). */
+  holds(id: string): boolean {
+    return this.payloads.has(id)
+  }
+
+  /** Payloads and how many entries hold each (for checks). */
+  payloadHolders(): Map<string, number> {
+    const out = new Map<string, number>()
+    for (const [id, held] of this.payloads) out.set(id, held.holders)
+    return out
+  }
+
+  /**
+   * Appends copies of `rows`, in order (see {@link insert}). The payloads
+   * they bring and the store does not keep yet are kept first, once each.
+   * Callers check first that every payload is kept or brought.
+   */
+  insertAll(rows: ReadonlyArray<Rows.OutboxEntry>): void {
+    for (let i = 0; i < rows.length; i++) {
+      const ref = rows[i].payload
+      if (ref !== null && ref.sealed !== undefined && !this.payloads.has(ref.id)) {
+        this.payloads.set(ref.id, { sealed: ref.sealed, holders: 0 })
+      }
+    }
+    for (let i = 0; i < rows.length; i++) this.insert(rows[i])
+  }
+
+  /** Appends a copy of `row` at the back of its ordering key's queue; it holds its (kept) payload. */
+  private insert(row: Rows.OutboxEntry): void {
+    if (row.payload !== null) this.payloads.get(row.payload.id)!.holders++
     const entry: Entry = { row: copyEntry(row), seq: this.nextSeq++, version: 0, loc: NOWHERE }
     this.byId.set(row.id, entry)
     const ofRun = this.byRun.get(row.runId)
@@ -178,7 +218,10 @@ export class Outbox {
     if (entry.row.status === "pending") this.countPending(entry.row.destinationId, -1)
     const row = entry.row
     row.status = "acked"
-    if (Rows.carriesRecordData(row.type)) row.payload = null
+    if (Rows.carriesRecordData(row.type) && row.payload !== null) {
+      this.releaseHold(row.payload.id)
+      row.payload = null
+    }
     row.settledAt = settlement.at
     row.attempts = settlement.attempts
     row.firstAttemptAt = settlement.firstAttemptAt
@@ -223,6 +266,7 @@ export class Outbox {
       const row = entry.row
       if (row.status === "pending" || row.settledAt === undefined || row.settledAt >= before) continue
       this.byId.delete(id)
+      if (row.payload !== null) this.releaseHold(row.payload.id)
       removed++
     }
     if (removed > 0) {
@@ -256,6 +300,13 @@ export class Outbox {
       if (out.length === limit) break
     }
     return out
+  }
+
+  /** One entry gave its hold up; the last one takes the payload with it. */
+  private releaseHold(id: string): void {
+    const held = this.payloads.get(id)
+    if (held === undefined) return
+    if (--held.holders === 0) this.payloads.delete(id)
   }
 
   private lane(destinationId: string): Lane {

@@ -120,6 +120,7 @@ export class MemoryState {
     const run = this.existingRun(close.run.id, "close")
     if (run.delivery.emissionClosed) reject(`run "${close.run.id}" is already closed; a run is closed once`)
     this.checkNewIds([close.allEmitted])
+    this.checkPayloads([close.allEmitted])
     const syncId = run.row.syncId
     const initialCompletedAt = close.sync?.initialCompletedAt
     const sync = initialCompletedAt === undefined ? undefined : this.tables.syncs.get(syncId)
@@ -135,7 +136,7 @@ export class MemoryState {
       errors: clonePlain(close.run.errors),
       models: clonePlain(close.run.models)
     }
-    this.outbox.insert(close.allEmitted)
+    this.outbox.insertAll([close.allEmitted])
     run.delivery.emissionClosed = true
     if (sync !== undefined) this.tables.syncs.set(syncId, { ...sync, initialCompletedAt })
     return { ...run.delivery }
@@ -145,7 +146,8 @@ export class MemoryState {
     const run = this.existingRun(entry.runId, "enqueue the allConsumed of")
     if (!Rows.consumptionDue(run.delivery)) return false
     this.checkNewIds([entry])
-    this.outbox.insert(entry)
+    this.checkPayloads([entry])
+    this.outbox.insertAll([entry])
     run.delivery.consumedEnqueued = true
     return true
   }
@@ -206,7 +208,7 @@ export class MemoryState {
       if (table !== undefined) for (let i = 0; i < page.deletes.length; i++) table.delete(page.deletes[i])
     }
     if (state !== undefined) this.scopes.setState(page.scope, state)
-    for (let i = 0; i < page.events.length; i++) this.outbox.insert(page.events[i])
+    this.outbox.insertAll(page.events)
     run.delivery.recordEvents += recordEvents
     run.row = { ...run.row, models: { ...run.row.models, [audit.model]: audit } }
   }
@@ -256,6 +258,10 @@ export class MemoryState {
     return Rows.consumptionDue(run.delivery) ? { _tag: "Settled", consumptionDue: run.row.id } : SETTLED
   }
 
+  payload(id: string): Uint8Array | undefined {
+    return this.outbox.payload(id)
+  }
+
   getEntry(id: string): Rows.OutboxEntry | undefined {
     const entry = this.outbox.get(id)
     return entry === undefined ? undefined : rowOf(entry)
@@ -288,6 +294,7 @@ export class MemoryState {
 
   enqueue(entries: ReadonlyArray<Rows.OutboxEntry>): void {
     this.checkNewIds(entries)
+    this.checkPayloads(entries)
     const perRun = new Map<string, number>()
     for (const row of entries) {
       if (!countsToRun(row)) continue
@@ -297,7 +304,7 @@ export class MemoryState {
       }
       perRun.set(row.runId, (perRun.get(row.runId) ?? 0) + 1)
     }
-    for (const row of entries) this.outbox.insert(row)
+    this.outbox.insertAll(entries)
     for (const [runId, n] of perRun) this.existingRun(runId, "count").delivery.recordEvents += n
   }
 
@@ -324,9 +331,35 @@ export class MemoryState {
     }
   }
 
+  /**
+   * Rejects entries whose payload reference is malformed, or whose payload
+   * is neither kept already nor brought (`sealed`) by an entry of the batch.
+   */
+  private checkPayloads(entries: ReadonlyArray<Rows.OutboxEntry>): void {
+    let brought: Set<string> | undefined
+    for (const entry of entries) {
+      const ref = entry.payload
+      if (ref === null) continue
+      if (typeof ref.id !== "string" || ref.id === "") reject(`outbox entry "${entry.id}" refers to a payload without an id`)
+      if (!Number.isInteger(ref.offset) || ref.offset < 0 || !Number.isInteger(ref.length) || ref.length < 0) {
+        reject(`outbox entry "${entry.id}" refers to bytes ${ref.offset}+${ref.length} of its payload; both must be non-negative integers`)
+      }
+      if (ref.sealed !== undefined) {
+        if (!(ref.sealed instanceof Uint8Array)) reject(`outbox entry "${entry.id}" brings a payload that is not bytes`)
+        ;(brought ??= new Set()).add(ref.id)
+      }
+    }
+    for (const entry of entries) {
+      const ref = entry.payload
+      if (ref === null || ref.sealed !== undefined || brought?.has(ref.id) === true || this.outbox.holds(ref.id)) continue
+      reject(`outbox entry "${entry.id}" refers to payload "${ref.id}", which the store does not hold and the write does not bring`)
+    }
+  }
+
   /** Validates a page's events and returns how many count towards the run's delivery. */
   private checkEvents(events: ReadonlyArray<Rows.OutboxEntry>, runId: string): number {
     this.checkNewIds(events)
+    this.checkPayloads(events)
     let counted = 0
     for (const event of events) {
       if (!countsToRun(event)) continue
@@ -343,7 +376,5 @@ export class MemoryState {
 
 }
 
-const rowOf = (entry: Entry): Rows.OutboxEntry => {
-  const row = entry.row
-  return { ...row, payload: row.payload === null ? null : new Uint8Array(row.payload) }
-}
+/** A snapshot of an entry; its payload reference is frozen, so it is shared. */
+const rowOf = (entry: Entry): Rows.OutboxEntry => ({ ...entry.row })

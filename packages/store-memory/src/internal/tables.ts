@@ -1,6 +1,6 @@
 import type { Rows } from "@weft/core/store"
 import { reject } from "./attempt.js"
-import { clonePlain, copyDestination, copyIntegration } from "./copy.js"
+import { clonePlain, copyDestination, copyIntegration, keepDestination } from "./copy.js"
 import type { Scopes } from "./fingerprints.js"
 
 /**
@@ -42,7 +42,7 @@ export class Tables {
   }
 
   putDestination(row: Rows.DestinationRow): void {
-    this.destinations.set(row.id, copyDestination(row))
+    this.destinations.set(row.id, keepDestination(row))
   }
 
   getDestination(id: string): Rows.DestinationRow | undefined {

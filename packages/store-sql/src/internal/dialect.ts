@@ -80,6 +80,13 @@ export const bytes = (value: unknown): Uint8Array => {
   return new Uint8Array(0)
 }
 
+/**
+ * A bytes column as a view of what the driver returned, not a copy: for
+ * payloads, which nobody mutates (the driver's buffer is this read's own). @internal
+ */
+export const bytesView = (value: unknown): Uint8Array =>
+  value instanceof Uint8Array ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : bytes(value)
+
 /** Chunks of `items` such that each chunk binds at most `maxParams` parameters of `perItem` each (and at most `cap` items). @internal */
 export const chunks = <A>(items: ReadonlyArray<A>, perItem: number, maxParams: number, cap = 1_000): Array<ReadonlyArray<A>> => {
   const size = Math.max(1, Math.min(cap, Math.floor(maxParams / perItem)))

@@ -128,7 +128,9 @@ export const entryOf = (r: Raw): Rows.OutboxEntry => {
     status: String(r.status) as Rows.OutboxStatus,
     attempts: num(r.attempts),
     nextAttemptAt: num(r.next_attempt_at),
-    payload: r.payload === null || r.payload === undefined ? null : bytes(r.payload)
+    payload: r.payload_id === null || r.payload_id === undefined
+      ? null
+      : { id: String(r.payload_id), offset: num(r.payload_offset), length: num(r.payload_length) }
   }
   const model = optText(r.model)
   if (model !== undefined) e.model = model

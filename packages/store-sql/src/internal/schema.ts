@@ -169,16 +169,45 @@ const init = (dialect: Dialect): ReadonlyArray<string> => {
 }
 
 /**
- * The migrations of a dialect, oldest first.
+ * Payloads kept once per page: `weft_payloads` holds each sealed payload
+ * with the number of entries that hold it, and an entry refers to its slice
+ * (`payload_id`, `payload_offset`, `payload_length`). Every payload of the
+ * one-payload-per-event layout becomes a payload of its own under the id it
+ * was sealed with (its event's), and its entry spans it all: offset 0, the
+ * sealed length, which runs past the end of the opened bytes (readers stop
+ * at the end). Nothing pending loses its payload. Then the old column goes.
+ */
+const payloadPages = (dialect: Dialect): ReadonlyArray<string> => {
+  const t = types[dialect]
+  const length = dialect === "pg" ? "octet_length(payload)" : "length(payload)"
+  return [
+    `CREATE TABLE weft_payloads (
+  id TEXT PRIMARY KEY,
+  sealed ${t.bytes} NOT NULL,
+  holders ${t.int} NOT NULL
+)`,
+    `ALTER TABLE weft_outbox ADD COLUMN payload_id TEXT`,
+    `ALTER TABLE weft_outbox ADD COLUMN payload_offset ${t.int}`,
+    `ALTER TABLE weft_outbox ADD COLUMN payload_length ${t.int}`,
+    `INSERT INTO weft_payloads (id, sealed, holders) SELECT id, payload, 1 FROM weft_outbox WHERE payload IS NOT NULL`,
+    `UPDATE weft_outbox SET payload_id = id, payload_offset = 0, payload_length = ${length} WHERE payload IS NOT NULL`,
+    `ALTER TABLE weft_outbox DROP COLUMN payload`
+  ]
+}
+
+/**
+ * The migrations of a dialect, oldest first. Append new ones; never change
+ * one that shipped (databases record which ids they applied).
  *
  * @internal
  */
 export const migrationsOf = (dialect: Dialect): ReadonlyArray<MigrationSpec> => [
-  { id: 1, name: "init", statements: init(dialect) }
+  { id: 1, name: "init", statements: init(dialect) },
+  { id: 2, name: "payload_pages", statements: payloadPages(dialect) }
 ]
 
 /** The newest migration this version knows. @internal */
-export const LATEST = 1
+export const LATEST = 2
 
 /** The statement that creates the migrations table (the Migrator's own layout). @internal */
 export const migrationsTableSql = (dialect: Dialect): string =>

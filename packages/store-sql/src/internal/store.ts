@@ -4,7 +4,7 @@ import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import { Fingerprint } from "@weft/core/ground"
 import { Rows, Store } from "@weft/core/store"
-import { chunks, type Dialect, dialects, marks, num, type Param, tuples } from "./dialect.js"
+import { bytesView, chunks, type Dialect, dialects, marks, num, type Param, tuples } from "./dialect.js"
 import { mapErrors, reject, type Rejection } from "./error.js"
 import {
   deliveryOf,
@@ -67,7 +67,9 @@ const ENTRY_COLUMNS = [
   "lease_until",
   "lease_token",
   "replay",
-  "payload"
+  "payload_id",
+  "payload_offset",
+  "payload_length"
 ] as const
 
 /** Options the store is made with. @internal */
@@ -121,8 +123,93 @@ export const make = (options: MakeOptions): Store.StoreService => {
     optional(e.leaseUntil),
     optional(e.leaseToken),
     e.replay === undefined ? null : d.bool(e.replay),
-    e.payload
+    e.payload === null ? null : e.payload.id,
+    e.payload === null ? null : e.payload.offset,
+    e.payload === null ? null : e.payload.length
   ]
+
+  /**
+   * The entries' payload holds: each payload an entry brings (`sealed`) is
+   * kept once, and every payload held gains one hold per entry. A payload
+   * neither kept nor brought fails the operation.
+   */
+  const holdPayloads = (entries: ReadonlyArray<Rows.OutboxEntry>): Effect.Effect<void, unknown> =>
+    Effect.gen(function*() {
+      const refs = new Map<string, { sealed: Uint8Array | undefined; n: number; entryId: string }>()
+      for (const e of entries) {
+        const ref = e.payload
+        if (ref === null) continue
+        if (typeof ref.id !== "string" || ref.id === "") return yield* reject(`outbox entry "${e.id}" refers to a payload without an id`)
+        if (!Number.isInteger(ref.offset) || ref.offset < 0 || !Number.isInteger(ref.length) || ref.length < 0) {
+          return yield* reject(`outbox entry "${e.id}" refers to bytes ${ref.offset}+${ref.length} of its payload; both must be non-negative integers`)
+        }
+        if (ref.sealed !== undefined && !(ref.sealed instanceof Uint8Array)) {
+          return yield* reject(`outbox entry "${e.id}" brings a payload that is not bytes`)
+        }
+        const known = refs.get(ref.id)
+        if (known === undefined) refs.set(ref.id, { sealed: ref.sealed, n: 1, entryId: e.id })
+        else {
+          known.n++
+          known.sealed ??= ref.sealed
+        }
+      }
+      if (refs.size === 0) return
+      // A fixed order keeps concurrent writers from deadlocking on shared payloads.
+      const ids = [...refs.keys()].sort()
+      const brought = ids.filter((id) => refs.get(id)!.sealed !== undefined)
+      for (const chunk of chunks(brought, 3, d.maxParams, 200)) {
+        const params: Array<Param> = []
+        for (const id of chunk) {
+          const ref = refs.get(id)!
+          params.push(id, ref.sealed!, ref.n)
+        }
+        yield* run(
+          `INSERT INTO weft_payloads (id, sealed, holders) VALUES ${tuples(chunk.length, 3)}
+ON CONFLICT (id) DO UPDATE SET holders = weft_payloads.holders + excluded.holders`,
+          params
+        )
+      }
+      for (const id of ids) {
+        const ref = refs.get(id)!
+        if (ref.sealed !== undefined) continue
+        const held = yield* run("UPDATE weft_payloads SET holders = holders + ? WHERE id = ? RETURNING id", [ref.n, id])
+        if (held.length === 0) {
+          return yield* reject(
+            `outbox entry "${ref.entryId}" refers to payload "${id}", which the store does not hold and the write does not bring`
+          )
+        }
+      }
+    })
+
+  /** Gives up holds (`n` per payload id); a payload left without holders is removed. */
+  const releasePayloads = (holds: ReadonlyMap<string, number>): Effect.Effect<void, unknown> =>
+    Effect.gen(function*() {
+      if (holds.size === 0) return
+      const ids = [...holds.keys()].sort()
+      const empty: Array<string> = []
+      // Decrement first (it locks the row), then remove: a concurrent release waits and sees the new count.
+      if (ids.length === 1) {
+        const rows = yield* run("UPDATE weft_payloads SET holders = holders - ? WHERE id = ? RETURNING holders", [holds.get(ids[0])!, ids[0]])
+        if (rows.length > 0 && num(rows[0].holders) <= 0) empty.push(ids[0])
+      } else {
+        for (const chunk of chunks(ids, 2, d.maxParams, 500)) {
+          const params: Array<Param> = []
+          for (const id of chunk) params.push(id, holds.get(id)!)
+          const values = pg
+            ? `(VALUES ${Array.from({ length: chunk.length }, () => "(?::text, ?::int)").join(", ")}) AS v(id, n)`
+            : `(SELECT column1 AS id, column2 AS n FROM (VALUES ${tuples(chunk.length, 2)})) AS v`
+          const rows = yield* run(
+            `UPDATE weft_payloads SET holders = holders - v.n FROM ${values} WHERE weft_payloads.id = v.id
+RETURNING weft_payloads.id, weft_payloads.holders`,
+            params
+          )
+          for (const r of rows) if (num(r.holders) <= 0) empty.push(String(r.id))
+        }
+      }
+      for (const chunk of chunks(empty, 1, d.maxParams, 1_000)) {
+        yield* run(`DELETE FROM weft_payloads WHERE id IN (${marks(chunk.length)}) AND holders <= 0`, chunk)
+      }
+    })
 
   /**
    * Inserts entries at the back of the outbox, in order. Ids already used
@@ -136,6 +223,7 @@ export const make = (options: MakeOptions): Store.StoreService => {
         if (seen.has(e.id)) return yield* reject(`outbox entry id "${e.id}" is already used; every event needs a unique id`)
         seen.add(e.id)
       }
+      yield* holdPayloads(entries)
       // SQLite has one writer (this transaction): queue positions follow the largest pending one. Queue
       // order only ranks pending entries, and the partial index answers this at once (all rows: a scan).
       let base = 0
@@ -766,13 +854,30 @@ ${fence} RETURNING id`,
               "outbox.settle",
               Effect.gen(function*() {
                 const acked = settlement._tag === "Acked"
+                // Acking an event that carries record data releases its payload hold: the held payload id
+                // is read with the update (Postgres: from the row before it; SQLite: under its one write lock).
+                const released = `CASE WHEN type IN ('record.new', 'record.changed') THEN NULL ELSE`
+                let held: unknown = null
+                if (acked && !pg) {
+                  const before = yield* run(`SELECT payload_id FROM weft_outbox ${fence}`, [id, leaseToken])
+                  held = before[0]?.payload_id ?? null
+                }
                 const rows = acked
                   ? yield* run(
                     `UPDATE weft_outbox SET status = 'acked',
-  payload = CASE WHEN type IN ('record.new', 'record.changed') THEN NULL ELSE payload END,
+  payload_id = ${released} payload_id END, payload_offset = ${released} payload_offset END,
+  payload_length = ${released} payload_length END,
   settled_at = ?, attempts = ?, first_attempt_at = ?, lease_until = NULL, lease_token = NULL
-${fence} RETURNING kind, replay, run_id`,
-                    [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, leaseToken]
+${
+                      pg
+                        ? `FROM (SELECT payload_id AS held FROM weft_outbox WHERE id = ?) AS before
+WHERE weft_outbox.id = ? AND weft_outbox.lease_token = ? AND weft_outbox.status = 'pending'
+RETURNING weft_outbox.kind, weft_outbox.replay, weft_outbox.run_id, weft_outbox.type, before.held`
+                        : `${fence} RETURNING kind, replay, run_id, type`
+                    }`,
+                    pg
+                      ? [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, id, leaseToken]
+                      : [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, leaseToken]
                   )
                   : yield* run(
                     `UPDATE weft_outbox SET status = 'dead', settled_at = ?, attempts = ?, last_error = ?,
@@ -780,6 +885,12 @@ ${fence} RETURNING kind, replay, run_id`,
 ${fence} RETURNING kind, replay, run_id`,
                     [settlement.at, settlement.attempts, settlement.error, optional(settlement.firstAttemptAt), id, leaseToken]
                   )
+                if (rows.length > 0 && acked) {
+                  if (pg) held = rows[0].held
+                  if (held !== null && held !== undefined && Rows.carriesRecordData(String(rows[0].type) as Rows.OutboxEntry["type"])) {
+                    yield* releasePayloads(new Map([[String(held), 1]]))
+                  }
+                }
                 if (rows.length === 0) return STALE
                 const row = rows[0]
                 if (String(row.kind) !== "record" || (row.replay !== null && row.replay !== undefined && (row.replay === true || num(row.replay) === 1))) {
@@ -799,6 +910,12 @@ RETURNING record_events, acked, dead_lettered, emission_closed, consumed_enqueue
             )
         }
       },
+      payload: (id) =>
+        op(
+          "outbox.payload",
+          Effect.map(run("SELECT sealed FROM weft_payloads WHERE id = ?", [id]), (rows) =>
+            rows.length === 0 ? Option.none() : Option.some(bytesView(rows[0].sealed)))
+        ),
       get: (id) =>
         op(
           "outbox.get",
@@ -860,7 +977,7 @@ RETURNING record_events, acked, dead_lettered, emission_closed, consumed_enqueue
                 `UPDATE weft_outbox SET status = 'pending', next_attempt_at = ?, attempts = 0, replay = ${T}, first_attempt_at = NULL,
   lease_until = NULL, lease_token = NULL, settled_at = NULL, seq = v.seq
 FROM ${values}
-WHERE weft_outbox.id = v.id AND weft_outbox.status <> 'pending' AND weft_outbox.payload IS NOT NULL
+WHERE weft_outbox.id = v.id AND weft_outbox.status <> 'pending' AND weft_outbox.payload_id IS NOT NULL
 RETURNING weft_outbox.id`,
                 params
               )
@@ -894,23 +1011,20 @@ RETURNING weft_outbox.id`,
           })
         ),
       purge: (settledBefore) =>
-        op(
+        tx(
           "outbox.purge",
           Effect.gen(function*() {
             yield* validTime(settledBefore, "settledBefore")
-            if (pg) {
-              const rows = yield* run(
-                "WITH gone AS (DELETE FROM weft_outbox WHERE status <> 'pending' AND settled_at < ? RETURNING 1) SELECT COUNT(*) AS n FROM gone",
-                [settledBefore]
-              )
-              return num(rows[0]?.n ?? 0)
+            const gone = yield* run("DELETE FROM weft_outbox WHERE status <> 'pending' AND settled_at < ? RETURNING payload_id", [settledBefore])
+            // The purged entries' holds go with them, in the same transaction.
+            const holds = new Map<string, number>()
+            for (const r of gone) {
+              if (r.payload_id === null || r.payload_id === undefined) continue
+              const id = String(r.payload_id)
+              holds.set(id, (holds.get(id) ?? 0) + 1)
             }
-            return yield* transact(
-              Effect.gen(function*() {
-                yield* run("DELETE FROM weft_outbox WHERE status <> 'pending' AND settled_at < ?", [settledBefore])
-                return num((yield* run("SELECT changes() AS n"))[0]?.n ?? 0)
-              })
-            )
+            yield* releasePayloads(holds)
+            return gone.length
           })
         )
     }

@@ -8,6 +8,7 @@ import type * as Scope from "effect/Scope"
 import { Connectors, Integrations, SyncEngine } from "@weft/core/engine"
 import { Event } from "@weft/core/events"
 import { Ids } from "@weft/core/ground"
+import { Payloads } from "@weft/core/outbox"
 import { OutboxSignal, type Rows, Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { StoreMemory } from "@weft/store-memory"
@@ -110,10 +111,13 @@ const recordEventsOf = (runId: string) =>
     const store = yield* Store.Store
     const vault = yield* Vault.Vault
     const entries = yield* store.outbox.list({ runId, limit: Number.MAX_SAFE_INTEGER })
+    const payloads = Payloads.opener({ store, vault })
     const out: Array<ExpectedEvent> = []
     for (const entry of entries) {
       if (entry.kind !== "record" || entry.payload === null) continue
-      const event = (yield* Effect.orDie(vault.openJson(entry.payload, entry.id))) as Event.WeftEvent
+      const body = yield* Effect.orDie(payloads.body(entry))
+      if (body === undefined) continue
+      const event = JSON.parse(Buffer.from(body).toString()) as Event.WeftEvent
       if (!Event.isRecordEvent(event)) continue
       out.push(event.type === "record.deleted"
         ? { model: event.model, type: event.type, recordId: event.recordId, reason: event.data.reason }

@@ -36,6 +36,63 @@ export const defaultScope: Rows.FingerprintScope = { syncId: "syn_test", model: 
 export const payloadOf = (seed: string): Uint8Array => new TextEncoder().encode(`sealed:${seed}`)
 
 /**
+ * A reference to a payload of one event, bringing its sealed bytes (as a
+ * write that introduces the payload does): id `pay_<seed>`, the whole bytes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sealedRef = (seed: string, sealed: Uint8Array = payloadOf(seed)): Rows.PayloadRef => ({
+  id: `pay_${seed}`,
+  offset: 0,
+  length: sealed.length,
+  sealed
+})
+
+/**
+ * A payload reference as a store returns it: without the sealed bytes.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const storedRef = (ref: Rows.PayloadRef | null): Rows.PayloadRef | null =>
+  ref === null ? null : { id: ref.id, offset: ref.offset, length: ref.length }
+
+/**
+ * An entry as a store returns it after writing it: its payload reference
+ * without the sealed bytes the write brought.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const asStored = (entry: Rows.OutboxEntry): Rows.OutboxEntry => ({ ...entry, payload: storedRef(entry.payload) })
+
+/**
+ * `count` pending record events sharing one payload, as the engine writes a
+ * page: each refers to its slice (`sealed:<event id>`) of the payload
+ * `payloadId`, and every entry brings the page's sealed bytes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makePage = (
+  count: number,
+  overrides: Partial<Rows.OutboxEntry> = {},
+  payloadId: string = `pay_page_${next()}`
+): Array<Rows.OutboxEntry> => {
+  const entries = Array.from({ length: count }, () => makeEntry({ ...overrides, payload: null }))
+  const parts = entries.map((e) => payloadOf(e.id))
+  const sealed = new Uint8Array(parts.reduce((n, part) => n + part.length, 0))
+  let offset = 0
+  return entries.map((e, i) => {
+    sealed.set(parts[i], offset)
+    const payload: Rows.PayloadRef = { id: payloadId, offset, length: parts[i].length, sealed }
+    offset += parts[i].length
+    return { ...e, payload }
+  })
+}
+
+/**
  * A fingerprint whose hash is derived from `seed` (equal seeds, equal hashes).
  *
  * @example
@@ -106,7 +163,7 @@ export const makeEntry = (overrides: Partial<Rows.OutboxEntry> = {}): Rows.Outbo
     status: "pending",
     attempts: 0,
     nextAttemptAt: 0,
-    payload: payloadOf(id),
+    payload: sealedRef(id),
     ...overrides
   }
 }
@@ -135,7 +192,7 @@ export const makeRunEvent = (
     status: "pending",
     attempts: 0,
     nextAttemptAt: 0,
-    payload: payloadOf(id),
+    payload: sealedRef(id),
     ...overrides
   }
 }

@@ -14,6 +14,7 @@ export {
   type ScenarioStep
 } from "./modelCheck.js"
 import { outboxTests } from "./outboxTests.js"
+import { payloadTests } from "./payloadTests.js"
 import { runTests } from "./runTests.js"
 import { settleTests } from "./settleTests.js"
 import { tableTests } from "./tableTests.js"
@@ -67,6 +68,7 @@ export const storeConformance = (
     describe("fingerprints, model state and page commits", () => commitTests(layer))
     describe("outbox claims", () => outboxTests(layer))
     describe("settlements, run closing and replays", () => settleTests(layer))
+    describe("payloads and their holds", () => payloadTests(layer))
     describe("lease tokens and fencing", () => fencingTests(layer))
     describe("run end, allConsumed and run leases", () => runTests(layer))
     describe("integrations, destinations, syncs and runs", () => tableTests(layer))

@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Rows } from "@weft/core/store"
 import {
+  asStored,
   defaultScope,
   makeAudit,
   makeCommit,
@@ -211,7 +212,7 @@ export const commitTests = (layer: StoreLayer): void => {
       yield* store.commit(makeCommit({ events }))
       const listed = yield* store.outbox.list({})
       expect(ids(listed)).toEqual(ids(events))
-      expect(listed).toEqual(events)
+      expect(listed).toEqual(events.map(asStored))
     }))
 
   test("a commit for an unknown run applies nothing", (store) =>

@@ -1,7 +1,13 @@
 import { expect } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type { Rows, Store } from "@weft/core/store"
-import { makeCommit, makeEntry, makeRun, settlement } from "./Builders.js"
+import {
+  asStored,
+  makeCommit,
+  makeEntry,
+  makeRun,
+  settlement
+} from "./Builders.js"
 import {
   claimOne,
   expectSettle,
@@ -135,7 +141,7 @@ export const fencingTests = (layer: StoreLayer): void => {
         expectSettle(yield* store.outbox.settle(idle.id, claimed.leaseToken ?? "", s), stale)
       }
       expect(yield* snapshot(store, claimedEntry.id)).toEqual(before)
-      expect(some(yield* store.outbox.get(idle.id))).toEqual(idle)
+      expect(some(yield* store.outbox.get(idle.id))).toEqual(asStored(idle))
     }))
 
   test("Released and Retry end the claim: the same token settles nothing after them", (store) =>

@@ -13,7 +13,10 @@ import type { StoreLayer } from "./Harness.js"
  * heads, due, not leased, enabled destination, oldest first), lease tokens,
  * settle results (`Stale` for every token that is not the current claim's,
  * `consumptionDue` exactly when a closed run's last record event settles),
- * `nextDueAt`, `pendingCount`, requeues, run counters and `allConsumed`.
+ * `nextDueAt`, `pendingCount`, requeues, purges, run counters and
+ * `allConsumed`, and which payloads the store keeps: entries share payloads
+ * (a few per page commit, as the engine's pages do), and a payload must be
+ * there exactly while some entry holds it.
  *
  * Workers lose leases (the lease lapses and the entry is claimed again) and
  * settle late with their old tokens; those settles must change nothing.
@@ -69,6 +72,8 @@ export interface ScenarioStep {
   readonly requeue: ReadonlyArray<number>
   /** Close run 1 now (if still open). */
   readonly close: boolean
+  /** Purge the entries settled before this step's time. */
+  readonly purge?: boolean | undefined
 }
 
 /**
@@ -87,6 +92,8 @@ const RUN_IDS = ["run_model_0", "run_model_1"] as const
 const POOL = 64
 /** Entries per page commit. */
 const PAGE = 1_000
+/** Entries per payload within a page. */
+const PER_PAYLOAD = 4
 
 interface ModelEntry {
   readonly id: string
@@ -104,6 +111,9 @@ interface ModelEntry {
   counts: boolean
   replay: boolean
   hasPayload: boolean
+  readonly payload: Rows.PayloadRef
+  settledAt: number | undefined
+  purged: boolean
 }
 
 interface ModelRun {
@@ -158,6 +168,13 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
     const pool: Array<{ readonly id: string; readonly token: string }> = []
     const dueRuns = new Set<string>()
     let now = 0
+    // Holders of each payload by the model; payloads whose count changed since the last check.
+    const holders = new Map<string, number>()
+    const dirty = new Set<string>()
+    const hold = (id: string, delta: number) => {
+      holders.set(id, (holders.get(id) ?? 0) + delta)
+      dirty.add(id)
+    }
 
     const track = (row: Rows.OutboxEntry, keyIndex: number, run: number): void => {
       const m: ModelEntry = {
@@ -174,8 +191,12 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
         attempts: 0,
         counts: row.kind === "record",
         replay: false,
-        hasPayload: true
+        hasPayload: true,
+        payload: { id: row.payload!.id, offset: row.payload!.offset, length: row.payload!.length },
+        settledAt: undefined,
+        purged: false
       }
+      hold(m.payload.id, 1)
       all.push(m)
       byId.set(m.id, m)
       pending.push(m)
@@ -275,7 +296,11 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
           return
         }
         m.status = outcome === "ack" ? "acked" : "dead"
-        if (outcome === "ack" && Rows.carriesRecordData(m.type)) m.hasPayload = false
+        m.settledAt = now
+        if (outcome === "ack" && Rows.carriesRecordData(m.type)) {
+          m.hasPayload = false
+          hold(m.payload.id, -1)
+        }
         let due: string | undefined
         if (m.counts) {
           const run = runs[m.run]
@@ -320,7 +345,26 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
       for (const run of runs) {
         expect(Option.map(yield* store.runs.get(run.id), (row) => row.delivery)).toEqual(Option.some(deliveryOf(run)))
       }
+      const wrong: Array<string> = []
+      for (const id of dirty) {
+        const kept = Option.isSome(yield* store.outbox.payload(id))
+        if (kept !== (holders.get(id)! > 0)) wrong.push(`${id}: ${kept ? "kept" : "gone"} with ${holders.get(id)} holders`)
+      }
+      dirty.clear()
+      expect(wrong, `payloads at ${now}`).toEqual([])
     })
+
+    const purge = (before: number) =>
+      Effect.gen(function*() {
+        let expected = 0
+        for (const m of all) {
+          if (m.purged || m.status === "pending" || m.settledAt === undefined || m.settledAt >= before) continue
+          m.purged = true
+          expected++
+          if (m.hasPayload) hold(m.payload.id, -1)
+        }
+        expect(yield* store.outbox.purge(before), `purge before ${before}`).toBe(expected)
+      })
 
     // --- seed ---------------------------------------------------------------
 
@@ -328,10 +372,14 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
     for (const row of runRows) yield* store.runs.create(row)
     let page: Array<Rows.OutboxEntry> = []
     let pageRun = 0
+    let pages = 0
+    // The payload of the page's current group of entries: one byte per entry.
+    let group: { readonly id: string; readonly sealed: Uint8Array } | undefined
     const flush = Effect.suspend(() => {
       if (page.length === 0) return Effect.void
       const events = page
       page = []
+      pages++
       return store.commit(makeCommit({ runId: RUN_IDS[pageRun], events }))
     })
     for (const e of scenario.entries) {
@@ -340,13 +388,18 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
         yield* breathe
       }
       pageRun = e.run
+      const slot = page.length % PER_PAYLOAD
+      if (slot === 0) {
+        group = { id: `pay_model_${pages}_${page.length / PER_PAYLOAD}`, sealed: new Uint8Array(PER_PAYLOAD) }
+      }
+      group!.sealed[slot] = e.key & 0xff
       const row = makeEntry({
         runId: RUN_IDS[e.run],
         recordId: `r${e.key}`,
         destinationId: DESTINATIONS[e.key % DESTINATIONS.length],
         type: e.deletes ? "record.deleted" : "record.changed",
         nextAttemptAt: e.nextAttemptAt,
-        payload: new Uint8Array([e.key & 0xff, e.run])
+        payload: { id: group!.id, offset: slot, length: 1, sealed: group!.sealed }
       })
       page.push(row)
       track(row, e.key, e.run)
@@ -381,7 +434,7 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
       }
       pending = pending.filter((e) => e.status === "pending")
       if (step.requeue.length > 0) {
-        const candidates = all.filter((e) => e.status !== "pending" && e.hasPayload)
+        const candidates = all.filter((e) => e.status !== "pending" && e.hasPayload && !e.purged)
         if (candidates.length > 0) {
           const picked = step.requeue.map((p) => candidates[p % candidates.length].id)
           const expected = [...new Set(picked)]
@@ -395,11 +448,13 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
             m.nextAttemptAt = now
             m.leaseUntil = undefined
             m.token = undefined
+            m.settledAt = undefined
             pending.push(m)
           }
         }
       }
       if (step.close && !runs[1].closed) yield* closeRun(1)
+      if (step.purge === true) yield* purge(now)
       yield* checkState
     }
 
@@ -425,24 +480,39 @@ export const runOutboxScenario = (store: Store.StoreService, scenario: OutboxSce
     // --- the end state --------------------------------------------------------
 
     expect(yield* store.outbox.list({ status: "pending" })).toEqual([])
-    for (const run of runs) {
+    for (const [index, run] of runs.entries()) {
       expect(run.closed && run.enqueued).toBe(true)
-      expect((yield* store.outbox.list({ runId: run.id, type: "sync.events.allConsumed" })).length).toBe(1)
+      const consumed = all.filter((m) => m.run === index && m.type === "sync.events.allConsumed")
+      expect(consumed.length).toBe(1)
+      // Unless a purge already took it.
+      expect((yield* store.outbox.list({ runId: run.id, type: "sync.events.allConsumed" })).length).toBe(consumed[0].purged ? 0 : 1)
     }
     yield* checkState
     const rows = new Map((yield* store.outbox.list({ limit: all.length + 10 })).map((row) => [row.id, row]))
-    expect(rows.size).toBe(all.length)
-    for (const m of all) {
+    const kept = all.filter((m) => !m.purged)
+    expect(rows.size).toBe(kept.length)
+    for (const m of kept) {
       const row = rows.get(m.id)
       expect(row, `outbox entry ${m.id}`).toBeDefined()
       expect({
         status: row!.status,
         attempts: row!.attempts,
         replay: row!.replay === true,
-        payload: row!.payload !== null,
+        payload: row!.payload,
         leaseToken: row!.leaseToken
-      }, `outbox entry ${m.id}`).toEqual({ status: m.status, attempts: m.attempts, replay: m.replay, payload: m.hasPayload, leaseToken: undefined })
+      }, `outbox entry ${m.id}`).toEqual({
+        status: m.status,
+        attempts: m.attempts,
+        replay: m.replay,
+        payload: m.hasPayload ? m.payload : null,
+        leaseToken: undefined
+      })
     }
+    // Retention passes: every entry goes, and every payload with them.
+    yield* purge(Number.MAX_SAFE_INTEGER)
+    for (const id of holders.keys()) dirty.add(id)
+    yield* checkState
+    expect(yield* store.outbox.list({})).toEqual([])
   })
 
 const OUTCOMES: ReadonlyArray<Outcome> = ["ack", "ack", "ack", "ack", "dead", "retry", "retry", "release", "lose", "lose"]
@@ -496,7 +566,8 @@ export const largeScenario = (options: {
     retryDelay: int(5_000),
     zombies: Array.from({ length: 5 }, () => ({ pick: int(1_000), outcome: LATE[int(4)]! })),
     requeue: i % 10 === 9 ? [int(options.entries), int(options.entries), int(options.entries)] : [],
-    close: i === Math.floor(options.steps / 2)
+    close: i === Math.floor(options.steps / 2),
+    purge: i % 25 === 24
   }))
   return { leaseMs: 2_000, entries, steps }
 }
@@ -532,7 +603,8 @@ export const scenarioArbitrary = (
       { maxLength: 3 }
     ),
     requeue: FastCheck.array(FastCheck.nat(), { maxLength: 2 }),
-    close: FastCheck.integer({ min: 0, max: 5 }).map((n) => n === 0)
+    close: FastCheck.integer({ min: 0, max: 5 }).map((n) => n === 0),
+    purge: FastCheck.integer({ min: 0, max: 7 }).map((n) => n === 0)
   })
   return FastCheck.record({
     leaseMs: FastCheck.constant(leaseMs),

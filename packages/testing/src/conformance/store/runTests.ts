@@ -2,7 +2,16 @@ import { expect } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Rows, Store } from "@weft/core/store"
-import { makeClose, makeCommit, makeConsumed, makeEntry, makeRun, makeRunEvent, settlement } from "./Builders.js"
+import {
+  asStored,
+  makeClose,
+  makeCommit,
+  makeConsumed,
+  makeEntry,
+  makeRun,
+  makeRunEvent,
+  settlement
+} from "./Builders.js"
 import {
   expectSettle,
   expectStoreError,
@@ -84,7 +93,7 @@ export const runTests = (layer: StoreLayer): void => {
       expect(yield* store.runs.enqueueConsumed(again)).toBe(false)
       expect(Option.isNone(yield* store.outbox.get(again.id))).toBe(true)
       expect(ids(yield* allConsumedOf(store, run.id))).toEqual([consumed.id])
-      expect(some(yield* store.outbox.get(consumed.id))).toEqual(consumed)
+      expect(some(yield* store.outbox.get(consumed.id))).toEqual(asStored(consumed))
       expect(yield* delivery(store, run.id)).toMatchObject({ emissionClosed: true, consumedEnqueued: true })
       // allEmitted goes first on the run's key, then allConsumed.
       const [emitted] = yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })

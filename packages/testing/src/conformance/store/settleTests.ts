@@ -10,8 +10,11 @@ import {
   makeRun,
   makeRunEvent,
   makeSync,
+  asStored,
   payloadOf,
-  settlement
+  sealedRef,
+  settlement,
+  storedRef
 } from "./Builders.js"
 import {
   expectSettle,
@@ -86,7 +89,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(row.lastError).toBe("HTTP 503 Service Unavailable")
       expect(row.leaseUntil).toBeUndefined()
       expect(row.leaseToken).toBeUndefined()
-      expect(row.payload).toEqual(e.payload)
+      expect(row.payload).toEqual(storedRef(e.payload))
       expect(yield* delivery(store)).toMatchObject({ acked: 0, deadLettered: 0 })
       expect(yield* store.outbox.claimDue({ now: 7_099, limit: 1, leaseMs: LEASE })).toEqual([])
       expect(ids(yield* store.outbox.claimDue({ now: 7_100, limit: 1, leaseMs: LEASE }))).toEqual([e.id])
@@ -101,7 +104,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expectSettle(yield* settleLeased(store, e.id, settlement.dead(3_000, "HTTP 400 Bad Request", 7, 1_000)), settled())
       const row = some(yield* store.outbox.get(e.id))
       expect(row.status).toBe("dead")
-      expect(row.payload).toEqual(e.payload)
+      expect(row.payload).toEqual(storedRef(e.payload))
       expect(row.settledAt).toBe(3_000)
       expect(row.lastError).toBe("HTTP 400 Bad Request")
       expect(row.attempts).toBe(7)
@@ -240,7 +243,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(ids(second)).toEqual([consumed.id])
       // Settling run events reports nothing.
       expectSettle(yield* settleClaimed(store, second[0], settlement.acked(4_002)), settled())
-      expect(some(yield* store.outbox.get(consumed.id)).payload).toEqual(consumed.payload)
+      expect(some(yield* store.outbox.get(consumed.id)).payload).toEqual(storedRef(consumed.payload))
     }))
 
   test("allConsumed: a run without record events is due right at close", (store) =>
@@ -292,7 +295,7 @@ export const settleTests = (layer: StoreLayer): void => {
       expect(row.firstAttemptAt).toBeUndefined()
       expect(row.nextAttemptAt).toBe(5_000)
       expect(row.leaseUntil).toBeUndefined()
-      expect(row.payload).toEqual(dead.payload)
+      expect(row.payload).toEqual(storedRef(dead.payload))
       expect(some(yield* store.outbox.get(acked.id)).status).toBe("acked")
       expect(yield* delivery(store)).toEqual(before)
 
@@ -325,7 +328,7 @@ export const settleTests = (layer: StoreLayer): void => {
       for (const entry of [changed, created, deleted]) yield* settleLeased(store, entry.id, settlement.acked(2_000))
       expect(some(yield* store.outbox.get(changed.id)).payload).toBeNull()
       expect(some(yield* store.outbox.get(created.id)).payload).toBeNull()
-      expect(some(yield* store.outbox.get(deleted.id)).payload).toEqual(deleted.payload)
+      expect(some(yield* store.outbox.get(deleted.id)).payload).toEqual(storedRef(deleted.payload))
       expect(yield* store.outbox.requeue([changed.id, deleted.id], 3_000)).toEqual([deleted.id])
       expect(some(yield* store.outbox.get(deleted.id))).toMatchObject({ status: "pending", replay: true })
     }))
@@ -367,32 +370,33 @@ export const settleTests = (layer: StoreLayer): void => {
       yield* seed(store, [])
       const replay = makeEntry({ replay: true, createdAt: 8_000, nextAttemptAt: 8_000 })
       yield* store.outbox.enqueue([replay])
-      expect(some(yield* store.outbox.get(replay.id))).toEqual(replay)
+      expect(some(yield* store.outbox.get(replay.id))).toEqual(asStored(replay))
       const claimed = yield* store.outbox.claimDue({ now: 8_000, limit: 10, leaseMs: LEASE })
       expect(ids(claimed)).toEqual([replay.id])
-      expect(claimed[0].payload).toEqual(replay.payload)
+      expect(claimed[0].payload).toEqual(storedRef(replay.payload))
       expect(yield* delivery(store)).toMatchObject({ recordEvents: 0 })
     }))
 
-  test("payloads: the bytes given are the bytes returned, copied both ways; acked removes them", (store) =>
+  test("payloads: the bytes given are the bytes returned, never changed; acked removes them", (store) =>
     Effect.gen(function*() {
       const bytes = new Uint8Array(256)
       for (let i = 0; i < 256; i++) bytes[i] = 255 - i
-      const e = makeEntry({ payload: bytes })
+      const e = makeEntry({ payload: sealedRef("bytes", bytes) })
       const expected = new Uint8Array(bytes)
-      const empty = makeEntry({ payload: new Uint8Array(0) })
+      const empty = makeEntry({ payload: sealedRef("empty", new Uint8Array(0)) })
       yield* seed(store, [e, empty])
-      bytes.fill(0)
-      expect(some(yield* store.outbox.get(e.id)).payload).toEqual(expected)
-      expect((yield* store.outbox.list({}))[0].payload).toEqual(expected)
+      expect(some(yield* store.outbox.get(e.id)).payload).toEqual({ id: "pay_bytes", offset: 0, length: 256 })
+      expect((yield* store.outbox.list({}))[0].payload).toEqual({ id: "pay_bytes", offset: 0, length: 256 })
+      expect(some(yield* store.outbox.payload("pay_bytes"))).toEqual(expected)
+      expect(some(yield* store.outbox.payload("pay_empty"))).toEqual(new Uint8Array(0))
       const claimed = yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
-      expect(claimed[0].payload).toEqual(expected)
-      expect(claimed[1].payload).toEqual(new Uint8Array(0))
-      claimed[0].payload?.fill(1)
-      expect(some(yield* store.outbox.get(e.id)).payload).toEqual(expected)
+      expect(claimed.map((c) => c.payload)).toEqual([storedRef(e.payload), storedRef(empty.payload)])
       expectSettle(yield* settleClaimed(store, claimed[0], settlement.acked(1_001)), settled())
       expect(some(yield* store.outbox.get(e.id)).payload).toBeNull()
+      expect(Option.isNone(yield* store.outbox.payload("pay_bytes"))).toBe(true)
       expect(yield* store.outbox.requeue([e.id], 2_000)).toEqual([])
+      // Nothing the store did changed the bytes it was given.
+      expect(bytes).toEqual(expected)
     }))
 
   test("list: oldest first, filters combined, limit 1,000 by default", (store) =>
@@ -429,9 +433,10 @@ export const settleTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const run = yield* seed(store, [])
       const close = makeClose(run, {
-        allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { payload: payloadOf("allEmitted ✓") })
+        allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { payload: sealedRef("emitted", payloadOf("allEmitted ✓")) })
       })
       yield* store.runs.close(close)
-      expect(some(yield* store.outbox.get(close.allEmitted.id)).payload).toEqual(payloadOf("allEmitted ✓"))
+      expect(some(yield* store.outbox.get(close.allEmitted.id)).payload).toEqual(storedRef(close.allEmitted.payload))
+      expect(some(yield* store.outbox.payload("pay_emitted"))).toEqual(payloadOf("allEmitted ✓"))
     }))
 }
