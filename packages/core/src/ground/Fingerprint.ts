@@ -222,16 +222,16 @@ const topLevelOnly = (paths: ReadonlyArray<string>): boolean => {
 const members = { count: 0, start: [] as Array<number>, end: [] as Array<number>, volatile: [] as Array<number> }
 
 // Sorted field lists, per field set (a projection's fields are not changed once made).
-const sortedFields = new WeakMap<ReadonlySet<string>, ReadonlyArray<string>>()
+const sortedFields = new WeakMap<ReadonlySet<string>, Writer.Keys>()
 
-const keysOf = (source: object, fields: ReadonlySet<string> | undefined): ReadonlyArray<string> => {
+const keysOf = (source: object, fields: ReadonlySet<string> | undefined): Writer.Keys => {
   if (fields === undefined) return Writer.sortedKeysOf(source)
-  let sorted = sortedFields.get(fields)
-  if (sorted === undefined || sorted.length !== fields.size) {
-    sorted = Writer.sortKeys([...fields])
-    sortedFields.set(fields, sorted)
+  let keys = sortedFields.get(fields)
+  if (keys === undefined || keys.sorted.length !== fields.size) {
+    keys = Writer.keysFor([...fields])
+    sortedFields.set(fields, keys)
   }
-  return sorted
+  return keys
 }
 
 // The canonical JSON of the record's kept members, as CanonicalJson.stringify(project(...)) writes it.
@@ -240,13 +240,13 @@ const keysOf = (source: object, fields: ReadonlySet<string> | undefined): Readon
 const writeMembers = (writer: Writer.Writer, record: object, projection: Projection, whole: boolean): boolean => {
   const source = record as Record<string, unknown>
   const fields = projection.fields
-  const keys = keysOf(source, fields)
+  const { heads, sorted } = keysOf(source, fields)
   const volatile = projection.volatile
   let count = 0
   let cut = false
   writer.byte(0x7b)
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!
+  for (let i = 0; i < sorted.length; i++) {
+    const key = sorted[i]!
     if (fields !== undefined && !Object.hasOwn(source, key)) continue
     const isVolatile = volatile.length > 0 && volatile.includes(key)
     if (isVolatile && !whole) continue
@@ -255,7 +255,13 @@ const writeMembers = (writer: Writer.Writer, record: object, projection: Project
     const mark = writer.at
     if (count > 0) writer.byte(0x2c)
     const start = writer.at
-    if (!writer.member(key, value)) {
+    if (heads === undefined) {
+      writer.string(key)
+      writer.byte(0x3a)
+    } else {
+      writer.head(heads[i]!)
+    }
+    if (!writer.value(value)) {
       writer.at = mark
       continue
     }

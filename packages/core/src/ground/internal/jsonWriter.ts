@@ -48,7 +48,7 @@ export class Writer {
     // Printable ASCII without `"` or `\` is copied as is; anything else takes JSON.stringify's own escaping.
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i)
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.escaped(s)
+      if (c > 0x7e || PLAIN[c] === 0) return this.escaped(s)
       buf[at++] = c
     }
     buf[at] = 0x22
@@ -101,17 +101,37 @@ export class Writer {
     }
   }
 
-  /** `{…}` of `keys` (in the order given) that `source` has with a JSON value. */
-  object(source: Record<string, unknown>, keys: ReadonlyArray<string>): void {
+  /** `{…}` of `keys` (in their order) that `source` has with a JSON value. */
+  object(source: Record<string, unknown>, keys: Keys): void {
     this.byte(0x7b)
+    const sorted = keys.sorted
+    const heads = keys.heads
     let first = true
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < sorted.length; i++) {
+      const value = source[sorted[i]!]
+      if (value === undefined) continue
       const mark = this.at
       if (!first) this.byte(0x2c)
-      if (this.member(keys[i]!, source[keys[i]!])) first = false
+      if (heads === undefined) {
+        this.string(sorted[i]!)
+        this.byte(0x3a)
+      } else {
+        this.head(heads[i]!)
+      }
+      if (this.value(value)) first = false
       else this.at = mark
     }
     this.byte(0x7d)
+  }
+
+  /** Bytes known in advance, such as a member's `"key":`. */
+  head(bytes: Uint8Array): void {
+    const n = bytes.length
+    this.reserve(n)
+    const buf = this.buf
+    let at = this.at
+    for (let i = 0; i < n; i++) buf[at++] = bytes[i]!
+    this.at = at
   }
 
   /** `"key":value`; `false` (and nothing written) when the value has no JSON form. */
@@ -128,6 +148,34 @@ export class Writer {
   text(from = 0, to = this.at): string {
     return this.buf.toString("utf8", from, to)
   }
+}
+
+// Printable ASCII except `"` and `\`: copied into a JSON string as is.
+const PLAIN = new Uint8Array(0x7f)
+for (let c = 0x20; c < 0x7f; c++) PLAIN[c] = c === 0x22 || c === 0x5c ? 0 : 1
+
+/**
+ * Keys in canonical order, and for each the UTF-8 bytes of its `"key":`
+ * when they were worked out in advance.
+ *
+ * @internal
+ */
+export interface Keys {
+  readonly sorted: ReadonlyArray<string>
+  readonly heads: ReadonlyArray<Uint8Array> | undefined
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Keys sorted in canonical order with their `"key":` bytes, for key lists
+ * used again and again (a shape, a projection's fields).
+ *
+ * @internal
+ */
+export const keysFor = (keys: ReadonlyArray<string>): Keys => {
+  const sorted = sortKeys(keys.slice())
+  return { sorted, heads: sorted.map((key) => encoder.encode(JSON.stringify(key) + ":")) }
 }
 
 /**
@@ -152,17 +200,18 @@ export const sortKeys = (keys: Array<string>): Array<string> => {
 
 /**
  * An object's own enumerable keys in canonical order. Objects of one shape
- * (the same keys in the same order) share one sorted list: a plain object
+ * (the same keys in the same order) share one sorted list, with the bytes
+ * of each key worked out once: a plain object
  * whose keys, enumerated without allocating, are those of a remembered shape
  * takes that shape's list. Anything else is listed and sorted afresh.
  *
  * @internal
  */
-export const sortedKeysOf = (value: object): ReadonlyArray<string> => {
+export const sortedKeysOf = (value: object): Keys => {
   const proto = Object.getPrototypeOf(value)
   // `for…in` also walks inherited keys: only plain objects are matched against shapes, and only
   // while Object.prototype has no enumerable key of its own.
-  if (proto !== null && (proto !== Object.prototype || !pristine())) return sortKeys(Object.keys(value))
+  if (proto !== null && (proto !== Object.prototype || !pristine())) return { sorted: sortKeys(Object.keys(value)), heads: undefined }
   let first: string | undefined
   for (const key in value) {
     first = key
@@ -175,8 +224,8 @@ export const sortedKeysOf = (value: object): ReadonlyArray<string> => {
   }
   const keys = Object.keys(value)
   // Inherited enumerable keys (a polluted Object.prototype): never remembered.
-  if (keys[0] !== first || !hasShape(value, keys)) return sortKeys(keys)
-  const shape: Shape = { keys, sorted: sortKeys(keys.slice()) }
+  if (keys[0] !== first || !hasShape(value, keys)) return { sorted: sortKeys(keys), heads: undefined }
+  const shape: Shape = { keys, sorted: keysFor(keys) }
   if (known === undefined) {
     if (shapes.size >= MAX_SHAPES) shapes.clear()
     shapes.set(first, [shape])
@@ -189,10 +238,10 @@ export const sortedKeysOf = (value: object): ReadonlyArray<string> => {
 
 interface Shape {
   readonly keys: ReadonlyArray<string>
-  readonly sorted: ReadonlyArray<string>
+  readonly sorted: Keys
 }
 
-const NO_KEYS: ReadonlyArray<string> = []
+const NO_KEYS: Keys = { sorted: [], heads: [] }
 const EMPTY = {}
 
 const pristine = (): boolean => {
