@@ -46,6 +46,28 @@ describe("Vault", () => {
       expect(vault.currentKeyId).toBe("k1")
     }))
 
+  it.effect("ciphertexts sealed by earlier versions still open, and new ones keep their layout", () =>
+    Effect.gen(function*() {
+      const key = Buffer.alloc(32, 7).toString("base64")
+      const vault = yield* vaultWith({ current: { id: "k1", key } })
+      const earlier = (b64: string) => new Uint8Array(Buffer.from(b64, "base64"))
+      const opened = yield* vault.open(earlier("AQJrMS8IzI3IzWM9b1Y/w6jslpLmG3KzrP2lYChlpaB+4p5WoTarJvs+XXVlR8m4aidisD0="), "evt_1")
+      expect(text(opened)).toBe("héllo, sealed before")
+      expect(opened).toBeInstanceOf(Uint8Array)
+      expect(Buffer.isBuffer(opened)).toBe(false)
+      expect([...(yield* vault.open(earlier("AQJrMZNQCo2fcW7BUJl+prqKymIivuRhnXB9EooIrCnM3I8=")))]).toEqual([1, 2, 3])
+      expect(yield* vault.openJson(earlier("AQJrMQu4D6f2wBIr6GYlGGj5NCCOT5z9SR9C5Z94JwAwtJwJqN8fXblZo2G/Pw=="), "dst_1")).toEqual({ a: [1, "é"] })
+      // Version, key id length, key id, 12-byte nonce, 16-byte tag, then the body as long as the plaintext.
+      const sealed = vault.seal("héllo", "evt_2")
+      expect([...sealed.subarray(0, 4)]).toEqual([1, 2, 0x6b, 0x31])
+      expect(sealed.length).toBe(4 + 12 + 16 + Buffer.byteLength("héllo"))
+      const iv = sealed.subarray(4, 16)
+      const decipher = Crypto.createDecipheriv("aes-256-gcm", Buffer.from(key, "base64"), iv)
+      decipher.setAuthTag(sealed.subarray(16, 32))
+      decipher.setAAD(Buffer.concat([Buffer.from(sealed.subarray(0, 4)), Buffer.from("evt_2")]))
+      expect(Buffer.concat([decipher.update(sealed.subarray(32)), decipher.final()]).toString()).toBe("héllo")
+    }))
+
   it.effect("sealJson/openJson round-trip JSON values", () =>
     Effect.gen(function*() {
       const vault = yield* vaultWith(v1)

@@ -159,6 +159,19 @@ const TAG_BYTES = 16
 const associatedData = (header: Uint8Array, aad: string | undefined): Buffer =>
   aad === undefined ? Buffer.from(header) : Buffer.concat([header, Buffer.from(aad)])
 
+// The opened bytes as a plain Uint8Array of their own. GCM's final step adds nothing, and the
+// update's output has a buffer of its own: it is handed out as it is, not copied once or twice more.
+// Anything else (a pooled buffer shares memory with unrelated data) is copied.
+const plaintext = (head: Buffer, tail: Buffer): Uint8Array => {
+  if (tail.length === 0 && head.byteOffset === 0 && head.buffer.byteLength === head.length) {
+    return new Uint8Array(head.buffer, 0, head.length)
+  }
+  const out = new Uint8Array(head.length + tail.length)
+  out.set(head, 0)
+  out.set(tail, head.length)
+  return out
+}
+
 const KEY_CHARS = /^[A-Za-z0-9+/_-]+={0,2}$/
 
 // Key ids are not secret, but a long "id" is more likely a key written in the
@@ -243,9 +256,9 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
     // bulk (one call per 4,096 nonces), since sealing runs once per outbox event.
     const nonces = Buffer.allocUnsafe(IV_BYTES * 4096)
     let nonceAt = nonces.length
-    // A string is sealed as its UTF-8 bytes, encoded straight into the output (no intermediate copy).
+    // A string is encrypted from its UTF-8 bytes as the cipher reads it; the output is sized from
+    // the ciphertext (as long as the plaintext in GCM), so the text is not measured beforehand.
     const seal = (input: Uint8Array | string, aad?: string): Uint8Array => {
-      const length = typeof input === "string" ? Buffer.byteLength(input) : input.length
       if (nonceAt === nonces.length) {
         Crypto.randomFillSync(nonces)
         nonceAt = 0
@@ -254,14 +267,13 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
       nonceAt += IV_BYTES
       const cipher = Crypto.createCipheriv("aes-256-gcm", currentKey, iv)
       cipher.setAAD(associatedData(header, aad))
-      // GCM ciphertext is as long as the plaintext: write everything into one buffer.
-      const out = Buffer.allocUnsafe(header.length + IV_BYTES + TAG_BYTES + length)
-      header.copy(out, 0)
-      iv.copy(out, header.length)
       const body = typeof input === "string" ? cipher.update(input, "utf8") : cipher.update(input)
       cipher.final()
-      body.copy(out, header.length + IV_BYTES + TAG_BYTES)
+      const out = Buffer.allocUnsafe(header.length + IV_BYTES + TAG_BYTES + body.length)
+      header.copy(out, 0)
+      iv.copy(out, header.length)
       cipher.getAuthTag().copy(out, header.length + IV_BYTES)
+      body.copy(out, header.length + IV_BYTES + TAG_BYTES)
       return out
     }
 
@@ -281,7 +293,7 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
           decipher.setAuthTag(tag)
           decipher.setAAD(associatedData(bytes.subarray(0, idEnd), aad))
           const body = bytes.subarray(idEnd + IV_BYTES + TAG_BYTES)
-          return Effect.succeed(new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()])))
+          return Effect.succeed(plaintext(decipher.update(body), decipher.final()))
         } catch {
           return Effect.fail(new VaultError({ reason: "tampered", keyId }))
         }
@@ -295,7 +307,7 @@ export const make = (keys: VaultKeys): Effect.Effect<VaultService, VaultKeyError
       openJson: (sealed, aad) =>
         Effect.flatMap(open(sealed, aad), (bytes) =>
           Effect.try({
-            try: () => JSON.parse(Buffer.from(bytes).toString()) as unknown,
+            try: () => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString()) as unknown,
             catch: () => new VaultError({ reason: "malformed" })
           }))
     } satisfies VaultService
