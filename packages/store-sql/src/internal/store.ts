@@ -17,6 +17,7 @@ import {
   runOf,
   syncOf
 } from "./rows.js"
+import * as GroupCommit from "./groupCommit.js"
 import { fileLock, makeTransact, retryTransient } from "./transaction.js"
 import { DUE } from "./schema.js"
 
@@ -72,6 +73,13 @@ const ENTRY_COLUMNS = [
   "payload_length"
 ] as const
 
+/** One ack or dead-letter of a claimed entry. */
+interface SettleInput {
+  readonly id: string
+  readonly leaseToken: string
+  readonly settlement: Extract<Rows.Settlement, { readonly _tag: "Acked" | "DeadLettered" }>
+}
+
 /** Options the store is made with. @internal */
 export interface MakeOptions {
   readonly sql: SqlClient.SqlClient
@@ -99,6 +107,73 @@ export const make = (options: MakeOptions): Store.StoreService => {
 
   const tx = <A>(name: string, effect: Effect.Effect<A, unknown>): Effect.Effect<A, Store.StoreError> =>
     op(name, transact(effect))
+
+  // Acking or dead-lettering one claimed entry: its row, its payload hold and its run's counters.
+  // Concurrent ones share a transaction (see groupCommit.ts).
+  const settleCounted = (input: SettleInput): Effect.Effect<Rows.SettleResult, unknown> => {
+    const { id, leaseToken, settlement } = input
+    const fence = "WHERE id = ? AND lease_token = ? AND status = 'pending'"
+    return Effect.gen(function*() {
+      const acked = settlement._tag === "Acked"
+      // Acking an event that carries record data releases its payload hold: the held payload id
+      // is read with the update (Postgres: from the row before it; SQLite: under its one write lock).
+      const released = `CASE WHEN type IN ('record.new', 'record.changed') THEN NULL ELSE`
+      let held: unknown = null
+      if (acked && !pg) {
+        const before = yield* run(`SELECT payload_id FROM weft_outbox ${fence}`, [id, leaseToken])
+        held = before[0]?.payload_id ?? null
+      }
+      const rows = acked
+        ? yield* run(
+          `UPDATE weft_outbox SET status = 'acked',
+    payload_id = ${released} payload_id END, payload_offset = ${released} payload_offset END,
+    payload_length = ${released} payload_length END,
+    settled_at = ?, attempts = ?, first_attempt_at = ?, lease_until = NULL, lease_token = NULL
+  ${
+            pg
+              ? `FROM (SELECT payload_id AS held FROM weft_outbox WHERE id = ?) AS before
+  WHERE weft_outbox.id = ? AND weft_outbox.lease_token = ? AND weft_outbox.status = 'pending'
+  RETURNING weft_outbox.kind, weft_outbox.replay, weft_outbox.run_id, weft_outbox.type, before.held`
+              : `${fence} RETURNING kind, replay, run_id, type`
+          }`,
+          pg
+            ? [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, id, leaseToken]
+            : [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, leaseToken]
+        )
+        : yield* run(
+          `UPDATE weft_outbox SET status = 'dead', settled_at = ?, attempts = ?, last_error = ?,
+    first_attempt_at = COALESCE(?, first_attempt_at), lease_until = NULL, lease_token = NULL
+  ${fence} RETURNING kind, replay, run_id`,
+          [settlement.at, settlement.attempts, settlement.error, optional(settlement.firstAttemptAt), id, leaseToken]
+        )
+      if (rows.length > 0 && acked) {
+        if (pg) held = rows[0].held
+        if (held !== null && held !== undefined && Rows.carriesRecordData(String(rows[0].type) as Rows.OutboxEntry["type"])) {
+          yield* releasePayloads(new Map([[String(held), 1]]))
+        }
+      }
+      if (rows.length === 0) return STALE
+      const row = rows[0]
+      if (String(row.kind) !== "record" || (row.replay !== null && row.replay !== undefined && (row.replay === true || num(row.replay) === 1))) {
+        return SETTLED
+      }
+      const runId = String(row.run_id)
+      const counters = yield* run(
+        `UPDATE weft_runs SET ${acked ? "acked = acked + 1" : "dead_lettered = dead_lettered + 1"} WHERE id = ?
+  RETURNING record_events, acked, dead_lettered, emission_closed, consumed_enqueued`,
+        [runId]
+      )
+      if (counters.length === 0) {
+        return yield* reject(`cannot count a settled event to run "${runId}": no such run; create it with runs.create first`)
+      }
+      return Rows.consumptionDue(deliveryOf(counters[0])) ? { _tag: "Settled" as const, consumptionDue: runId } : SETTLED
+    })
+  }
+  const settles = GroupCommit.make<SettleInput, Rows.SettleResult, Store.StoreError>({
+    maxBatch: 256,
+    together: (inputs) => tx("outbox.settle", Effect.forEach(inputs, settleCounted)),
+    alone: (input) => tx("outbox.settle", settleCounted(input))
+  })
 
   const json = (value: unknown): string => JSON.stringify(value)
   const optional = <A>(value: A | undefined): A | null => (value === undefined ? null : value)
@@ -850,64 +925,7 @@ ${fence} RETURNING id`,
             )
           case "Acked":
           case "DeadLettered":
-            return tx(
-              "outbox.settle",
-              Effect.gen(function*() {
-                const acked = settlement._tag === "Acked"
-                // Acking an event that carries record data releases its payload hold: the held payload id
-                // is read with the update (Postgres: from the row before it; SQLite: under its one write lock).
-                const released = `CASE WHEN type IN ('record.new', 'record.changed') THEN NULL ELSE`
-                let held: unknown = null
-                if (acked && !pg) {
-                  const before = yield* run(`SELECT payload_id FROM weft_outbox ${fence}`, [id, leaseToken])
-                  held = before[0]?.payload_id ?? null
-                }
-                const rows = acked
-                  ? yield* run(
-                    `UPDATE weft_outbox SET status = 'acked',
-  payload_id = ${released} payload_id END, payload_offset = ${released} payload_offset END,
-  payload_length = ${released} payload_length END,
-  settled_at = ?, attempts = ?, first_attempt_at = ?, lease_until = NULL, lease_token = NULL
-${
-                      pg
-                        ? `FROM (SELECT payload_id AS held FROM weft_outbox WHERE id = ?) AS before
-WHERE weft_outbox.id = ? AND weft_outbox.lease_token = ? AND weft_outbox.status = 'pending'
-RETURNING weft_outbox.kind, weft_outbox.replay, weft_outbox.run_id, weft_outbox.type, before.held`
-                        : `${fence} RETURNING kind, replay, run_id, type`
-                    }`,
-                    pg
-                      ? [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, id, leaseToken]
-                      : [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, leaseToken]
-                  )
-                  : yield* run(
-                    `UPDATE weft_outbox SET status = 'dead', settled_at = ?, attempts = ?, last_error = ?,
-  first_attempt_at = COALESCE(?, first_attempt_at), lease_until = NULL, lease_token = NULL
-${fence} RETURNING kind, replay, run_id`,
-                    [settlement.at, settlement.attempts, settlement.error, optional(settlement.firstAttemptAt), id, leaseToken]
-                  )
-                if (rows.length > 0 && acked) {
-                  if (pg) held = rows[0].held
-                  if (held !== null && held !== undefined && Rows.carriesRecordData(String(rows[0].type) as Rows.OutboxEntry["type"])) {
-                    yield* releasePayloads(new Map([[String(held), 1]]))
-                  }
-                }
-                if (rows.length === 0) return STALE
-                const row = rows[0]
-                if (String(row.kind) !== "record" || (row.replay !== null && row.replay !== undefined && (row.replay === true || num(row.replay) === 1))) {
-                  return SETTLED
-                }
-                const runId = String(row.run_id)
-                const counters = yield* run(
-                  `UPDATE weft_runs SET ${acked ? "acked = acked + 1" : "dead_lettered = dead_lettered + 1"} WHERE id = ?
-RETURNING record_events, acked, dead_lettered, emission_closed, consumed_enqueued`,
-                  [runId]
-                )
-                if (counters.length === 0) {
-                  return yield* reject(`cannot count a settled event to run "${runId}": no such run; create it with runs.create first`)
-                }
-                return Rows.consumptionDue(deliveryOf(counters[0])) ? { _tag: "Settled" as const, consumptionDue: runId } : SETTLED
-              })
-            )
+            return settles.run({ id, leaseToken, settlement })
         }
       },
       payload: (id) =>
