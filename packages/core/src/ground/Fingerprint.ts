@@ -83,7 +83,7 @@ const removePath = (target: Record<string, unknown>, path: string): void => {
 // SHA-256 of the writer's bytes, as a 32-character latin1 string: a string result spares the
 // ArrayBuffer that a Buffer result costs on every call.
 const digest = (writer: Writer.Writer, from: number, to: number): string => {
-  const bytes = writer.buf.subarray(from, to)
+  const bytes = writer.bytes.subarray(from, to)
   return typeof Crypto.hash === "function"
     ? Crypto.hash("sha256", bytes, "binary")
     : Crypto.createHash("sha256").update(bytes).digest("binary")

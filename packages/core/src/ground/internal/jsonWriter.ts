@@ -9,10 +9,13 @@
  */
 export class Writer {
   buf: Buffer
+  /** The same memory as a plain Uint8Array, whose views are cheaper to make than a Buffer's. */
+  bytes: Uint8Array
   at = 0
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafeSlow(size)
+    this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length)
   }
 
   /** Room for `n` more bytes. */
@@ -21,6 +24,7 @@ export class Writer {
     const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + n))
     this.buf.copy(next, 0, 0, this.at)
     this.buf = next
+    this.bytes = new Uint8Array(next.buffer, next.byteOffset, next.length)
   }
 
   byte(b: number): void {
