@@ -127,12 +127,6 @@ export const detect = (
   const { fullRead, generation, includeInactive, model, projection } = policy
   const duplicates: Array<string> = []
   const judged = lastOccurrences(records, duplicates)
-  // Later occurrences of an id in the same page compare against earlier ones.
-  const seen = new Map<string, StoredFingerprint | null>()
-  const current = (id: string): StoredFingerprint | undefined => {
-    const local = seen.get(id)
-    return local === null ? undefined : local ?? stored.get(id)
-  }
   const upserts: Array<FingerprintUpsert> = []
   const deletes: Array<string> = []
   const changes: Array<Change> = []
@@ -141,22 +135,43 @@ export const detect = (
   let changed = 0
   let removed = 0
   let repeated = false
+  // Later occurrences of an id in the same page compare against earlier ones. The raw ids judged
+  // are distinct (last occurrences only), so this map is only needed once a decoded id differs
+  // from its raw one (a model that rewrites ids) or for the page's tombstones; until then it is
+  // not kept, and is built from the upserts so far when it comes to be needed.
+  let seen: Map<string, StoredFingerprint | null> | undefined
+  const track = (): Map<string, StoredFingerprint | null> => {
+    if (seen !== undefined) return seen
+    seen = new Map()
+    for (const { fingerprint, recordId } of upserts) {
+      if (seen.has(recordId)) repeated = true
+      seen.set(recordId, fingerprint)
+    }
+    return seen
+  }
+  const current = (id: string): StoredFingerprint | undefined => {
+    if (seen === undefined) return stored.get(id)
+    const local = seen.get(id)
+    return local === null ? undefined : local ?? stored.get(id)
+  }
+  const note = (id: string, fingerprint: StoredFingerprint): void => {
+    if (seen !== undefined) {
+      if (seen.has(id)) repeated = true
+      seen.set(id, fingerprint)
+    }
+    upserts.push({ recordId: id, fingerprint })
+  }
 
   for (const input of judged) {
     const knownId = idOf(input)
     const prior = knownId === undefined ? undefined : current(knownId)
-    if (fullRead === true && prior !== undefined && prior.generation === generation && !seen.has(knownId!)) {
+    if (fullRead === true && prior !== undefined && prior.generation === generation && seen?.has(knownId!) !== true) {
       duplicates.push(knownId!)
     }
     if (prior !== undefined && unchanged(policy, input as object, prior)) {
       // Same subscribed content and activity as a record that was valid when stored: no need to
       // validate it again. Only its generation moves (a full read saw it).
-      if (prior.generation !== generation) {
-        const touched: StoredFingerprint = { hash: prior.hash, generation, inactive: prior.inactive }
-        if (seen.has(knownId!)) repeated = true
-        seen.set(knownId!, touched)
-        upserts.push({ recordId: knownId!, fingerprint: touched })
-      }
+      if (prior.generation !== generation) note(knownId!, { hash: prior.hash, generation, inactive: prior.inactive })
       continue
     }
     const decoded = model.validate(input)
@@ -166,13 +181,11 @@ export const detect = (
     }
     const record = decoded.right
     const id = record.id
+    if (id !== knownId) track()
     const { hash, json } = Fingerprint.withJson(record, projection)
     const inactive = !includeInactive && model.isInactive(record)
     const known = current(id)
-    const next: StoredFingerprint = { hash, generation, inactive }
-    if (seen.has(id)) repeated = true
-    seen.set(id, next)
-    upserts.push({ recordId: id, fingerprint: next })
+    note(id, { hash, generation, inactive })
 
     if (known === undefined || known.inactive) {
       // Not held by the receiver: it appears when it is (or becomes) active.
@@ -189,11 +202,12 @@ export const detect = (
     }
   }
 
+  const tombstoned = deleted.length > 0 ? track() : undefined
   for (const id of deleted) {
     const known = current(id)
     if (known === undefined) continue
-    if (seen.has(id)) repeated = true
-    seen.set(id, null)
+    if (tombstoned!.has(id)) repeated = true
+    tombstoned!.set(id, null)
     deletes.push(id)
     if (!known.inactive) {
       changes.push({ type: "record.deleted", recordId: id, reason: "removed" })
