@@ -8,6 +8,7 @@ import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
+import * as Payloads from "../outbox/Payloads.js"
 import * as RunEvents from "../outbox/RunEvents.js"
 import { Sink, type Destination, type Outcome } from "../sink/Sink.js"
 import type { DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
@@ -124,6 +125,8 @@ export const layer = (
       }
 
       const deps: RunEvents.Deps = { store, vault }
+      // Bodies come from pages of events opened once each (a small cache of opened pages).
+      const payloads = Payloads.opener(deps)
       // The latest lease token of each entry in flight: a claim renewed while its attempt runs gets a new token.
       const tokens = new Map<string, string>()
 
@@ -197,12 +200,13 @@ export const layer = (
         if (Option.isNone(destination)) {
           return deadLetter(entry, `The signing secrets of destination ${entry.destinationId} cannot be decrypted with the vault's keys.`)
         }
-        if (entry.payload === null) return deadLetter(entry, "The event's payload is gone.")
-        return Effect.flatMap(Effect.either(vault.open(entry.payload, entry.id)), (body) => {
-          if (body._tag === "Left") return deadLetter(entry, `The event's payload cannot be decrypted: ${body.left.message}`)
+        const opened = Effect.catchTag(payloads.body(entry), "VaultError", (error) => Effect.succeed(error))
+        return Effect.flatMap(opened, (body) => {
+          if (body === undefined) return deadLetter(entry, "The event's payload is gone.")
+          if (!(body instanceof Uint8Array)) return deadLetter(entry, `The event's payload cannot be decrypted: ${body.message}`)
           const startedAt = now()
           return Effect.flatMap(
-            sink.deliver(destination.value, { eventId: entry.id, eventType: entry.type, body: body.right, attempt: entry.attempts + 1 }),
+            sink.deliver(destination.value, { eventId: entry.id, eventType: entry.type, body, attempt: entry.attempts + 1 }),
             (outcome) => conclude(entry, outcome, startedAt)
           )
         })
