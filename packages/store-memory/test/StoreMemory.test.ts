@@ -10,9 +10,11 @@ const {
   expectStoreError,
   makeClose,
   makeCommit,
+  makeDestination,
   makeEntry,
   makeFingerprint,
   makeIntegration,
+  makePage,
   makeRun,
   makeSync
 } = StoreSuite
@@ -156,5 +158,31 @@ describe("StoreMemory specifics", () => {
       expect(Option.getOrThrow(yield* store.outbox.nextDueAt("dst_test"))).toBe(900)
       const second = yield* store.outbox.claimDue({ now: 920, limit: 10, leaseMs: 10_000 })
       expect(second.map((e) => e.id)).toEqual([late.id])
+    }))
+
+  test("payload bytes are kept and handed out as given, never copied; a page's entries share one", (store) =>
+    Effect.gen(function*() {
+      yield* store.runs.create(makeRun())
+      const page = makePage(3, {}, "pay_page")
+      yield* store.commit(makeCommit({ events: page }))
+      expect(Option.getOrThrow(yield* store.outbox.payload("pay_page"))).toBe(page[0].payload!.sealed)
+      const [a, b] = yield* store.outbox.list({})
+      // References are frozen and carry no bytes.
+      expect(Object.isFrozen(a.payload)).toBe(true)
+      expect(a.payload).toEqual({ id: "pay_page", offset: 0, length: page[0].payload!.length })
+      expect(b.payload!.offset).toBe(page[0].payload!.length)
+    }))
+
+  test("destinations.get hands out the options frozen on put, not a copy per read", (store) =>
+    Effect.gen(function*() {
+      const options = { timeoutMs: 5_000, allow: ["127.0.0.1"] }
+      yield* store.destinations.put(makeDestination({ options }))
+      const first = Option.getOrThrow(yield* store.destinations.get("dst_test"))
+      const second = Option.getOrThrow(yield* store.destinations.get("dst_test"))
+      expect(second.options).toBe(first.options)
+      expect(Object.isFrozen(first.options.allow)).toBe(true)
+      // The kept copy is the store's own: the caller's object stays theirs, and unfrozen.
+      expect(first.options).not.toBe(options)
+      expect(Object.isFrozen(options)).toBe(false)
     }))
 })
