@@ -11,7 +11,8 @@
  * nearest caller in JS code outside Node (SHA-256 called by the fingerprint
  * is change detection, called by the signature is signing); only when there
  * is none (a socket's read callback from libuv) does the internal frame's own
- * module decide.
+ * module decide. Samples inside the inspector's own calls (the profiler
+ * starting) are left out.
  *
  * `tsx src/profile.ts <file.cpuprofile> [n]` prints a saved profile's shares
  * and its top n functions.
@@ -78,6 +79,7 @@ export const buckets: ReadonlyArray<Bucket> = [
   { name: "host", matches: within("core/src/host/", "core/src/connector/") },
   { name: "fake provider", matches: within("packages/testing/") },
   { name: "benchmark", matches: within("bench/src/") },
+  { name: "effect schema", matches: within("effect/src/Schema", "effect/src/ParseResult", "effect/src/internal/schema/") },
   { name: "effect runtime", matches: within("/effect/dist", "/effect/src") }
 ]
 
@@ -135,6 +137,8 @@ const bucketTimes = (profile: CpuProfile, using: ReadonlyArray<Bucket>): Map<str
     // Node internals and native code count for their nearest caller in user-land code.
     for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
       const frame = byId.get(up)!.callFrame
+      // Samples inside the inspector's own calls (starting the profiler) are the profiler's.
+      if (frame.url === "node:inspector") return "profiler"
       if (isUserland(frame)) return classify(frameOf(frame))
     }
     return classify(frameOf(own))
@@ -153,9 +157,13 @@ export interface Share {
   readonly ms: number
 }
 
-/** Shares of the sampled time, in %, per bucket (and "other"), largest first. */
+/**
+ * Shares of the sampled time, in %, per bucket (and "other"), largest first.
+ * The profiler's own start-up is left out: it is not the workload's.
+ */
 export const summarise = (profile: CpuProfile, using: ReadonlyArray<Bucket> = buckets): Array<Share> => {
   const totals = bucketTimes(profile, using)
+  totals.delete("profiler")
   let all = 0
   for (const us of totals.values()) all += us
   return [...totals.entries()]
@@ -173,14 +181,32 @@ export const sharesLine = (shares: ReadonlyArray<Share>): string => shares.map((
 const shortSource = (source: string) =>
   source.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/packages\//, "").replace(/^file:\/\/.*\/bench\//, "bench/")
 
-/** The functions with the most self time (by original source), for digging further. */
+/**
+ * The functions with the most self time (by original source), for digging
+ * further. Node internals and native code show the nearest caller in
+ * user-land code after `←`.
+ */
 export const topFunctions = (profile: CpuProfile, n = 25): Array<string> => {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const name = (frame: Frame) => `${frame.functionName || "(anonymous)"} ${shortSource(frame.source)}`.trim()
+  const keyOf = (id: number): string => {
+    const own = byId.get(id)!.callFrame
+    if (special.has(own.functionName) || isUserland(own)) return name(frameOf(own))
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const frame = byId.get(up)!.callFrame
+      if (isUserland(frame)) return `${name(frameOf(own))} ← ${name(frameOf(frame))}`
+    }
+    return name(frameOf(own))
+  }
+  const keys = new Map<number, string>()
   const self = new Map<string, number>()
   let all = 0
   for (let i = 0; i < profile.samples.length; i++) {
-    const frame = frameOf(byId.get(profile.samples[i]!)!.callFrame)
-    const key = `${frame.functionName || "(anonymous)"} ${shortSource(frame.source)}`
+    const id = profile.samples[i]!
+    let key = keys.get(id)
+    if (key === undefined) keys.set(id, key = keyOf(id))
     const us = profile.timeDeltas[i] ?? 0
     self.set(key, (self.get(key) ?? 0) + us)
     all += us

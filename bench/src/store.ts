@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- store [--pages N] [--reps N] [--claims N] [--batch N] [--profile <dir>]`
+ * (`--profile`: CPU profiles of ours' measured runs in `<dir>`, and the time
+ * shares of the last repetition of each store's commits and claims)
  * `npm run bench -- store --workers [--events N] [--concurrency N]` (see storeWorkers.ts)
  *
  * The durable store against its bare drivers, in one process.
  *
  * (a) Page commits. A page is what the sync engine commits per 500 records:
  * 500 fingerprint upserts, 500 `record.new` outbox events (the real event
- * JSON sealed with the real Vault, about 830 bytes each), the model state
- * (cursor) and the run's model audit, through `store.commit(page)`: on
+ * JSON, sealed with the real Vault in one payload per page, as the engine
+ * writes them), the model state (cursor) and the run's model audit, through `store.commit(page)`: on
  * store-memory, on store-sql over a SQLite file and over PostgreSQL. The
  * baseline writes the same rows with the bare driver into the same tables
  * (see storeBaseline.ts). Every repetition is a new run of new records (all
@@ -24,8 +26,6 @@
  * page-commit ratios (ours ÷ bare records/s).
  */
 import { mkdtempSync, rmSync } from "node:fs"
-import { Session } from "node:inspector/promises"
-import { writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
@@ -38,6 +38,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { peakRssMB, report, round } from "./harness.js"
+import { type CpuProfile, saveProfile, sharesLine, sharesObject, startProfiler, summarise } from "./profile.js"
 import { type BareWriter, postgresWriter, sqliteWriter } from "./storeBaseline.js"
 import { destinationRow, makePages, newRunId, PAGE, runRow } from "./storePages.js"
 
@@ -116,20 +117,19 @@ const claimSettle = (runtime: StoreRuntime, events: number, batch: number): Prom
 
 // --- profiling ----------------------------------------------------------------
 
-/** Runs `f` under the CPU profiler when `dir` is set, writing `<dir>/<name>.cpuprofile`. */
+/** The profiles taken, by name (`commit-sqlite-3`, `claim-postgres-2`). */
+const profiles = new Map<string, CpuProfile>()
+
+/** Runs `f` under the CPU profiler when `dir` is set, writing `<dir>/<name>.cpuprofile` (and its top functions). */
 const profiled = async <A>(dir: string | undefined, name: string, f: () => Promise<A>): Promise<A> => {
   if (dir === undefined) return f()
-  const session = new Session()
-  session.connect()
-  await session.post("Profiler.enable")
-  await session.post("Profiler.setSamplingInterval", { interval: 200 })
-  await session.post("Profiler.start")
+  const profiler = await startProfiler()
   try {
     return await f()
   } finally {
-    const { profile } = await session.post("Profiler.stop")
-    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile))
-    session.disconnect()
+    const profile = await profiler.stop()
+    profiles.set(name, profile)
+    await saveProfile(profile, join(dir, `${name}.cpuprofile`))
   }
 }
 
@@ -263,15 +263,24 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
     return `  ${name.padEnd(8)} ours ${String(f.commitRecordsPerSec).padStart(7)} records/s` +
       (f.bareRecordsPerSec === undefined ? "" : `   bare ${String(f.bareRecordsPerSec).padStart(7)} records/s   ratio ${f.ratio}`)
   }
+  // The shares of the last measured repetition of each store's commits and claims.
+  const timeShares: Record<string, ReturnType<typeof summarise>> = {}
+  for (const name of ["memory", "sqlite", "postgres"] as const) {
+    const commit = profiles.get(`commit-${name}-${reps}`)
+    const claim = profiles.get(`claim-${name}-${reps - 1}`)
+    if (commit !== undefined) timeShares[`commit-${name}`] = summarise(commit)
+    if (claim !== undefined) timeShares[`claim-${name}`] = summarise(claim)
+  }
   report(
     [
-      `store: page commits of ${PAGE} records (fingerprint + sealed event ~830 B + cursor + audit), ${pages} pages × ${reps} runs, medians`,
+      `store: page commits of ${PAGE} records (fingerprint + event sealed with its page's payload + cursor + audit), ${pages} pages × ${reps} runs, medians`,
       line("memory"),
       line("sqlite"),
       line("postgres"),
       `  claim/settle (batches of ${batch}, settled acked concurrently), events/s: memory ${figures.memory.claimSettleEventsPerSec}   sqlite ${figures.sqlite.claimSettleEventsPerSec}   postgres ${figures.postgres.claimSettleEventsPerSec}`,
       `  ratio (lower of sqlite, postgres page commits) ${ratio}   peak RSS ${peak} MB`,
-      ...(profileDir === undefined ? [] : [`  CPU profiles of ours: ${profileDir}`])
+      ...(profileDir === undefined ? [] : [`  CPU profiles of ours: ${profileDir}`]),
+      ...Object.entries(timeShares).map(([name, shares]) => `  where ${name} went: ${sharesLine(shares)}`)
     ],
     {
       name: "store",
@@ -282,7 +291,8 @@ export const run = async (args: ReadonlyArray<string>): Promise<void> => {
       reps,
       claimBatch: batch,
       claimEvents: claims,
-      ...figures
+      ...figures,
+      ...(profileDir === undefined ? {} : { timeShares: Object.fromEntries(Object.entries(timeShares).map(([name, shares]) => [name, sharesObject(shares)])) })
     }
   )
 }

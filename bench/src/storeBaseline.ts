@@ -56,7 +56,7 @@ ON CONFLICT (sync_id, model) DO UPDATE SET cursor = excluded.cursor, generation 
 const AUDIT_UPSERT = `INSERT INTO weft_run_models (run_id, model, audit) VALUES (?, ?, ?)
 ON CONFLICT (run_id, model) DO UPDATE SET audit = excluded.audit`
 const ENTRY_COLUMNS =
-  "id, type, kind, run_id, sync_id, destination_id, ordering_key, model, record_id, created_at, status, attempts, next_attempt_at, first_attempt_at, last_error, settled_at, lease_until, lease_token, replay, payload"
+  "id, type, kind, run_id, sync_id, destination_id, ordering_key, model, record_id, created_at, status, attempts, next_attempt_at, first_attempt_at, last_error, settled_at, lease_until, lease_token, replay, payload_id, payload_offset, payload_length"
 const RUN_INSERT =
   "INSERT INTO weft_runs (id, sync_id, integration_id, connector, tenant, type, status, started_at, warnings, errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -80,8 +80,23 @@ const entryParams = (e: Rows.OutboxEntry, bool: (b: boolean) => unknown): Array<
   e.leaseUntil ?? null,
   e.leaseToken ?? null,
   e.replay === undefined ? null : bool(e.replay),
-  e.payload
+  e.payload?.id ?? null,
+  e.payload?.offset ?? null,
+  e.payload?.length ?? null
 ]
+
+/** The sealed payloads a page's events bring, once each, with how many of its entries hold each. */
+const payloadsOf = (events: ReadonlyArray<Rows.OutboxEntry>): Array<{ readonly id: string; readonly sealed: Uint8Array; holders: number }> => {
+  const byId = new Map<string, { readonly id: string; readonly sealed: Uint8Array; holders: number }>()
+  for (const e of events) {
+    const ref = e.payload
+    if (ref === null) continue
+    const known = byId.get(ref.id)
+    if (known !== undefined) known.holders++
+    else if (ref.sealed !== undefined) byId.set(ref.id, { id: ref.id, sealed: ref.sealed, holders: 1 })
+  }
+  return [...byId.values()]
+}
 
 const runParams = (run: Rows.RunRow): Array<unknown> => [
   run.id,
@@ -107,7 +122,8 @@ export const sqliteWriter = (filename: string): BareWriter => {
   const fp = db.prepare(FP_UPSERT)
   const state = db.prepare(STATE_UPSERT)
   const audit = db.prepare(AUDIT_UPSERT)
-  const entry = db.prepare(`INSERT INTO weft_outbox (seq, ${ENTRY_COLUMNS}) VALUES (${Array.from({ length: 21 }, () => "?").join(", ")})`)
+  const entry = db.prepare(`INSERT INTO weft_outbox (seq, ${ENTRY_COLUMNS}) VALUES (${Array.from({ length: 23 }, () => "?").join(", ")})`)
+  const payload = db.prepare("INSERT INTO weft_payloads (id, sealed, holders) VALUES (?, ?, ?)")
   const count = db.prepare("UPDATE weft_runs SET record_events = record_events + ? WHERE id = ? AND emission_closed = 0")
   const insertRun = db.prepare(RUN_INSERT)
   let seq = Number((db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM weft_outbox").get() as { s: number }).s)
@@ -119,10 +135,9 @@ export const sqliteWriter = (filename: string): BareWriter => {
     }
     if (page.state !== undefined) state.run(syncId, model, page.state.cursor ?? null, page.state.generation, page.state.lastFullReadAt ?? null)
     let records = 0
+    for (const p of payloadsOf(page.events)) payload.run(p.id, blob(p.sealed), p.holders)
     for (const e of page.events) {
-      const params = entryParams(e, bool)
-      params[19] = blob(e.payload)
-      entry.run(++seq, ...params)
+      entry.run(++seq, ...entryParams(e, bool))
       if (e.kind === "record" && e.replay !== true) records++
     }
     audit.run(page.run.runId, page.run.audit.model, JSON.stringify(page.run.audit))
@@ -163,7 +178,8 @@ export const postgresWriter = async (url: string): Promise<BareWriter> => {
   const fpText = (n: number) =>
     `INSERT INTO weft_fingerprints (sync_id, model, record_id, hash, generation, inactive) VALUES ${tuples(n, 6)}
 ON CONFLICT (sync_id, model, record_id) DO UPDATE SET hash = excluded.hash, generation = excluded.generation, inactive = excluded.inactive`
-  const entryText = (n: number) => `INSERT INTO weft_outbox (${ENTRY_COLUMNS}) VALUES ${tuples(n, 20)}`
+  const entryText = (n: number) => `INSERT INTO weft_outbox (${ENTRY_COLUMNS}) VALUES ${tuples(n, 22)}`
+  const payloadText = (n: number) => `INSERT INTO weft_payloads (id, sealed, holders) VALUES ${tuples(n, 3)}`
   const query = (name: string, text: string, values: Array<unknown>) => client.query({ name, text, values })
   const stateText = numbered(STATE_UPSERT)
   const auditText = "INSERT INTO weft_run_models (run_id, model, audit) VALUES ($1, $2, $3) ON CONFLICT (run_id, model) DO UPDATE SET audit = excluded.audit"
@@ -187,6 +203,12 @@ ON CONFLICT (sync_id, model, record_id) DO UPDATE SET hash = excluded.hash, gene
           await query("state", stateText, [syncId, model, page.state.cursor ?? null, page.state.generation, page.state.lastFullReadAt ?? null])
         }
         let records = 0
+        const payloads = payloadsOf(page.events)
+        if (payloads.length > 0) {
+          const values: Array<unknown> = []
+          for (const p of payloads) values.push(p.id, blob(p.sealed), p.holders)
+          await query(`payloads${payloads.length}`, payloadText(payloads.length), values)
+        }
         if (page.events.length > 0) {
           const values: Array<unknown> = []
           for (const e of page.events) {
