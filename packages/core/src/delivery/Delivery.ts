@@ -159,9 +159,9 @@ export const layer = (
             return settle(entry, { _tag: "DeadLettered", at, attempts, firstAttemptAt, error: `Receiver aborted the event: ${outcome.reason}` })
           case "Disable":
             // This attempt does not count: the event waits, untouched, for the destination to come back.
-            return Effect.zipRight(
-              store.destinations.setEnabled(entry.destinationId, false, outcome.reason, at),
-              settle(entry, { _tag: "Released" })
+            return store.destinations.setEnabled(entry.destinationId, false, outcome.reason, at).pipe(
+              Effect.tap(() => held.add(entry.destinationId)),
+              Effect.zipRight(settle(entry, { _tag: "Released" }))
             )
           case "Retry":
             return Effect.flatMap(
@@ -190,13 +190,17 @@ export const layer = (
         }
       }
 
+      // Destinations whose receiver answered "disable" since the worker last read them enabled: the
+      // entries already claimed for them are given back unsent.
+      const held = new Set<string>()
+
       // One attempt of a claimed entry whose destination row the worker read (and opened) for its batch.
       const attemptWith = (
         entry: OutboxEntry,
         row: DestinationRow,
         destination: Option.Option<Destination>
       ): Effect.Effect<void, StoreError> => {
-        if (!row.enabled) return settle(entry, { _tag: "Released" })
+        if (!row.enabled || held.has(row.id)) return settle(entry, { _tag: "Released" })
         if (Option.isNone(destination)) {
           return deadLetter(entry, `The signing secrets of destination ${entry.destinationId} cannot be decrypted with the vault's keys.`)
         }
@@ -229,12 +233,13 @@ export const layer = (
       }
 
       const worker = (destinationId: string, wakeup: Wakeup) => {
-        // Outside the loop: attempts started before a restart still hold their slots.
+        // Claimed entries not settled yet: on a lane, or waiting for one. Outside the loop: attempts
+        // started before a restart still hold their slots.
         const inFlight = new Set<string>()
-        // While there is a backlog (the last claim got all it asked for), the worker sleeps until
-        // fewer than this many attempts are in flight, and only the attempt that brings the count
-        // below it wakes the worker: claims come in batches of a quarter of the slots or more.
-        // Without a backlog every finishing attempt wakes it (the next event of that record may be due).
+        // While there is a backlog (the last claim got all it asked for), the worker sleeps until no
+        // claimed entry waits for a lane, and only the attempt that brings the count down to that
+        // wakes it: claims come in batches of a quarter of the lanes. Without a backlog every
+        // finishing attempt wakes it (the next event of that record may be due).
         let wakeBelow = Infinity
         // Consecutive restarts, for the backoff between them.
         let restarts = 0
@@ -271,12 +276,16 @@ export const layer = (
               continue
             }
             const max = row.value.maxConcurrency
-            const free = max - inFlight.size
+            // A quarter more than the lanes is claimed, so that a lane that finishes finds its next
+            // entry waiting rather than waiting for a claim. No more than `max` are ever sent at once.
+            const ahead = Math.ceil(max / 4)
+            const free = max + ahead - inFlight.size
             if (free <= 0 || inFlight.size >= wakeBelow) {
               yield* wakeup.wait
               continue
             }
             const at = now()
+            held.delete(destinationId)
             const claimed = yield* store.outbox.claimDue({ now: at, limit: free, leaseMs, destinationId })
             restarts = 0
             if (claimed.length > 0) {
@@ -293,7 +302,7 @@ export const layer = (
             }
             // As many as asked: more may be due (or every slot is taken, and the worker waits above).
             if (claimed.length === free) {
-              wakeBelow = max - Math.ceil(max / 4) + 1
+              wakeBelow = max + 1
               continue
             }
             wakeBelow = Infinity
