@@ -81,10 +81,17 @@ export const opener = (deps: Deps, options: { readonly pages?: number | undefine
   const capacity = Math.max(1, Math.floor(options.pages ?? 16))
   // Insertion order is recency order: a hit moves its page to the back; the front is evicted.
   const pages = new Map<string, Opened>()
+  // The plaintext of the cached pages that are open already: the common case (every event of a
+  // page after its first) is answered at once, without waiting on the page's deferred.
+  const ready = new Map<string, Uint8Array>()
 
   const remember = (id: string, opened: Opened): void => {
     pages.set(id, opened)
-    if (pages.size > capacity) pages.delete(pages.keys().next().value!)
+    if (pages.size > capacity) {
+      const oldest = pages.keys().next().value!
+      pages.delete(oldest)
+      ready.delete(oldest)
+    }
   }
 
   const load = (id: string, sealed: Uint8Array | undefined, opened: Opened) =>
@@ -96,7 +103,9 @@ export const opener = (deps: Deps, options: { readonly pages?: number | undefine
       Effect.exit,
       Effect.flatMap((exit) => {
         // Only opened pages stay cached: a failure or a gone payload is asked again next time.
-        if (!(Exit.isSuccess(exit) && Option.isSome(exit.value)) && pages.get(id) === opened) pages.delete(id)
+        if (Exit.isSuccess(exit) && Option.isSome(exit.value)) {
+          if (pages.get(id) === opened) ready.set(id, exit.value.value)
+        } else if (pages.get(id) === opened) pages.delete(id)
         return Deferred.done(opened, exit)
       })
     )
@@ -120,9 +129,19 @@ export const opener = (deps: Deps, options: { readonly pages?: number | undefine
     body: (entry) => {
       const ref = entry.payload
       if (ref === null) return Effect.succeed(undefined)
+      const open = ready.get(ref.id)
+      if (open !== undefined) {
+        const cached = pages.get(ref.id)!
+        pages.delete(ref.id)
+        pages.set(ref.id, cached)
+        return Effect.succeed(sliceOf(open, ref))
+      }
       // An entry straight from the writer still carries its sealed page: no store read needed.
       return Effect.map(page(ref.id, ref.sealed), Option.match({ onNone: () => undefined, onSome: (opened) => sliceOf(opened, ref) }))
     },
-    clear: Effect.sync(() => pages.clear())
+    clear: Effect.sync(() => {
+      pages.clear()
+      ready.clear()
+    })
   }
 }
