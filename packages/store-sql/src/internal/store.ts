@@ -108,9 +108,10 @@ export const make = (options: MakeOptions): Store.StoreService => {
   const tx = <A>(name: string, effect: Effect.Effect<A, unknown>): Effect.Effect<A, Store.StoreError> =>
     op(name, transact(effect))
 
-  // Acking or dead-lettering one claimed entry: its row, its payload hold and its run's counters.
+  // Acking or dead-lettering one claimed entry: its row and its run's counters; the payload hold it
+  // gives up is added to `releases`, applied once at the end of the transaction (see settleBatch).
   // Concurrent ones share a transaction (see groupCommit.ts).
-  const settleCounted = (input: SettleInput): Effect.Effect<Rows.SettleResult, unknown> => {
+  const settleCounted = (input: SettleInput, releases: Map<string, number>): Effect.Effect<Rows.SettleResult, unknown> => {
     const { id, leaseToken, settlement } = input
     const fence = "WHERE id = ? AND lease_token = ? AND status = 'pending'"
     return Effect.gen(function*() {
@@ -149,7 +150,7 @@ export const make = (options: MakeOptions): Store.StoreService => {
       if (rows.length > 0 && acked) {
         if (pg) held = rows[0].held
         if (held !== null && held !== undefined && Rows.carriesRecordData(String(rows[0].type) as Rows.OutboxEntry["type"])) {
-          yield* releasePayloads(new Map([[String(held), 1]]))
+          releases.set(String(held), (releases.get(String(held)) ?? 0) + 1)
         }
       }
       if (rows.length === 0) return STALE
@@ -169,10 +170,20 @@ export const make = (options: MakeOptions): Store.StoreService => {
       return Rows.consumptionDue(deliveryOf(counters[0])) ? { _tag: "Settled" as const, consumptionDue: runId } : SETTLED
     })
   }
+  // The payload holds go last, after every entry and run row, in payload id order: the rows every
+  // transaction locks come in one order (entries, runs, payloads), so concurrent batches that share
+  // pages wait for each other instead of deadlocking.
+  const settleBatch = (inputs: ReadonlyArray<SettleInput>) =>
+    Effect.gen(function*() {
+      const releases = new Map<string, number>()
+      const out = yield* Effect.forEach(inputs, (input) => settleCounted(input, releases))
+      yield* releasePayloads(releases)
+      return out
+    })
   const settles = GroupCommit.make<SettleInput, Rows.SettleResult, Store.StoreError>({
     maxBatch: 256,
-    together: (inputs) => tx("outbox.settle", Effect.forEach(inputs, settleCounted)),
-    alone: (input) => tx("outbox.settle", settleCounted(input))
+    together: (inputs) => tx("outbox.settle", settleBatch(inputs)),
+    alone: (input) => tx("outbox.settle", Effect.map(settleBatch([input]), (out) => out[0]!))
   })
 
   const json = (value: unknown): string => JSON.stringify(value)
@@ -263,9 +274,12 @@ ON CONFLICT (id) DO UPDATE SET holders = weft_payloads.holders + excluded.holder
       const ids = [...holds.keys()].sort()
       const empty: Array<string> = []
       // Decrement first (it locks the row), then remove: a concurrent release waits and sees the new count.
-      if (ids.length === 1) {
-        const rows = yield* run("UPDATE weft_payloads SET holders = holders - ? WHERE id = ? RETURNING holders", [holds.get(ids[0])!, ids[0]])
-        if (rows.length > 0 && num(rows[0].holders) <= 0) empty.push(ids[0])
+      // A few (a settle batch's pages): one statement each, in id order, so the locks come in that order.
+      if (ids.length <= 32) {
+        for (const id of ids) {
+          const rows = yield* run("UPDATE weft_payloads SET holders = holders - ? WHERE id = ? RETURNING holders", [holds.get(id)!, id])
+          if (rows.length > 0 && num(rows[0].holders) <= 0) empty.push(id)
+        }
       } else {
         for (const chunk of chunks(ids, 2, d.maxParams, 500)) {
           const params: Array<Param> = []
