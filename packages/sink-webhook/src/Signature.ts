@@ -30,7 +30,7 @@ const encoder = new TextEncoder()
  */
 export const compute = (key: Uint8Array, id: string, timestamp: number, body: Uint8Array | string): Buffer =>
   createHmac("sha256", key)
-    .update(encoder.encode(`${id}.${timestamp}.`))
+    .update(`${id}.${timestamp}.`, "utf8")
     .update(typeof body === "string" ? encoder.encode(body) : body)
     .digest()
 

@@ -204,15 +204,21 @@ export const layer = (
         if (Option.isNone(destination)) {
           return deadLetter(entry, `The signing secrets of destination ${entry.destinationId} cannot be decrypted with the vault's keys.`)
         }
-        const opened = Effect.catchTag(payloads.body(entry), "VaultError", (error) => Effect.succeed(error))
-        return Effect.flatMap(opened, (body) => {
-          if (body === undefined) return deadLetter(entry, "The event's payload is gone.")
-          if (!(body instanceof Uint8Array)) return deadLetter(entry, `The event's payload cannot be decrypted: ${body.message}`)
+        const send = (body: Uint8Array) => {
           const startedAt = now()
           return Effect.flatMap(
             sink.deliver(destination.value, { eventId: entry.id, eventType: entry.type, body, attempt: entry.attempts + 1 }),
             (outcome) => conclude(entry, outcome, startedAt)
           )
+        }
+        // Most events belong to a page that is open already.
+        const open = payloads.opened(entry)
+        if (open !== undefined) return send(open)
+        const opened = Effect.catchTag(payloads.body(entry), "VaultError", (error) => Effect.succeed(error))
+        return Effect.flatMap(opened, (body) => {
+          if (body === undefined) return deadLetter(entry, "The event's payload is gone.")
+          if (!(body instanceof Uint8Array)) return deadLetter(entry, `The event's payload cannot be decrypted: ${body.message}`)
+          return send(body)
         })
       }
 
@@ -252,13 +258,17 @@ export const layer = (
             tokens.delete(entry.id)
             if (inFlight.size < wakeBelow) wakeup.notify()
           })
+        // Only Delivery shutting down interrupts a lane, and the worker's state goes with it: an
+        // attempt's end needs no finalizer of its own.
         const lane = Effect.flatMap(lanes.take, ({ destination, entry, row }) =>
-          attemptWith(entry, row, destination).pipe(
-            Effect.catchAllCause((cause) =>
-              Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)
-            ),
-            Effect.onExit(() => finished(entry))
-          )).pipe(Effect.forever)
+          Effect.matchCauseEffect(attemptWith(entry, row, destination), {
+            onFailure: (cause) =>
+              Effect.zipRight(
+                finished(entry),
+                Effect.logError("Delivery attempt could not be settled; its lease will expire and it will be retried", cause)
+              ),
+            onSuccess: () => finished(entry)
+          })).pipe(Effect.forever)
         // One lane per slot, added as the destination's concurrency grows.
         const ensureLanes = (count: number) =>
           Effect.suspend(() => {

@@ -47,6 +47,11 @@ export interface Opener {
    * them.
    */
   readonly body: (entry: OutboxEntry) => Effect.Effect<Uint8Array | undefined, StoreError | VaultError>
+  /**
+   * The body of an entry whose page is open in the cache already, at once;
+   * `undefined` otherwise (then ask {@link body}).
+   */
+  readonly opened: (entry: OutboxEntry) => Uint8Array | undefined
   /** Drops every opened page (their plaintext goes with them). */
   readonly clear: Effect.Effect<void>
 }
@@ -125,17 +130,24 @@ export const opener = (deps: Deps, options: { readonly pages?: number | undefine
       })
     })
 
+  const opened = (entry: OutboxEntry): Uint8Array | undefined => {
+    const ref = entry.payload
+    if (ref === null) return undefined
+    const open = ready.get(ref.id)
+    if (open === undefined) return undefined
+    const cached = pages.get(ref.id)!
+    pages.delete(ref.id)
+    pages.set(ref.id, cached)
+    return sliceOf(open, ref)
+  }
+
   return {
+    opened,
     body: (entry) => {
       const ref = entry.payload
       if (ref === null) return Effect.succeed(undefined)
-      const open = ready.get(ref.id)
-      if (open !== undefined) {
-        const cached = pages.get(ref.id)!
-        pages.delete(ref.id)
-        pages.set(ref.id, cached)
-        return Effect.succeed(sliceOf(open, ref))
-      }
+      const open = opened(entry)
+      if (open !== undefined) return Effect.succeed(open)
       // An entry straight from the writer still carries its sealed page: no store read needed.
       return Effect.map(page(ref.id, ref.sealed), Option.match({ onNone: () => undefined, onSome: (opened) => sliceOf(opened, ref) }))
     },

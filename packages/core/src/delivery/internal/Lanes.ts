@@ -21,17 +21,23 @@ export class Lanes<A> {
     else this.queued.push(item)
   }
 
-  /** The next item: at once if one is queued, else when one is pushed. */
-  readonly take: Effect.Effect<A> = Effect.async<A>((resume) => {
-    if (this.head < this.queued.length) {
-      const item = this.queued[this.head]!
-      this.queued[this.head++] = undefined as A
-      if (this.head === this.queued.length) {
-        this.queued.length = 0
-        this.head = 0
-      }
-      return resume(Effect.succeed(item))
+  private shift(): A {
+    const item = this.queued[this.head]!
+    this.queued[this.head++] = undefined as A
+    if (this.head === this.queued.length) {
+      this.queued.length = 0
+      this.head = 0
     }
+    return item
+  }
+
+  /** The next item: at once if one is queued (the usual case under load), else when one is pushed. */
+  readonly take: Effect.Effect<A> = Effect.suspend(() =>
+    this.head < this.queued.length ? Effect.succeed(this.shift()) : this.wait
+  )
+
+  private readonly wait: Effect.Effect<A> = Effect.async<A>((resume) => {
+    if (this.head < this.queued.length) return resume(Effect.succeed(this.shift()))
     const lane = (item: A) => resume(Effect.succeed(item))
     this.idle.push(lane)
     return Effect.sync(() => {
