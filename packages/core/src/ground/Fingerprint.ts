@@ -195,6 +195,7 @@ export const withJson = (record: object, projection: Projection): { readonly has
     const from = end
     writer.byte(0x7b)
     let first = true
+    const members = writer.members
     for (let i = 0; i < members.count; i++) {
       if (members.volatile[i] === 1) continue
       let j = i
@@ -218,8 +219,6 @@ const topLevelOnly = (paths: ReadonlyArray<string>): boolean => {
   return true
 }
 
-// Where each member written by writeMembers lies, and whether it is volatile.
-const members = { count: 0, start: [] as Array<number>, end: [] as Array<number>, volatile: [] as Array<number> }
 
 // Sorted field lists, per field set (a projection's fields are not changed once made).
 const sortedFields = new WeakMap<ReadonlySet<string>, Writer.Keys>()
@@ -242,6 +241,7 @@ const writeMembers = (writer: Writer.Writer, record: object, projection: Project
   const fields = projection.fields
   const { heads, sorted } = keysOf(source, fields)
   const volatile = projection.volatile
+  const members = writer.members
   let count = 0
   let cut = false
   writer.byte(0x7b)

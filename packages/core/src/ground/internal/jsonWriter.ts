@@ -12,6 +12,12 @@ export class Writer {
   /** The same memory as a plain Uint8Array, whose views are cheaper to make than a Buffer's. */
   bytes: Uint8Array
   at = 0
+  /**
+   * Where the members of the last top-level object written member by member
+   * lie, and which are volatile (Fingerprint's bookkeeping). Kept per writer,
+   * so a nested call, which gets its own writer, cannot overwrite it.
+   */
+  readonly members = { count: 0, start: [] as Array<number>, end: [] as Array<number>, volatile: [] as Array<number> }
 
   constructor(size: number) {
     this.buf = Buffer.allocUnsafeSlow(size)
