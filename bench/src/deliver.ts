@@ -139,6 +139,8 @@ const runOurs = async (
     Layer.provideMerge(Layer.mergeAll(store.layer(), Vault.layer(keys), OutboxSignal.layer))
   )
   const runtime = ManagedRuntime.make(layer)
+  // The records' JSON is the provider's data, made before the clock runs (the baseline's bodies are too).
+  const changesByRun = Array.from({ length: runs }, (_, run) => changesOf(Math.min(records, events - run * records), run))
   const fill = Effect.gen(function*() {
     const store = yield* Store.Store
     const vault = yield* Vault.Vault
@@ -175,7 +177,7 @@ const runOurs = async (
       }
       yield* store.runs.create(row)
       const writer = Envelope.writer(vault, Envelope.ofRun(row, destinationId))
-      const changes = changesOf(Math.min(records, events - run * records), run)
+      const changes = changesByRun[run]!
       const audit: Rows.ModelAudit = { model: MODEL, status: "succeeded", counters: Rows.emptyCounters, fullRead: false, invalidRecords: [], warnings: [] }
       for (let i = 0; i < changes.length; i += PAGE) {
         const now = yield* Clock.currentTimeMillis

@@ -191,22 +191,24 @@ export const topFunctions = (profile: CpuProfile, n = 25): Array<string> => {
   const parent = new Map<number, number>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
   const name = (frame: Frame) => `${frame.functionName || "(anonymous)"} ${shortSource(frame.source)}`.trim()
-  const keyOf = (id: number): string => {
+  const keyOf = (id: number): string | null => {
     const own = byId.get(id)!.callFrame
     if (special.has(own.functionName) || isUserland(own)) return name(frameOf(own))
     for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
       const frame = byId.get(up)!.callFrame
+      if (frame.url === "node:inspector") return null // the profiler starting, as in summarise
       if (isUserland(frame)) return `${name(frameOf(own))} ← ${name(frameOf(frame))}`
     }
     return name(frameOf(own))
   }
-  const keys = new Map<number, string>()
+  const keys = new Map<number, string | null>()
   const self = new Map<string, number>()
   let all = 0
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]!
     let key = keys.get(id)
     if (key === undefined) keys.set(id, key = keyOf(id))
+    if (key === null) continue
     const us = profile.timeDeltas[i] ?? 0
     self.set(key, (self.get(key) ?? 0) + us)
     all += us
