@@ -96,6 +96,22 @@ describe("Payloads", () => {
       expect(counts.seal).toBe(2)
     }))
 
+  it.effect("a page of large records (past the writer's first buffer) keeps every event whole", () =>
+    Effect.gen(function*() {
+      const { vault } = yield* counting
+      const big = Array.from({ length: 10 }, (_, i) => ({
+        type: "record.changed" as const,
+        recordId: `big${i}`,
+        data: JSON.stringify({ id: `big${i}`, notes: "é😀".repeat(2_000 + i) })
+      }))
+      const entries = Envelope.writer(vault, envelope).records("hris.employee", big, 1_000)
+      const opened = yield* vault.open(entries[0].payload!.sealed!, entries[0].payload!.id)
+      entries.forEach((entry, i) => {
+        const ref = entry.payload!
+        expect(text(opened.subarray(ref.offset, ref.offset + ref.length)).data.notes).toBe("é😀".repeat(2_000 + i))
+      })
+    }))
+
   it.effect("an opener reads and decrypts a page once for all its entries, however many ask at once", () =>
     Effect.gen(function*() {
       const { counts, vault } = yield* counting

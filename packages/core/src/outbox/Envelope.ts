@@ -168,23 +168,34 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
       const modelJson = JSON.stringify(model)
       const payload = payloadId(nowMs)
       const ids: Array<string> = new Array(changes.length)
-      const jsons: Array<string> = new Array(changes.length)
-      // Byte offsets into the page's UTF-8 text: events are concatenated, nothing between them.
+      // The page's events, concatenated as UTF-8 straight into one buffer (no joined string, no
+      // second pass to measure each event); `offsets` are where each event starts and ends.
       const offsets: Array<number> = new Array(changes.length + 1)
+      const head = `","timestamp":"${timestamp}",${routing},"model":${modelJson},"recordId":`
+      let text = Buffer.allocUnsafe(4096 + changes.length * 1024)
+      let at = 0
+      const put = (part: string) => {
+        // A UTF-16 code unit is at most 3 bytes of UTF-8.
+        if (at + part.length * 3 > text.length) {
+          const grown = Buffer.allocUnsafe(Math.max(text.length * 2, at + part.length * 3))
+          text.copy(grown, 0, 0, at)
+          text = grown
+        }
+        at += text.write(part, at, "utf8")
+      }
       offsets[0] = 0
       for (let i = 0; i < changes.length; i++) {
         const change = changes[i]!
         const id = Ids.at("evt", nowMs)
-        const data = change.type === "record.deleted"
-          ? `{"id":${JSON.stringify(change.recordId)},"reason":"${change.reason satisfies DeleteReason}"}`
-          : change.data
-        const json = `{"id":"${id}","type":"${change.type}","timestamp":"${timestamp}",${routing},"model":${modelJson},` +
-          `"recordId":${JSON.stringify(change.recordId)},"data":${data}}`
+        put(`{"id":"${id}","type":"${change.type}${head}${JSON.stringify(change.recordId)},"data":`)
+        put(change.type === "record.deleted"
+          ? `{"id":${JSON.stringify(change.recordId)},"reason":"${change.reason satisfies DeleteReason}"}}`
+          : change.data)
+        if (change.type !== "record.deleted") put("}")
         ids[i] = id
-        jsons[i] = json
-        offsets[i + 1] = offsets[i]! + Buffer.byteLength(json)
+        offsets[i + 1] = at
       }
-      const sealed = vault.seal(jsons.join(""), payload)
+      const sealed = vault.seal(text.subarray(0, at), payload)
       const out: Array<OutboxEntry> = new Array(changes.length)
       for (let i = 0; i < changes.length; i++) {
         const change = changes[i]!
