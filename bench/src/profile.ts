@@ -73,12 +73,19 @@ export const buckets: ReadonlyArray<Bucket> = [
   { name: "delivery", matches: within("core/src/delivery/", "core/src/outbox/", "core/src/sink/") },
   {
     name: "transport",
-    matches: within("sink-webhook/", "/undici/", "node:net", "node:_http", "node:http", "node:internal/http", "node:internal/stream", "node:stream", "node:internal/streams", "node:internal/dns", "node:internal/child_process", "node:child_process")
+    // undici parses HTTP/1.1 with llhttp compiled to WebAssembly (the only wasm here).
+    matches: within("sink-webhook/", "/undici/", "wasm://", "node:net", "node:_http", "node:http", "node:internal/http", "node:internal/stream", "node:stream", "node:internal/streams", "node:internal/dns", "node:internal/child_process", "node:child_process")
   },
   { name: "connector", matches: within("connectors/", "@effect/platform") },
   { name: "host", matches: within("core/src/host/", "core/src/connector/") },
   { name: "fake provider", matches: within("packages/testing/") },
   { name: "benchmark", matches: within("bench/src/") },
+  {
+    name: "event loop",
+    matches: (f) =>
+      f.functionName === "runMicrotasks" ||
+      within("node:internal/process/task_queues", "node:internal/timers", "node:internal/process/promises", "node:events", "node:internal/priority_queue")(f)
+  },
   { name: "effect schema", matches: within("effect/src/Schema", "effect/src/ParseResult", "effect/src/internal/schema/") },
   { name: "effect runtime", matches: within("/effect/dist", "/effect/src") }
 ]
