@@ -1,4 +1,5 @@
 import * as Crypto from "node:crypto"
+import { v7 as uuidv7 } from "uuid"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 
@@ -18,42 +19,33 @@ import * as Effect from "effect/Effect"
  */
 export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst" | "rcv"
 
+// The UUIDv7 itself (time, version, the counter that keeps ids of one millisecond in creation
+// order, variant, random bits) comes from the `uuid` package, written as bytes; only the
+// formatting (lowercase hex, no dashes) is done here, with a byte table rather than uuid's
+// dashed string and a replace.
+const HEX: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+const bytes = new Uint8Array(16)
+
 // Ids made in the same millisecond share a counter (RFC 9562 §6.2 method 1)
 // so they still sort in creation order; a new millisecond starts the counter
 // at a random 31-bit value, leaving room to count up without overflowing.
-// The layout is that of the `uuid` package's v7 with `msecs` and `seq`: the
-// 48-bit time, version 7, the counter's 32 bits around the variant, 42
-// random bits.
-const state = { ms: -1, seq: 0, msHex: "" }
+const state = { ms: -1, seq: 0 }
 
-const HEX: ReadonlyArray<string> = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
-
-// Random bytes drawn in bulk: one call to the CSPRNG per ~680 ids.
-const random = new Uint8Array(4096)
-let randomAt = random.length
-
-const timeHex = (ms: number): string =>
-  HEX[(ms / 0x10000000000) & 0xff]! + HEX[(ms / 0x100000000) & 0xff]! + HEX[(ms / 0x1000000) & 0xff]! +
-  HEX[(ms / 0x10000) & 0xff]! + HEX[(ms / 0x100) & 0xff]! + HEX[ms & 0xff]!
-
-const hex = (ms: number): string => {
+const nextSeq = (ms: number): number => {
   if (ms === state.ms) {
     state.seq = (state.seq + 1) >>> 0
   } else {
     state.ms = ms
     state.seq = Crypto.randomInt(0, 2 ** 31)
-    state.msHex = timeHex(ms)
   }
-  if (randomAt + 6 > random.length) {
-    Crypto.randomFillSync(random)
-    randomAt = 0
-  }
-  const seq = state.seq
-  const r = randomAt
-  randomAt += 6
-  return state.msHex + HEX[0x70 | ((seq >>> 28) & 0x0f)]! + HEX[(seq >>> 20) & 0xff]! + HEX[0x80 | ((seq >>> 14) & 0x3f)]! +
-    HEX[(seq >>> 6) & 0xff]! + HEX[((seq << 2) & 0xff) | (random[r]! & 0x03)]! + HEX[random[r + 1]!]! + HEX[random[r + 2]!]! +
-    HEX[random[r + 3]!]! + HEX[random[r + 4]!]! + HEX[random[r + 5]!]!
+  return state.seq
+}
+
+const hex = (ms: number): string => {
+  uuidv7({ msecs: ms, seq: nextSeq(ms) }, bytes)
+  let out = ""
+  for (let i = 0; i < 16; i++) out += HEX[bytes[i]!]!
+  return out
 }
 
 /**
