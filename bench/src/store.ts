@@ -123,7 +123,7 @@ const profiles = new Map<string, CpuProfile>()
 /** Runs `f` under the CPU profiler when `dir` is set, writing `<dir>/<name>.cpuprofile` (and its top functions). */
 const profiled = async <A>(dir: string | undefined, name: string, f: () => Promise<A>): Promise<A> => {
   if (dir === undefined) return f()
-  const profiler = await startProfiler()
+  const profiler = await startProfiler(200) // the repetitions are short: a sample every 200 µs
   try {
     return await f()
   } finally {
