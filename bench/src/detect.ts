@@ -213,7 +213,7 @@ const repetition = async (n: number, benchStoreOf: BenchStore, profiled: boolean
 
     const phase = (type: "initial" | "delta", records: number) =>
       Effect.gen(function*() {
-        const profiler = profiled ? yield* Effect.promise(startProfiler) : undefined
+        const profiler = profiled ? yield* Effect.promise(() => startProfiler()) : undefined
         const acksBefore = ackMs
         const start = performance.now()
         const result = yield* engine.run(syncId, { type })
