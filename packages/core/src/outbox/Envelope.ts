@@ -92,7 +92,7 @@ export const runKey = (runId: string): string => `run/${runId}`
  * @since 0.1.0
  * @category constructors
  */
-export const payloadId = (nowMs: number): string => `pay_${Ids.at("evt", nowMs).slice(4)}`
+export const payloadId = (nowMs: number): string => Ids.at("pay", nowMs)
 
 /**
  * Writes events of one run. The static part of the envelope is serialised
