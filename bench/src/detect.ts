@@ -260,7 +260,8 @@ export const run = async (args: ReadonlyArray<string>) => {
     const line = (what: string, r: Rep) =>
       console.log(
         `  ${what}: baseline ${Math.round(r.baseInitial.rate).toLocaleString()} / ${Math.round(r.baseDelta.rate).toLocaleString()} records/s, ` +
-          `ours initial ${Math.round(r.initial.rate).toLocaleString()} records/s (${round(r.initial.ms / 1000, 2)} s), delta ${Math.round(r.delta.rate).toLocaleString()} records/s (${round(r.delta.ms / 1000, 2)} s)`
+          `ours initial ${Math.round(r.initial.rate).toLocaleString()} records/s (${round(r.initial.ms / 1000, 2)} s), delta ${Math.round(r.delta.rate).toLocaleString()} records/s (${round(r.delta.ms / 1000, 2)} s); ` +
+          `ratios ${round(r.initial.rate / r.baseInitial.rate, 3)} / ${round(r.delta.rate / r.baseDelta.rate, 3)}`
       )
     for (let rep = 0; rep < reps; rep++) {
       const r = await repetition(n, store, false)
@@ -326,7 +327,9 @@ export const run = async (args: ReadonlyArray<string>) => {
       baselineInitial: Math.round(r.baseInitial.rate),
       initial: Math.round(r.initial.rate),
       baselineDelta: Math.round(r.baseDelta.rate),
-      delta: Math.round(r.delta.rate)
+      delta: Math.round(r.delta.rate),
+      initialRatio: round(r.initial.rate / r.baseInitial.rate, 3),
+      deltaRatio: round(r.delta.rate / r.baseDelta.rate, 3)
     })),
     ...(store.name === "memory" ? { storeBytesPerRecord: round(last.bytesPerRecord, 1) } : {}),
     emitted: { initial: last.initial.counters.new, delta: audit },
