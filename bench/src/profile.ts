@@ -127,6 +127,9 @@ const isUserland = (frame: CallFrame) => frame.url !== "" && !frame.url.startsWi
 
 const special = new Set(["(garbage collector)", "(idle)", "(program)", "(root)"])
 
+/** better-sqlite3's native statement methods (no JS builtin of these names shows up in our profiles). */
+const sqliteNatives = new Set(["all", "run", "iterate"])
+
 /** Self time per bucket name, in µs. */
 const bucketTimes = (profile: CpuProfile, using: ReadonlyArray<Bucket>): Map<string, number> => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
@@ -141,6 +144,9 @@ const bucketTimes = (profile: CpuProfile, using: ReadonlyArray<Bucket>): Map<str
   const bucketOf = (id: number): string => {
     const own = byId.get(id)!.callFrame
     if (special.has(own.functionName) || isUserland(own)) return classify(frameOf(own))
+    // better-sqlite3's statement calls are native; when their SQL client thunk runs inlined in effect's
+    // fiber loop, the nearest caller is the runtime, not the store.
+    if (own.url === "" && sqliteNatives.has(own.functionName)) return "store"
     // Node internals and native code count for their nearest caller in user-land code.
     for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
       const frame = byId.get(up)!.callFrame
