@@ -145,7 +145,9 @@ export interface SyncEngineOptions {
   readonly massDeleteGuard?: MassDeleteGuard
   /**
    * Pause reading while a destination has this many events pending (default
-   * 10,000, resuming at half); `false` never pauses.
+   * 5,000, resuming at half); `false` never pauses. A few pages ahead of
+   * delivery keep it busy; more only holds events (and their payloads) in
+   * the outbox for longer.
    */
   readonly outboxHighWater?: number | false
   /**
@@ -179,7 +181,7 @@ export const layer = (
       const signal = yield* OutboxSignal
       const guard = options.massDeleteGuard ?? { ratio: 0.5, min: 10 }
       const concurrency = options.modelConcurrency ?? 4
-      const highWater = options.outboxHighWater ?? 10_000
+      const highWater = options.outboxHighWater ?? 5_000
       const backpressure = highWater === false ? undefined : { highWater, lowWater: Math.floor(highWater / 2) }
       // Every run (scheduled, triggered, a record re-read) is registered from its first step.
       const runs = Inflight.make<string, RunStop>()

@@ -160,6 +160,8 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
     return entry(id, type, nowMs, "run", runKey(envelope.runId), model, undefined, { id: payload, offset: 0, length: Buffer.byteLength(json), sealed })
   }
 
+  let scratch = Buffer.alloc(0)
+
   return {
     envelope,
     records: (model, changes, nowMs) => {
@@ -172,7 +174,8 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
       // second pass to measure each event); `offsets` are where each event starts and ends.
       const offsets: Array<number> = new Array(changes.length + 1)
       const head = `","timestamp":"${timestamp}",${routing},"model":${modelJson},"recordId":`
-      let text = Buffer.allocUnsafe(4096 + changes.length * 1024)
+      // The writer's scratch buffer, kept from page to page (the vault copies what it seals).
+      let text = scratch.length >= 4096 + changes.length * 1024 ? scratch : Buffer.allocUnsafe(4096 + changes.length * 1024)
       let at = 0
       const put = (part: string) => {
         // A UTF-16 code unit is at most 3 bytes of UTF-8.
@@ -196,6 +199,9 @@ export const writer = (vault: VaultService, envelope: RunEnvelope): EventWriter 
         offsets[i + 1] = at
       }
       const sealed = vault.seal(text.subarray(0, at), payload)
+      // Record data does not linger in clear in the kept buffer.
+      text.fill(0, 0, at)
+      scratch = text
       const out: Array<OutboxEntry> = new Array(changes.length)
       for (let i = 0; i < changes.length; i++) {
         const change = changes[i]!
