@@ -67,7 +67,7 @@ const sliceOf = (opened: Uint8Array, ref: PayloadRef): Uint8Array => opened.suba
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import { Clock, Effect } from "effect"
  * import { Payloads } from "@weft/core/outbox"
  * import { Store } from "@weft/core/store"
  * import { Vault } from "@weft/core/vault"
@@ -75,7 +75,8 @@ const sliceOf = (opened: Uint8Array, ref: PayloadRef): Uint8Array => opened.suba
  * const bodies = Effect.gen(function*() {
  *   const store = yield* Store.Store
  *   const payloads = Payloads.opener({ store, vault: yield* Vault.Vault })
- *   const claimed = yield* store.outbox.claimDue({ now: Date.now(), limit: 10, leaseMs: 30_000 })
+ *   const now = yield* Clock.currentTimeMillis
+ *   const claimed = yield* store.outbox.claimDue({ now, limit: 10, leaseMs: 30_000 })
  *   return yield* Effect.forEach(claimed, payloads.body)
  * })
  * ```
