@@ -1,5 +1,6 @@
 import { Fingerprint } from "@weft/core/ground"
-import { Rows } from "@weft/core/store"
+import { Rows, type Store } from "@weft/core/store"
+import * as Effect from "effect/Effect"
 
 /**
  * Builders of valid store rows for tests. Every builder takes overrides, so
@@ -238,6 +239,24 @@ export const makeCommit = (options: {
     run: { runId: options.runId ?? "run_test", audit: options.audit ?? makeAudit(scope.model) }
   }
 }
+
+/**
+ * Creates `run` (the default run unless told) and commits `events` to it as
+ * one page: the start of most outbox tests. Returns the run.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const seedPage = (
+  store: Store.StoreService,
+  events: ReadonlyArray<Rows.OutboxEntry>,
+  run: Rows.RunRow = makeRun()
+): Effect.Effect<Rows.RunRow, Store.StoreError> =>
+  Effect.gen(function*() {
+    yield* store.runs.create(run)
+    yield* store.commit(makeCommit({ runId: run.id, events }))
+    return run
+  })
 
 /**
  * An active integration with sealed-looking credentials.

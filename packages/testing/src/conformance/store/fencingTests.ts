@@ -3,10 +3,9 @@ import * as Effect from "effect/Effect"
 import type { Rows, Store } from "@weft/core/store"
 import {
   asStored,
-  makeCommit,
   makeEntry,
-  makeRun,
-  settlement
+  settlement,
+  seedPage
 } from "./Builders.js"
 import {
   claimOne,
@@ -30,12 +29,6 @@ import {
  */
 
 const LEASE = 1_000
-
-const seed = (store: Store.StoreService, events: ReadonlyArray<Rows.OutboxEntry>) =>
-  Effect.gen(function*() {
-    yield* store.runs.create(makeRun())
-    yield* store.commit(makeCommit({ events }))
-  })
 
 /** The entry and its run's counters: what a stale settle must leave alone. */
 const snapshot = (store: Store.StoreService, id: string) =>
@@ -62,7 +55,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("every claim carries a new lease token, also visible on the stored entry", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       expect(some(yield* store.outbox.get(e.id)).leaseToken).toBeUndefined()
       const first = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       expect(typeof first.leaseToken).toBe("string")
@@ -77,7 +70,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("fencing: after the lease lapsed and the entry was claimed again, the old token's settle is Stale and changes nothing", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       const lost = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       // The first worker is slow: its lease lapses and a second worker claims the entry.
       const owner = yield* claimOne(store, 1_000 + LEASE, { leaseMs: LEASE })
@@ -103,7 +96,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("a lease that lapsed but was not claimed again still settles with its token", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       const claimed = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       expectSettle(yield* settleClaimed(store, claimed, settlement.acked(1_000 + 5 * LEASE)), settled())
       expect(some(yield* store.outbox.get(e.id)).status).toBe("acked")
@@ -112,7 +105,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("settling an acked or dead-lettered entry again is Stale and moves no counter", (store) =>
     Effect.gen(function*() {
       const [a, d] = [makeEntry(), makeEntry()]
-      yield* seed(store, [a, d])
+      yield* seedPage(store, [a, d])
       const [ca, cd] = yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
       expectSettle(yield* settleClaimed(store, ca, settlement.acked(1_100)), settled())
       expectSettle(yield* settleClaimed(store, cd, settlement.dead(1_100, "HTTP 422")), settled())
@@ -130,7 +123,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("a settle with a token never issued, or of an entry never claimed, is Stale", (store) =>
     Effect.gen(function*() {
       const [claimedEntry, idle] = [makeEntry(), makeEntry()]
-      yield* seed(store, [claimedEntry, idle])
+      yield* seedPage(store, [claimedEntry, idle])
       const claimed = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       expect(claimed.id).toBe(claimedEntry.id)
       const before = yield* snapshot(store, claimedEntry.id)
@@ -147,7 +140,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("Released and Retry end the claim: the same token settles nothing after them", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       const released = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       expectSettle(yield* settleClaimed(store, released, settlement.released), settled())
       expect(some(yield* store.outbox.get(e.id)).leaseToken).toBeUndefined()
@@ -173,7 +166,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("Released and Retry with a stale token change nothing: the new owner keeps its lease", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       const lost = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       const owner = yield* claimOne(store, 1_000 + LEASE, { leaseMs: LEASE })
       const before = yield* snapshot(store, e.id)
@@ -189,7 +182,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("requeue clears the token: the token of the settled claim stays stale, a new claim gets a new one", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       const first = yield* claimOne(store, 1_000, { leaseMs: LEASE })
       expectSettle(yield* settleClaimed(store, first, settlement.dead(1_100, "HTTP 422")), settled())
       expect(yield* store.outbox.requeue([e.id], 2_000)).toEqual([e.id])
@@ -210,7 +203,7 @@ export const fencingTests = (layer: StoreLayer): void => {
   test("concurrent settles of one claim and a stale one: exactly the owner's applies", (store) =>
     Effect.gen(function*() {
       const events = Array.from({ length: 20 }, () => makeEntry())
-      yield* seed(store, events)
+      yield* seedPage(store, events)
       const lost = yield* store.outbox.claimDue({ now: 1_000, limit: 100, leaseMs: LEASE })
       const owners = yield* store.outbox.claimDue({ now: 1_000 + LEASE, limit: 100, leaseMs: LEASE })
       expect(ids(owners)).toEqual(ids(lost))

@@ -2,7 +2,9 @@ import { expect } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Rows, Store } from "@weft/core/store"
-import { makeCommit, makeDestination, makeEntry, makeRun, settlement } from "./Builders.js"
+import { makeDestination, makeEntry, settlement,
+  seedPage
+} from "./Builders.js"
 import { expectStoreError, ids, settleClaimed, settleLeased, some, storeTest, type StoreLayer } from "./Harness.js"
 
 /**
@@ -13,13 +15,6 @@ import { expectStoreError, ids, settleClaimed, settleLeased, some, storeTest, ty
  */
 
 const LEASE = 30_000
-
-/** Creates the default run and commits `events` as one page. */
-const seed = (store: Store.StoreService, events: ReadonlyArray<Rows.OutboxEntry>) =>
-  Effect.gen(function*() {
-    yield* store.runs.create(makeRun())
-    yield* store.commit(makeCommit({ events }))
-  })
 
 const claim = (store: Store.StoreService, now: number, limit = 100, destinationId?: string) =>
   store.outbox.claimDue({ now, limit, leaseMs: LEASE, destinationId })
@@ -34,7 +29,7 @@ export const outboxTests = (layer: StoreLayer): void => {
   test("claims oldest first, up to the limit, and leases what it claims", (store) =>
     Effect.gen(function*() {
       const [e1, e2, e3] = [makeEntry(), makeEntry(), makeEntry()]
-      yield* seed(store, [e1, e2, e3])
+      yield* seedPage(store, [e1, e2, e3])
       const first = yield* claim(store, 5_000, 2)
       expect(ids(first)).toEqual([e1.id, e2.id])
       for (const entry of first) {
@@ -50,7 +45,7 @@ export const outboxTests = (layer: StoreLayer): void => {
   test("a leased entry is invisible to other claims until its lease ends, then claimable again", (store) =>
     Effect.gen(function*() {
       const e1 = makeEntry()
-      yield* seed(store, [e1])
+      yield* seedPage(store, [e1])
       expect(ids(yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: 500 }))).toEqual([e1.id])
       expect(yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: 500 })).toEqual([])
       expect(yield* store.outbox.claimDue({ now: 1_499, limit: 10, leaseMs: 500 })).toEqual([])
@@ -62,7 +57,7 @@ export const outboxTests = (layer: StoreLayer): void => {
   test("an entry is not claimable before its nextAttemptAt", (store) =>
     Effect.gen(function*() {
       const later = makeEntry({ nextAttemptAt: 5_000 })
-      yield* seed(store, [later])
+      yield* seedPage(store, [later])
       expect(yield* claim(store, 4_999)).toEqual([])
       expect(ids(yield* claim(store, 5_000))).toEqual([later.id])
     }))
@@ -72,7 +67,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       const e1 = makeEntry()
       const e2 = makeEntry({ nextAttemptAt: 100 })
       const e3 = makeEntry()
-      yield* seed(store, [e1, e2, e3])
+      yield* seedPage(store, [e1, e2, e3])
       const [claimed] = yield* claim(store, 0, 1)
       expect(claimed.id).toBe(e1.id)
       yield* settleClaimed(store, claimed, settlement.retry(0, 2_000))
@@ -86,7 +81,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       const first = makeEntry({ recordId: "r1" })
       const other = makeEntry({ recordId: "r2" })
       const second = makeEntry({ recordId: "r1" })
-      yield* seed(store, [first, other, second])
+      yield* seedPage(store, [first, other, second])
       expect(ids(yield* claim(store, 1_000))).toEqual([first.id, other.id])
       // Leases expired: the heads are claimable again, the second event still is not.
       expect(ids(yield* claim(store, 1_000 + LEASE))).toEqual([first.id, other.id])
@@ -98,7 +93,7 @@ export const outboxTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const first = makeEntry({ recordId: "r1" })
       const second = makeEntry({ recordId: "r1" })
-      yield* seed(store, [first, second])
+      yield* seedPage(store, [first, second])
       expect(ids(yield* claim(store, 1_000))).toEqual([first.id])
       yield* settleLeased(store, first.id, settlement.retry(1_000, 60_000))
       expect(yield* claim(store, 2_000)).toEqual([])
@@ -118,7 +113,7 @@ export const outboxTests = (layer: StoreLayer): void => {
         events.push(head)
       }
       for (let k = 0; k < 5; k++) events.push(makeEntry({ recordId: `k${k}` }))
-      yield* seed(store, events)
+      yield* seedPage(store, events)
       expect(ids(yield* claim(store, 1_000))).toEqual(ids(heads))
     }))
 
@@ -127,7 +122,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       const a = makeEntry({ destinationId: "dst_a" })
       const b = makeEntry({ destinationId: "dst_b" })
       const a2 = makeEntry({ destinationId: "dst_a" })
-      yield* seed(store, [a, b, a2])
+      yield* seedPage(store, [a, b, a2])
       expect(ids(yield* claim(store, 1_000, 100, "dst_b"))).toEqual([b.id])
       expect(yield* claim(store, 1_000, 100, "dst_none")).toEqual([])
       expect(ids(yield* claim(store, 1_000))).toEqual([a.id, a2.id])
@@ -138,7 +133,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       yield* store.destinations.put(makeDestination({ id: "dst_a" }))
       const a = makeEntry({ destinationId: "dst_a" })
       const b = makeEntry({ destinationId: "dst_b" })
-      yield* seed(store, [a, b])
+      yield* seedPage(store, [a, b])
       yield* store.destinations.setEnabled("dst_a", false, "Receiver answered 410 Gone", 2_000)
       const row = some(yield* store.destinations.get("dst_a"))
       expect(row.enabled).toBe(false)
@@ -159,7 +154,7 @@ export const outboxTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       yield* store.destinations.put(makeDestination({ id: "dst_a" }))
       const a = makeEntry({ destinationId: "dst_a" })
-      yield* seed(store, [a])
+      yield* seedPage(store, [a])
       expect(ids(yield* claim(store, 1_000))).toEqual([a.id])
       yield* store.destinations.setEnabled("dst_a", false, "webhook-delivery: disable", 1_001)
       yield* settleLeased(store, a.id, settlement.released)
@@ -178,7 +173,7 @@ export const outboxTests = (layer: StoreLayer): void => {
   test("Released gives the lease back without an attempt", (store) =>
     Effect.gen(function*() {
       const a = makeEntry()
-      yield* seed(store, [a])
+      yield* seedPage(store, [a])
       yield* claim(store, 1_000)
       yield* settleLeased(store, a.id, settlement.released)
       const row = some(yield* store.outbox.get(a.id))
@@ -195,7 +190,7 @@ export const outboxTests = (layer: StoreLayer): void => {
       const blocked = makeEntry({ recordId: "r1", nextAttemptAt: 1_000 })
       const early = makeEntry({ recordId: "r2", nextAttemptAt: 3_000 })
       const elsewhere = makeEntry({ destinationId: "dst_other", nextAttemptAt: 10 })
-      yield* seed(store, [late, blocked, early, elsewhere])
+      yield* seedPage(store, [late, blocked, early, elsewhere])
       // `blocked` is due earliest but waits behind `late`, so it does not count.
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(3_000)
       expect(some(yield* store.outbox.nextDueAt("dst_other"))).toBe(10)
@@ -218,7 +213,7 @@ export const outboxTests = (layer: StoreLayer): void => {
 
   test("nextDueAt counts heads that are already due", (store) =>
     Effect.gen(function*() {
-      yield* seed(store, [makeEntry({ nextAttemptAt: 200 }), makeEntry({ nextAttemptAt: 100 }), makeEntry({ nextAttemptAt: 300 })])
+      yield* seedPage(store, [makeEntry({ nextAttemptAt: 200 }), makeEntry({ nextAttemptAt: 100 }), makeEntry({ nextAttemptAt: 300 })])
       const [claimed] = yield* claim(store, 1_000, 1)
       expect(claimed.nextAttemptAt).toBe(200)
       expect(some(yield* store.outbox.nextDueAt("dst_test"))).toBe(100)
@@ -229,7 +224,7 @@ export const outboxTests = (layer: StoreLayer): void => {
   test("claims never hand out one entry twice under concurrent claimers", (store) =>
     Effect.gen(function*() {
       const events = Array.from({ length: 200 }, () => makeEntry())
-      yield* seed(store, events)
+      yield* seedPage(store, events)
       const batches = yield* Effect.forEach(
         Array.from({ length: 10 }, (_, i) => i),
         () => claim(store, 1_000, 30),

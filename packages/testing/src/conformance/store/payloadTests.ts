@@ -13,7 +13,8 @@ import {
   payloadOf,
   sealedRef,
   settlement,
-  storedRef
+  storedRef,
+  seedPage
 } from "./Builders.js"
 import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harness.js"
 
@@ -26,13 +27,6 @@ import { expectStoreError, ids, some, storeTest, type StoreLayer } from "./Harne
  */
 
 const LEASE = 30_000
-
-const seed = (store: Store.StoreService, events: ReadonlyArray<Rows.OutboxEntry>, run = makeRun()) =>
-  Effect.gen(function*() {
-    yield* store.runs.create(run)
-    yield* store.commit(makeCommit({ runId: run.id, events }))
-    return run
-  })
 
 const kept = (store: Store.StoreService, id: string) => Effect.map(store.outbox.payload(id), Option.isSome)
 
@@ -62,7 +56,7 @@ export const payloadTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const page = makePage(5, {}, "pay_page")
       const given = new Uint8Array(sealedOf(page))
-      yield* seed(store, page)
+      yield* seedPage(store, page)
       expect(some(yield* store.outbox.payload("pay_page"))).toEqual(given)
       const listed = yield* store.outbox.list({})
       expect(listed.map((e) => e.payload)).toEqual(page.map((e) => storedRef(e.payload)))
@@ -82,7 +76,7 @@ export const payloadTests = (layer: StoreLayer): void => {
   test("a payload goes with the ack of the last record event that holds it, not before", (store) =>
     Effect.gen(function*() {
       const page = makePage(3, {}, "pay_page")
-      yield* seed(store, page)
+      yield* seedPage(store, page)
       const claimed = yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
       expect(ids(claimed)).toEqual(ids(page))
       yield* store.outbox.settle(claimed[0].id, claimed[0].leaseToken!, settlement.acked(1_001))
@@ -99,7 +93,7 @@ export const payloadTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const deletes = makePage(2, { type: "record.deleted" }, "pay_deletes")
       const changes = makePage(3, {}, "pay_changes")
-      yield* seed(store, [...deletes, ...changes])
+      yield* seedPage(store, [...deletes, ...changes])
       const dead = changes[1].id
       yield* settleAll(store, 1_000, (e) => (e.id === dead ? settlement.dead(1_000) : settlement.acked(1_000)))
       expect(yield* kept(store, "pay_deletes")).toBe(true)
@@ -125,7 +119,7 @@ export const payloadTests = (layer: StoreLayer): void => {
   test("purging settled entries leaves the payload of their pending page mates", (store) =>
     Effect.gen(function*() {
       const page = makePage(2, { type: "record.deleted" }, "pay_page")
-      yield* seed(store, page)
+      yield* seedPage(store, page)
       const [first] = yield* store.outbox.claimDue({ now: 1_000, limit: 1, leaseMs: LEASE })
       yield* store.outbox.settle(first.id, first.leaseToken!, settlement.acked(1_000))
       expect(yield* store.outbox.purge(5_000)).toBe(1)
@@ -138,7 +132,7 @@ export const payloadTests = (layer: StoreLayer): void => {
 
   test("run events bring their own payloads: allEmitted on close, allConsumed only when enqueued", (store) =>
     Effect.gen(function*() {
-      const run = yield* seed(store, [])
+      const run = yield* seedPage(store, [])
       const close = makeClose(run, { allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { payload: sealedRef("emitted") }) })
       yield* store.runs.close(close)
       expect(some(yield* store.outbox.payload("pay_emitted"))).toEqual(payloadOf("emitted"))
@@ -160,7 +154,7 @@ export const payloadTests = (layer: StoreLayer): void => {
   test("a write may refer to a payload the store holds without bringing it; one it does not hold fails the write", (store) =>
     Effect.gen(function*() {
       const page = makePage(2, { type: "record.deleted" }, "pay_page")
-      yield* seed(store, page)
+      yield* seedPage(store, page)
       const ref: Rows.PayloadRef = { id: "pay_page", offset: 0, length: 3 }
       const replay = makeEntry({ replay: true, payload: ref, createdAt: 5_000, nextAttemptAt: 5_000 })
       yield* store.outbox.enqueue([replay])
@@ -201,7 +195,7 @@ export const payloadTests = (layer: StoreLayer): void => {
       const given = new Uint8Array(bytes)
       const page = Array.from({ length: 4 }, (_, i) =>
         makeEntry({ type: "record.deleted", payload: { id: "pay_big", offset: i * 1024, length: 1024, sealed: bytes } }))
-      yield* seed(store, page)
+      yield* seedPage(store, page)
       for (let i = 0; i < 3; i++) expect(some(yield* store.outbox.payload("pay_big"))).toEqual(given)
       yield* settleAll(store, 1_000, () => settlement.acked(1_000))
       expect(yield* store.outbox.requeue(ids(page), 2_000)).toEqual(ids(page))

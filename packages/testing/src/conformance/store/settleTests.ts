@@ -14,7 +14,8 @@ import {
   payloadOf,
   sealedRef,
   settlement,
-  storedRef
+  storedRef,
+  seedPage
 } from "./Builders.js"
 import {
   expectSettle,
@@ -38,13 +39,6 @@ import {
 
 const LEASE = 30_000
 
-const seed = (store: Store.StoreService, events: ReadonlyArray<Rows.OutboxEntry>, run = makeRun()) =>
-  Effect.gen(function*() {
-    yield* store.runs.create(run)
-    yield* store.commit(makeCommit({ runId: run.id, events }))
-    return run
-  })
-
 const delivery = (store: Store.StoreService, runId = "run_test") =>
   Effect.map(store.runs.get(runId), (run) => some(run, "run").delivery)
 
@@ -61,7 +55,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("Acked: status acked, payload removed, attempt fields set, lease cleared, run counted", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       yield* store.outbox.claimDue({ now: 2_000, limit: 1, leaseMs: LEASE })
       expectSettle(yield* settleLeased(store, e.id, settlement.acked(2_500, 2, 1_500)), settled())
       const row = some(yield* store.outbox.get(e.id))
@@ -78,7 +72,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("Retry: stays pending with its new schedule and error, lease cleared, run not counted", (store) =>
     Effect.gen(function*() {
       const e = makeEntry()
-      yield* seed(store, [e])
+      yield* seedPage(store, [e])
       yield* store.outbox.claimDue({ now: 2_000, limit: 1, leaseMs: LEASE })
       expectSettle(yield* settleLeased(store, e.id, settlement.retry(2_100, 7_100, "HTTP 503 Service Unavailable", 1, 2_000)), settled())
       const row = some(yield* store.outbox.get(e.id))
@@ -99,7 +93,7 @@ export const settleTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const e = makeEntry({ recordId: "r1" })
       const next = makeEntry({ recordId: "r1" })
-      yield* seed(store, [e, next])
+      yield* seedPage(store, [e, next])
       yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
       expectSettle(yield* settleLeased(store, e.id, settlement.dead(3_000, "HTTP 400 Bad Request", 7, 1_000)), settled())
       const row = some(yield* store.outbox.get(e.id))
@@ -115,7 +109,7 @@ export const settleTests = (layer: StoreLayer): void => {
 
   test("settling an unknown id is Stale", (store) =>
     Effect.gen(function*() {
-      yield* seed(store, [])
+      yield* seedPage(store, [])
       expectSettle(yield* store.outbox.settle("evt_missing", "lease_missing", settlement.acked(1)), stale)
       expect(yield* store.outbox.list({})).toEqual([])
     }))
@@ -124,7 +118,7 @@ export const settleTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const processed = makeRunEvent("run_test", "sync.events.processed")
       const record = makeEntry()
-      yield* seed(store, [processed, record])
+      yield* seedPage(store, [processed, record])
       expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE }))).toEqual([processed.id, record.id])
       expectSettle(yield* settleLeased(store, processed.id, settlement.acked(2_000)), settled())
       expect(yield* delivery(store)).toMatchObject({ recordEvents: 1, acked: 0, deadLettered: 0 })
@@ -138,7 +132,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("runs.close writes the final fields, keeps the store's counters, returns them and sets the sync's initialCompletedAt", (store) =>
     Effect.gen(function*() {
       yield* store.syncs.put(makeSync())
-      const run = yield* seed(store, [makeEntry(), makeEntry()])
+      const run = yield* seedPage(store, [makeEntry(), makeEntry()])
       const final: Rows.RunRow = {
         ...run,
         status: "partial",
@@ -177,7 +171,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("allConsumed: closed first; the last record event's settle reports it due, enqueueConsumed enqueues it once", (store) =>
     Effect.gen(function*() {
       const [a, b] = [makeEntry(), makeEntry()]
-      const run = yield* seed(store, [a, b])
+      const run = yield* seedPage(store, [a, b])
       yield* store.runs.close(makeClose(run))
       expect(yield* typesOfRun(store)).toEqual(["record.changed", "record.changed", "sync.events.allEmitted"])
       yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE })
@@ -214,7 +208,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("allConsumed: all settled first; close returns counters that show it due, then enqueued after allEmitted", (store) =>
     Effect.gen(function*() {
       const [a, b] = [makeEntry(), makeEntry()]
-      const run = yield* seed(store, [a, b])
+      const run = yield* seedPage(store, [a, b])
       yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE })
       expectSettle(yield* settleLeased(store, a.id, settlement.acked(3_000)), settled())
       // Emission is still open: not due, however many are settled.
@@ -248,7 +242,7 @@ export const settleTests = (layer: StoreLayer): void => {
 
   test("allConsumed: a run without record events is due right at close", (store) =>
     Effect.gen(function*() {
-      const run = yield* seed(store, [])
+      const run = yield* seedPage(store, [])
       const closed = yield* store.runs.close(makeClose(run))
       expect(closed).toEqual({ recordEvents: 0, acked: 0, deadLettered: 0, emissionClosed: true, consumedEnqueued: false })
       expect(yield* store.runs.consumptionDue(10)).toEqual([run.id])
@@ -259,7 +253,7 @@ export const settleTests = (layer: StoreLayer): void => {
   test("allConsumed is not due while emission is open, even when every event so far is settled", (store) =>
     Effect.gen(function*() {
       const a = makeEntry()
-      const run = yield* seed(store, [a])
+      const run = yield* seedPage(store, [a])
       yield* store.outbox.claimDue({ now: 3_000, limit: 10, leaseMs: LEASE })
       expectSettle(yield* settleLeased(store, a.id, settlement.acked(3_000)), settled())
       const b = makeEntry()
@@ -278,7 +272,7 @@ export const settleTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const dead = makeEntry({ recordId: "r1" })
       const acked = makeEntry({ recordId: "r2" })
-      yield* seed(store, [dead, acked])
+      yield* seedPage(store, [dead, acked])
       yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
       yield* settleLeased(store, dead.id, settlement.dead(2_000, "HTTP 422"))
       yield* settleLeased(store, acked.id, settlement.acked(2_000))
@@ -312,7 +306,7 @@ export const settleTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const first = makeEntry({ recordId: "r1" })
       const second = makeEntry({ recordId: "r1" })
-      yield* seed(store, [first, second])
+      yield* seedPage(store, [first, second])
       yield* store.outbox.claimDue({ now: 1_000, limit: 10, leaseMs: LEASE })
       expect(yield* store.outbox.requeue([first.id, second.id], 1_500)).toEqual([])
       expect(some(yield* store.outbox.get(first.id)).replay).toBeUndefined()
@@ -323,7 +317,7 @@ export const settleTests = (layer: StoreLayer): void => {
       const changed = makeEntry({ recordId: "r1", type: "record.changed" })
       const created = makeEntry({ recordId: "r2", type: "record.new" })
       const deleted = makeEntry({ recordId: "r3", type: "record.deleted" })
-      yield* seed(store, [changed, created, deleted])
+      yield* seedPage(store, [changed, created, deleted])
       yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE })
       for (const entry of [changed, created, deleted]) yield* settleLeased(store, entry.id, settlement.acked(2_000))
       expect(some(yield* store.outbox.get(changed.id)).payload).toBeNull()
@@ -339,7 +333,7 @@ export const settleTests = (layer: StoreLayer): void => {
       const dead = makeEntry({ recordId: "r2" })
       const recent = makeEntry({ recordId: "r3" })
       const waiting = makeEntry({ recordId: "r4" })
-      yield* seed(store, [old, dead, recent, waiting])
+      yield* seedPage(store, [old, dead, recent, waiting])
       expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 3, leaseMs: LEASE }))).toEqual([old.id, dead.id, recent.id])
       yield* settleLeased(store, old.id, settlement.acked(2_000))
       yield* settleLeased(store, dead.id, settlement.dead(2_500, "HTTP 422"))
@@ -357,7 +351,7 @@ export const settleTests = (layer: StoreLayer): void => {
     Effect.gen(function*() {
       const old = makeEntry({ recordId: "r1" })
       const newer = makeEntry({ recordId: "r2", nextAttemptAt: 4_000 })
-      yield* seed(store, [old, newer])
+      yield* seedPage(store, [old, newer])
       expect(ids(yield* store.outbox.claimDue({ now: 2_000, limit: 10, leaseMs: LEASE }))).toEqual([old.id])
       yield* settleLeased(store, old.id, settlement.dead(2_000))
       yield* store.outbox.requeue([old.id], 3_000)
@@ -367,7 +361,7 @@ export const settleTests = (layer: StoreLayer): void => {
 
   test("enqueue appends replays outside a commit; they are claimable and keep their bytes", (store) =>
     Effect.gen(function*() {
-      yield* seed(store, [])
+      yield* seedPage(store, [])
       const replay = makeEntry({ replay: true, createdAt: 8_000, nextAttemptAt: 8_000 })
       yield* store.outbox.enqueue([replay])
       expect(some(yield* store.outbox.get(replay.id))).toEqual(asStored(replay))
@@ -384,7 +378,7 @@ export const settleTests = (layer: StoreLayer): void => {
       const e = makeEntry({ payload: sealedRef("bytes", bytes) })
       const expected = new Uint8Array(bytes)
       const empty = makeEntry({ payload: sealedRef("empty", new Uint8Array(0)) })
-      yield* seed(store, [e, empty])
+      yield* seedPage(store, [e, empty])
       expect(some(yield* store.outbox.get(e.id)).payload).toEqual({ id: "pay_bytes", offset: 0, length: 256 })
       expect((yield* store.outbox.list({}))[0].payload).toEqual({ id: "pay_bytes", offset: 0, length: 256 })
       expect(some(yield* store.outbox.payload("pay_bytes"))).toEqual(expected)
@@ -431,7 +425,7 @@ export const settleTests = (layer: StoreLayer): void => {
 
   test("the payload of an allEmitted entry round-trips byte-exact", (store) =>
     Effect.gen(function*() {
-      const run = yield* seed(store, [])
+      const run = yield* seedPage(store, [])
       const close = makeClose(run, {
         allEmitted: makeRunEvent(run.id, "sync.events.allEmitted", { payload: sealedRef("emitted", payloadOf("allEmitted ✓")) })
       })
