@@ -113,6 +113,13 @@ export const Address = Schema.Struct({
   city: Schema.optional(Schema.String),
   state: Schema.optional(Schema.String),
   postalCode: Schema.optional(Schema.String),
+  /**
+   * ISO 3166-1 alpha-2 (`US`, `GB`). Connectors read codes and country names
+   * alike (`USA`, `United Kingdom`); a string no code is recognised for is
+   * left out here. Whenever the provider's string is not the code, it is kept
+   * in the record's `rawValues` under the address's path (e.g.
+   * `"home.country": "United States"`).
+   */
   country: Schema.optional(Schema.String)
 })
 
