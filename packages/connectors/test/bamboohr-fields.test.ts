@@ -184,7 +184,7 @@ describe("BambooHR field sets: mapping", () => {
         const row = fake.get(employee.id)!
         expect(employee.profile?.firstName).toBe(row.firstName)
         expect(employee.profile?.displayName).toBe(row.displayName)
-        expect(employee.profile?.employeeNumber).toBe(row.employeeNumber)
+        expect(employee.profile?.employeeNumber).toBe(row.employeeNumber ?? undefined)
         expect(employee.profile?.birthDate).toBe(row.birthDate ?? undefined)
         expect(employee.employment?.startDate).toBe(row.hireDate)
         expect(employee.orgStructure?.department).toBe(row.department)

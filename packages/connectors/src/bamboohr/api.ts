@@ -10,8 +10,15 @@ import * as Schema from "effect/Schema"
  */
 
 /**
- * Get Employee fields the mapping reads: the Get Employee names, plus the
- * standard field aliases for what that schema does not list.
+ * Get Employee fields the mapping reads, under the aliases of BambooHR's
+ * field list (`GET /api/v1/meta/fields`; the documentation's "field names"),
+ * which are what Get Employee answers to. They differ from the employee
+ * list's names: `dateOfBirth` (list: `birthDate`), `jobTitle`
+ * (`jobTitleName`), `employmentHistoryStatus` (`employmentStatusName`),
+ * `supervisorEId` (`reportsToId`: the manager's employee id; `supervisorId`
+ * is their employee *number*), `maritalStatus`, `zipcode`. `payPer` is the
+ * unit of `payRate` ("Year", "Hour"); the OpenAPI schema's `payPeriod` is
+ * how often pay is run, not that unit.
  *
  * @since 0.1.0
  * @category constants
@@ -25,16 +32,16 @@ export const EMPLOYEE_FIELDS: ReadonlyArray<string> = [
   "status",
   "workEmail",
   "homeEmail",
-  "birthDate",
+  "dateOfBirth",
   "gender",
-  "marital",
-  "employmentStatus",
+  "maritalStatus",
+  "employmentHistoryStatus",
   "hireDate",
   "terminationDate",
-  "jobTitleName",
+  "jobTitle",
   "department",
   "location",
-  "reportsToId",
+  "supervisorEId",
   "workPhone",
   "mobilePhone",
   "homePhone",
@@ -54,7 +61,7 @@ export const EMPLOYEE_FIELDS: ReadonlyArray<string> = [
  * The list endpoint's optional fields (`EmployeeOptionalField`) the mapping
  * reads, asked for with `fields=` in the standard field set. The list always
  * adds `employeeId`, `firstName`, `lastName`, `preferredName`, `photoUrl`,
- * `jobTitleName` and `status`.
+ * `jobTitleName` and `status`. Its `reportsToId` is the manager's employee id.
  *
  * @since 0.1.0
  * @category constants

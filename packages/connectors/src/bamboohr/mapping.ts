@@ -1,10 +1,11 @@
+import { country } from "../internal/country.js"
 import type { ListedEmployee, RawEmployee } from "./api.js"
 
 /**
  * BambooHR employee → `hris.employee`. The mapping never throws and never
  * invents: a field BambooHR left empty is left out, and a value it cannot
  * normalise keeps its raw string in `rawValues` (an unknown employment type
- * becomes `other`; an unknown gender or pay unit is left out).
+ * becomes `other`; an unknown gender, pay unit or country is left out).
  *
  * @since 0.1.0
  */
@@ -125,18 +126,26 @@ export const parsePayRate = (value: unknown): { readonly amount: string; readonl
   return match === null ? undefined : { amount: match[1]!.replace(/,/g, ""), currency: match[2]!.toUpperCase() }
 }
 
-/** List field names → the Get Employee names the mapping reads. */
+/**
+ * List field names → the Get Employee names (field-list aliases) the mapping
+ * reads. Both `reportsToId` and `supervisorEId` are the manager's employee id.
+ */
 const LIST_NAMES: Readonly<Record<string, string>> = {
+  jobTitleName: "jobTitle",
   departmentName: "department",
   locationName: "location",
-  employmentStatusName: "employmentStatus"
+  employmentStatusName: "employmentHistoryStatus",
+  birthDate: "dateOfBirth",
+  reportsToId: "supervisorEId"
 }
 
 /**
  * An employee of the list endpoint under the Get Employee field names, so one
- * mapping serves both: `employeeId` → `id`, `departmentName` → `department`,
- * `locationName` → `location`, `employmentStatusName` → `employmentStatus`.
- * Restricted values are already `null` there, which the mapping leaves out.
+ * mapping serves both: `employeeId` → `id`, `jobTitleName` → `jobTitle`,
+ * `departmentName` → `department`, `locationName` → `location`,
+ * `employmentStatusName` → `employmentHistoryStatus`, `birthDate` →
+ * `dateOfBirth`, `reportsToId` → `supervisorEId`. Restricted values are
+ * already `null` there, which the mapping leaves out.
  *
  * @since 0.1.0
  * @category mapping
@@ -150,18 +159,26 @@ export const fromListed = (listed: ListedEmployee): RawEmployee => {
   return out
 }
 
+/** Where the home address's country string is kept in `rawValues` when it is not the ISO code. */
+const HOME_COUNTRY = "locations.home.country"
+
 /**
  * Maps one BambooHR employee (Get Employee fields, see `EMPLOYEE_FIELDS`) to
- * the encoded shape of `hris.employee`.
+ * the encoded shape of `hris.employee`. The manager is `supervisorEId` (an
+ * employee id, as `manager.id` must be), never `supervisorId` (the manager's
+ * employee number). The home country becomes an ISO 3166-1 alpha-2 code;
+ * BambooHR's own string ("United States") stays in
+ * `rawValues["locations.home.country"]`.
  *
  * @example
  * ```ts
  * import { BambooHR } from "@weft/connectors"
  *
- * BambooHR.toEmployee({ id: "7", firstName: "Ava", status: "Active", employmentStatus: "Full-Time" })
+ * BambooHR.toEmployee({ id: "7", firstName: "Ava", status: "Active", employmentHistoryStatus: "Full-Time", country: "Canada" })
  * // { id: "7", profile: { firstName: "Ava" },
  * //   employment: { status: "active", type: "full_time" },
- * //   rawValues: { "employment.status": "Active", "employment.type": "Full-Time" } }
+ * //   locations: { home: { country: "CA" } },
+ * //   rawValues: { "employment.status": "Active", "employment.type": "Full-Time", "locations.home.country": "Canada" } }
  * ```
  * @since 0.1.0
  * @category mapping
@@ -179,12 +196,12 @@ export const toEmployee = (raw: RawEmployee): Json => {
     employeeNumber: f("employeeNumber"),
     workEmail: f("workEmail"),
     personalEmails: homeEmail === undefined ? undefined : [homeEmail],
-    birthDate: date(raw["birthDate"]),
+    birthDate: date(raw["dateOfBirth"]),
     gender: normalise(f("gender"), GENDER, "profile.gender", rawValues),
-    maritalStatus: normalise(f("marital"), MARITAL, "profile.maritalStatus", rawValues, "other")
+    maritalStatus: normalise(f("maritalStatus"), MARITAL, "profile.maritalStatus", rawValues, "other")
   })
 
-  const employmentStatus = f("employmentStatus")
+  const employmentStatus = f("employmentHistoryStatus")
   const employment = compact({
     status: normalise(f("status"), STATUS, "employment.status", rawValues),
     type: employmentStatus === undefined || NOT_A_TYPE.has(key(employmentStatus))
@@ -194,9 +211,9 @@ export const toEmployee = (raw: RawEmployee): Json => {
     terminationDate: date(raw["terminationDate"])
   })
 
-  const managerId = f("reportsToId")
+  const managerId = f("supervisorEId")
   const orgStructure = compact({
-    jobTitle: f("jobTitleName"),
+    jobTitle: f("jobTitle"),
     department: f("department"),
     // BambooHR uses 0 for "reports to nobody" in some exports.
     manager: managerId === undefined || managerId === "0" ? undefined : { id: managerId }
@@ -209,13 +226,15 @@ export const toEmployee = (raw: RawEmployee): Json => {
   ].flatMap(([type, number]) => (number === undefined ? [] : [{ type, number }]))
   const contactInfo = phones.length === 0 ? undefined : { phones }
 
+  const homeCountry = country(f("country"), HOME_COUNTRY)
+  Object.assign(rawValues, homeCountry.rawValues)
   const home = compact({
     line1: f("address1"),
     line2: f("address2"),
     city: f("city"),
     state: f("state"),
     postalCode: f("zipcode"),
-    country: f("country")
+    country: homeCountry.country
   })
   // BambooHR names a work location (a site) and gives no address for it.
   const workSite = f("location")
