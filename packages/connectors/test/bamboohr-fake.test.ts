@@ -87,6 +87,20 @@ describe("BambooHR fake: data", () => {
     expect(new Set(rows.map((r) => r.department)).size).toBeGreaterThan(5)
     expect(new Set(rows.map((r) => r.employmentStatus)).size).toBeGreaterThan(4)
   })
+
+  it("gives employees numbers that are not their ids (a few none), and free-text home countries", async () => {
+    const fake = await start({ size: 2000, seed: 5 })
+    const rows = Array.from({ length: 2000 }, (_, i) => fake.get(String(i + 1))!)
+    const numbers = rows.flatMap((r) => (r.employeeNumber === null ? [] : [r.employeeNumber]))
+    expect(new Set(numbers).size).toBe(numbers.length)
+    expect(rows.filter((r) => r.employeeNumber === r.id)).toEqual([])
+    expect(numbers.length / rows.length).toBeGreaterThan(0.94)
+    expect(numbers.length).toBeLessThan(rows.length)
+    const countries = new Map<string, number>()
+    for (const r of rows) countries.set(r.country!, (countries.get(r.country!) ?? 0) + 1)
+    expect([...countries.keys()]).toEqual(expect.arrayContaining(["United States", "United Kingdom", "Canada", "USA", "England"]))
+    expect(countries.get("United States")!).toBeGreaterThan(10 * countries.get("USA")!)
+  })
 })
 
 describe("BambooHR fake: protocol", () => {
@@ -151,6 +165,51 @@ describe("BambooHR fake: protocol", () => {
 })
 
 describe("BambooHR fake: fields and filter[ids]", () => {
+  it("answers Get Employee only to BambooHR's field names, leaving out names it does not know", async () => {
+    const fake = await start({ size: 20, seed: 4 })
+    const row = fake.get("4")!
+    const asked = [
+      "dateOfBirth", "maritalStatus", "jobTitle", "employmentHistoryStatus", "supervisorEId", "zipcode", "payPer", "paidPer",
+      // List names and the OpenAPI schema's list-style names: not Get Employee fields.
+      "birthDate", "marital", "jobTitleName", "employmentStatus", "reportsToId", "departmentName", "payPeriod", "nonsense"
+    ]
+    const one = (await get(fake, `/api/v1/employees/4?fields=${asked.join(",")}`)).json
+    expect(one).toEqual({
+      id: "4",
+      dateOfBirth: row.birthDate,
+      maritalStatus: row.marital,
+      jobTitle: row.jobTitleName,
+      employmentHistoryStatus: row.employmentStatus,
+      supervisorEId: row.reportsToId,
+      zipcode: row.zipcode,
+      payPer: row.payPer,
+      paidPer: row.payPer
+    })
+    const fields = (await get(fake, "/api/v1/meta/fields")).json as unknown as ReadonlyArray<{ readonly alias: string }>
+    expect(fields.map((f) => f.alias)).toEqual(expect.arrayContaining(["dateOfBirth", "maritalStatus", "supervisorEId", "supervisorId"]))
+    expect(fields.map((f) => f.alias)).not.toContain("birthDate")
+  })
+
+  it("names the manager by employee id in supervisorEId and reportsToId, by employee number in supervisorId", async () => {
+    const fake = await start({ size: 60, seed: 4 })
+    const id = Array.from({ length: 60 }, (_, i) => String(i + 1)).find((i) => {
+      const managerId = fake.get(i)!.reportsToId
+      return managerId !== null && fake.get(managerId)!.employeeNumber !== null
+    })!
+    const manager = fake.get(fake.get(id)!.reportsToId!)!
+    const one = (await get(fake, `/api/v1/employees/${id}?fields=supervisorEId,supervisorId,supervisor,supervisorEmail`)).json
+    expect(one).toEqual({
+      id,
+      supervisorEId: manager.id,
+      supervisorId: manager.employeeNumber,
+      supervisor: `${manager.lastName}, ${manager.firstName}`,
+      supervisorEmail: manager.workEmail
+    })
+    expect(manager.employeeNumber).not.toBe(manager.id)
+    const listed = (await get(fake, `/api/v1/employees?filter[ids][]=${id}&fields=reportsToId`)).json as unknown as ListBody
+    expect(listed.data[0]).toMatchObject({ employeeId: id, reportsToId: manager.id })
+  })
+
   it("adds only the requested optional fields, ignores unknown names, and nulls restricted ones", async () => {
     const fake = await start({ size: 20, seed: 4 })
     const base = ["employeeId", "firstName", "lastName", "preferredName", "photoUrl", "jobTitleName", "status", "_restrictedFields"]

@@ -1,23 +1,26 @@
 import * as Seeded from "../kit/Seeded.js"
 
 /**
- * Seeded BambooHR employees: employee number `i` is derived from `(seed, i)`
- * on demand, so a company of a million people costs nothing until a page of
+ * Seeded BambooHR employees: the employee at index `i` is derived from
+ * `(seed, i)` on demand, so a company of a million people costs nothing until a page of
  * it is asked for.
  *
  * @since 0.1.0
  */
 
 /**
- * An employee as the fake stores it, under the field names of BambooHR's
- * Get Employee endpoint. Empty values are `null`, as BambooHR sends them.
+ * An employee as the fake stores it. These are storage names: the names
+ * BambooHR's endpoints answer to, and how each reads a row, are in
+ * `fields.ts`. Empty values are `null`, as BambooHR sends them.
  *
  * @since 0.1.0
  * @category models
  */
 export interface EmployeeRow {
+  /** BambooHR's employee id (`id`, `employeeId`). */
   readonly id: string
-  readonly employeeNumber: string
+  /** The number the company gives the employee (`employeeNumber`): not the id, and sometimes unset. */
+  readonly employeeNumber: string | null
   readonly firstName: string
   readonly lastName: string
   readonly middleName: string | null
@@ -29,6 +32,7 @@ export interface EmployeeRow {
   readonly division: string
   readonly location: string
   readonly employmentStatus: string
+  /** The manager's employee id (not their employee number). */
   readonly reportsToId: string | null
   readonly workEmail: string | null
   readonly homeEmail: string | null
@@ -46,11 +50,14 @@ export interface EmployeeRow {
   readonly city: string | null
   readonly state: string | null
   readonly zipcode: string | null
+  /** Free text, as BambooHR stores it: mostly its country names, now and then another spelling. */
   readonly country: string | null
   readonly payRate: string | null
   readonly payType: string | null
+  /** The unit of `payRate` ("Year", "Hour"). */
   readonly payPer: string | null
-  readonly payPeriod: string | null
+  /** How often the employee is paid ("Twice a month"): not the unit of the rate. */
+  readonly payFrequency: string | null
   readonly photoUrl: string | null
   /** When BambooHR last saw a change to this employee (ISO 8601, `+00:00`). */
   readonly lastChanged: string
@@ -67,6 +74,17 @@ const COUNTRY: Record<string, { readonly name: string; readonly currency: string
   IE: { name: "Ireland", currency: "EUR", division: "EMEA" },
   AU: { name: "Australia", currency: "AUD", division: "APAC" },
   SE: { name: "Sweden", currency: "SEK", division: "EMEA" }
+}
+
+/**
+ * Other spellings of a home country that real BambooHR records carry now and
+ * then (imports, older accounts): some are recognisable ("USA"), some are not
+ * a country at all ("England").
+ */
+const OTHER_SPELLINGS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  US: ["USA"],
+  GB: ["UK", "England"],
+  NL: ["Holland"]
 }
 
 const DAY = 86_400_000
@@ -172,7 +190,7 @@ export const managerOf = (seed: number, index: number): number | null => {
 }
 
 /**
- * The id of employee number `index` (0-based): BambooHR ids are integers.
+ * The id of the employee at `index` (0-based): BambooHR ids are integers.
  *
  * @since 0.1.0
  * @category constructors
@@ -180,7 +198,7 @@ export const managerOf = (seed: number, index: number): number | null => {
 export const idOf = (index: number): string => String(index + 1)
 
 /**
- * The seeded employee number `index`. `hiredAt` pins the hire date (for
+ * The seeded employee at `index`. `hiredAt` pins the hire date (for
  * employees hired by a mutation); `nowMs` bounds every past timestamp.
  *
  * @since 0.1.0
@@ -239,9 +257,14 @@ export const employee = (
   const maritalDraw = random()
   const first = slug(firstName)
   const last = slug(lastName)
+  // A stream of its own, so the draws above (and so every other field) stay what they were.
+  const late = Seeded.prng(Math.imul(seed ^ 0x2545f491, 0x27d4eb2d) ^ Math.imul(index + 11, 0x85ebca6b))
+  const spellings = OTHER_SPELLINGS[homeCountry] ?? []
+  const homeCountryText = spellings.length > 0 && late() < 0.08 ? Seeded.pick(late, spellings) : COUNTRY[homeCountry]!.name
   return {
     id,
-    employeeNumber: String(1000 + index),
+    // Numbers run three ahead of ids, so a number read as an id names another (real) employee.
+    employeeNumber: late() < 0.03 ? null : String(index + 4),
     firstName,
     lastName,
     middleName,
@@ -282,11 +305,11 @@ export const employee = (
     city: Seeded.pick(random, pools.cities),
     state: homeCountry === "US" ? Seeded.pick(random, pools.states) : null,
     zipcode: digits(random, 5),
-    country: COUNTRY[homeCountry]!.name,
+    country: homeCountryText,
     payRate: `${amount} ${country.currency}`,
     payType: salaried ? "Salary" : "Hourly",
     payPer: salaried ? "Year" : "Hour",
-    payPeriod: location.country === "US" ? "Twice a month" : "Monthly",
+    payFrequency: location.country === "US" ? "Twice a month" : "Monthly",
     photoUrl: random() < 0.7 ? `https://images.example.com/photos/${id}.jpg` : null,
     lastChanged: bambooTimestamp(Math.floor(changedAt / 1000) * 1000)
   }

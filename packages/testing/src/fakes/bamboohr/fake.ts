@@ -17,6 +17,15 @@ import { type Account, type Role, router } from "./routes.js"
  * 503 + `Retry-After` throttling; and mutations that move `lastChanged` on a
  * logical clock.
  *
+ * Each endpoint answers only to BambooHR's own names for it (`fields.ts`):
+ * Get Employee to the field list's aliases (`dateOfBirth`, `maritalStatus`,
+ * `jobTitle`, `employmentHistoryStatus`, `supervisorEId`, …), the list to
+ * its optional fields (`birthDate`, `departmentName`, `reportsToId`, …); an
+ * unknown name is left out of the answer. As in real accounts, employee
+ * numbers are not ids (`supervisorId` is the manager's number,
+ * `supervisorEId` their id) and home countries are free text ("United
+ * States", now and then "USA" or "England").
+ *
  * @example
  * ```ts
  * import * as Effect from "effect/Effect"

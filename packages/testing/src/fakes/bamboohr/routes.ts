@@ -1,8 +1,8 @@
 import type { FakeRequest, FakeResponse } from "../kit/FakeServer.js"
 import { Router } from "../kit/FakeServer.js"
 import type { EmployeeRow } from "./data.js"
-import { org } from "./data.js"
 import type { Directory } from "./directory.js"
+import { EMPLOYEE_FIELDS, employeeField, LIST_FIELDS, lookup } from "./fields.js"
 
 /**
  * BambooHR's employee endpoints as the fake serves them, under a leading
@@ -14,7 +14,8 @@ import type { Directory } from "./directory.js"
 /**
  * What an API key's user may see. `admin`: everything; `restricted`: employee
  * data without compensation and personal fields (like a manager's access
- * level); `none`: no employee data at all.
+ * level: left out of Get Employee answers, `null` and named in
+ * `_restrictedFields` in list answers); `none`: no employee data at all.
  *
  * @since 0.1.0
  * @category models
@@ -32,144 +33,6 @@ export interface Account {
   /** The employee record of the key's user (`GET /employees/0`). */
   readonly employeeId: string
 }
-
-/**
- * Fields a `restricted` user cannot see: left out of Get Employee answers,
- * `null` and named in `_restrictedFields` in list answers.
- *
- * @since 0.1.0
- * @category constants
- */
-export const RESTRICTED_FIELDS: ReadonlySet<string> = new Set([
-  "payRate",
-  "payType",
-  "payPer",
-  "payPeriod",
-  "birthDate",
-  "dateOfBirth",
-  "gender",
-  "marital",
-  "maritalStatus"
-])
-
-/** Get Employee field names that are aliases of another stored field. */
-const ALIASES: Readonly<Record<string, keyof EmployeeRow>> = {
-  jobTitle: "jobTitleName",
-  supervisorEId: "reportsToId",
-  maritalStatus: "marital",
-  dateOfBirth: "birthDate",
-  employmentHistoryStatus: "employmentStatus",
-  divisionName: "division",
-  departmentName: "department",
-  locationName: "location",
-  employmentStatusName: "employmentStatus"
-}
-
-/** Optional fields of the list endpoint (`fields=`); other names are ignored. */
-const LIST_OPTIONAL = new Set([
-  "workEmail",
-  "homeEmail",
-  "bestEmail",
-  "middleName",
-  "workPhone",
-  "workPhoneExtension",
-  "mobilePhone",
-  "homePhone",
-  "skypeUsername",
-  "linkedinUrl",
-  "facebookUrl",
-  "instagramUrl",
-  "twitterUrl",
-  "pinterestUrl",
-  "birthDate",
-  "hireDate",
-  "divisionName",
-  "divisionId",
-  "departmentName",
-  "departmentId",
-  "locationName",
-  "locationId",
-  "jobTitleId",
-  "employmentStatusName",
-  "employmentStatusId",
-  "reportsToName",
-  "reportsToId"
-])
-
-const NOT_SET = Symbol("not set")
-
-/** The value of one named field of a row; `NOT_SET` for names BambooHR does not know. */
-const fieldValue = (directory: Directory, row: EmployeeRow, name: string): unknown => {
-  const stored = ALIASES[name] ?? name
-  if (stored in row) return row[stored as keyof EmployeeRow]
-  const departments = org(directory.seed).departments
-  switch (name) {
-    case "bestEmail":
-      return row.workEmail ?? row.homeEmail
-    case "reportsToName":
-    case "supervisor": {
-      const manager = row.reportsToId === null ? undefined : directory.get(row.reportsToId)
-      return manager === undefined ? null : manager.displayName
-    }
-    case "departmentId":
-      return String(18000 + departments.indexOf(row.department))
-    case "divisionId":
-      return String(18100 + ["North America", "EMEA", "APAC"].indexOf(row.division))
-    case "locationId":
-      return String(18200 + org(directory.seed).locations.findIndex((l) => l.name === row.location))
-    case "originalHireDate":
-      return row.hireDate
-    case "employmentStatusId":
-    case "jobTitleId":
-    case "skypeUsername":
-    case "linkedinUrl":
-    case "facebookUrl":
-    case "instagramUrl":
-    case "twitterUrl":
-    case "pinterestUrl":
-      return null
-    default:
-      return NOT_SET
-  }
-}
-
-const FIELD_LIST = [
-  ["First Name", "text", "firstName"],
-  ["Last Name", "text", "lastName"],
-  ["Middle Name", "text", "middleName"],
-  ["Preferred Name", "text", "preferredName"],
-  ["Display Name", "text", "displayName"],
-  ["Employee #", "text", "employeeNumber"],
-  ["Work Email", "email", "workEmail"],
-  ["Home Email", "email", "homeEmail"],
-  ["Birth Date", "date", "birthDate"],
-  ["Gender", "gender", "gender"],
-  ["Marital Status", "list", "marital"],
-  ["Status", "status", "status"],
-  ["Employment Status", "list", "employmentStatus"],
-  ["Hire Date", "date", "hireDate"],
-  ["Termination Date", "date", "terminationDate"],
-  ["Job Title", "list", "jobTitleName"],
-  ["Department", "list", "department"],
-  ["Division", "list", "division"],
-  ["Location", "list", "location"],
-  ["Reports To", "employee", "reportsToId"],
-  ["Work Phone", "phone", "workPhone"],
-  ["Work Ext.", "text", "workPhoneExtension"],
-  ["Mobile Phone", "phone", "mobilePhone"],
-  ["Home Phone", "phone", "homePhone"],
-  ["Address Line 1", "text", "address1"],
-  ["Address Line 2", "text", "address2"],
-  ["City", "text", "city"],
-  ["State", "state", "state"],
-  ["Zip Code", "text", "zipcode"],
-  ["Country", "country", "country"],
-  ["Pay Rate", "currency", "payRate"],
-  ["Pay Type", "pay_type", "payType"],
-  ["Pay Per", "list", "payPer"],
-  ["Pay Schedule", "list", "payPeriod"],
-  ["Last Changed", "timestamp", "lastChanged"]
-] as const
 
 const bambooError = (status: number, message: string, body?: unknown): FakeResponse => ({
   status,
@@ -224,6 +87,7 @@ export interface RouterOptions {
  */
 export const router = (options: RouterOptions): Router => {
   const { directory } = options
+  const values = lookup(directory)
   const accountOf = (request: FakeRequest): Account => options.account(request) ?? { role: "none", employeeId: "0" }
 
   const listEmployees = (request: FakeRequest): FakeResponse => {
@@ -273,7 +137,8 @@ export const router = (options: RouterOptions): Router => {
     const selected = ids === undefined
       ? { ...directory.page(afterId, limit, keep), total: undefined }
       : directory.byIds(ids, afterId, limit, keep)
-    const requested = (q.get("fields") ?? "").split(",").map((s) => s.trim()).filter((s) => LIST_OPTIONAL.has(s))
+    // Names the list does not know are ignored.
+    const requested = (q.get("fields") ?? "").split(",").map((s) => s.trim()).filter((s) => LIST_FIELDS.has(s))
     const { rows, more } = selected
     const data = rows.map((row) => {
       const restricted: Array<string> = []
@@ -287,11 +152,12 @@ export const router = (options: RouterOptions): Router => {
         status: row.status
       }
       for (const name of requested) {
-        if (account.role !== "admin" && RESTRICTED_FIELDS.has(name)) {
+        const field = LIST_FIELDS.get(name)!
+        if (account.role !== "admin" && field.restricted) {
           item[name] = null
           restricted.push(name)
         } else {
-          item[name] = fieldValue(directory, row, name)
+          item[name] = field.value(row, values)
         }
       }
       item["_restrictedFields"] = restricted
@@ -326,9 +192,10 @@ export const router = (options: RouterOptions): Router => {
     if (!wantsJson(request)) return xml(`employee id="${row.id}"`)
     const body: Record<string, unknown> = { id: row.id }
     for (const name of names) {
-      if (account.role !== "admin" && RESTRICTED_FIELDS.has(name)) continue
-      const value = fieldValue(directory, row, name)
-      if (value !== NOT_SET) body[name] = value
+      const field = employeeField(name)
+      // Unknown names and fields the user may not see are left out, not answered null.
+      if (field === undefined || (account.role !== "admin" && field.restricted)) continue
+      body[name] = field.value(row, values)
     }
     return { status: 200, body }
   }
@@ -358,8 +225,8 @@ export const router = (options: RouterOptions): Router => {
     if (!wantsJson(request)) return xml("fields")
     return {
       status: 200,
-      body: FIELD_LIST.flatMap(([name, type, alias], i) =>
-        account.role === "admin" || !RESTRICTED_FIELDS.has(alias) ? [{ id: 4000 + i, name, type, alias }] : []
+      body: [...EMPLOYEE_FIELDS].flatMap(([alias, field], i) =>
+        account.role === "admin" || !field.restricted ? [{ id: 4000 + i, name: field.name, type: field.type, alias }] : []
       )
     }
   }
