@@ -11,10 +11,15 @@ import * as Model from "../Model.js"
 /**
  * A company in the common CRM model.
  *
+ * `industries` holds every industry (category) the provider gives the
+ * company, in the provider's order; `industry` is the first of them, kept so
+ * readers of the single field need not change. Providers with one industry
+ * per company set both.
+ *
  * @example
  * ```ts
  * import { Company } from "@weft/core/models"
- * new Company.Company({ id: "c1", name: "Acme", domain: "acme.com" })
+ * new Company.Company({ id: "c1", name: "Acme", domain: "acme.com", industry: "SaaS", industries: ["SaaS", "Fintech"] })
  * ```
  * @since 0.1.0
  * @category models
@@ -25,7 +30,10 @@ export class Company extends Schema.Class<Company>("crm.company")({
   name: Schema.optional(Schema.String),
   domain: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),
+  /** The first of `industries`. */
   industry: Schema.optional(Schema.String),
+  /** Every industry the provider gives, in its order; left out rather than empty. */
+  industries: Schema.optional(Schema.Array(Schema.String)),
   employeeCount: Schema.optional(Schema.Number),
   phones: Schema.optional(Schema.Array(Phone)),
   addresses: Schema.optional(Schema.Array(Address)),
@@ -46,7 +54,7 @@ export const model: Model.Model<Company> = Model.define({
   description: "A company (account) in the CRM",
   schema: Company,
   fieldGroups: {
-    details: ["name", "domain", "description", "industry", "employeeCount", "archived"],
+    details: ["name", "domain", "description", "industry", "industries", "employeeCount", "archived"],
     contactInfo: ["phones", "addresses"],
     ownership: ["ownerId"],
     rawValues: ["rawValues"]
