@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Company, Contact, Deal } from "@weft/core/models"
 import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import { ListPage } from "../src/hubspot/api.js"
 import type { CrmObject } from "../src/hubspot/api.js"
 import { classify, missingScopes } from "../src/hubspot/check.js"
 import * as Mapping from "../src/hubspot/mapping.js"
@@ -61,6 +63,92 @@ describe("HubSpot mapping", () => {
     expect(Either.isLeft(Deal.model.decode(deal))).toBe(true)
     const company = Mapping.company(record({ numberofemployees: "about fifty", name: "Acme" }))
     expect(Either.isLeft(Company.model.decode(company))).toBe(true)
+  })
+
+  it("maps a deal as sparse as HubSpot sends them: no stage, pipeline, amount, currency, close date or associations", () => {
+    // The shape of a list answer for a deal created through the API (values invented).
+    const page = Schema.decodeUnknownSync(ListPage)({
+      results: [{
+        id: "31200457",
+        properties: {
+          amount: null,
+          closedate: null,
+          createdate: "2025-02-11T08:14:03.120Z",
+          deal_currency_code: null,
+          dealname: "Inbound enquiry",
+          dealstage: null,
+          hs_is_closed: null,
+          hs_is_closed_won: "false",
+          hs_lastmodifieddate: "2025-02-11T08:14:04.377Z",
+          hs_merged_object_ids: null,
+          hs_object_id: "31200457",
+          hubspot_owner_id: null,
+          pipeline: null
+        },
+        createdAt: "2025-02-11T08:14:03.120Z",
+        updatedAt: "2025-02-11T08:14:04.377Z",
+        archived: false,
+        url: "https://app.hubspot.com/contacts/4412718/record/0-3/31200457"
+      }]
+    })
+    const deal = page.results[0]!
+    const mapped = Mapping.deal(deal, Mapping.inlineDealAssociations(deal))
+    expect(mapped).toEqual({
+      id: "31200457",
+      remoteCreatedAt: "2025-02-11T08:14:03.120Z",
+      remoteUpdatedAt: "2025-02-11T08:14:04.377Z",
+      name: "Inbound enquiry",
+      archived: false
+    })
+    expect(Either.isRight(Deal.model.decode(mapped))).toBe(true)
+  })
+
+  it("maps a contact known only by its e-mail", () => {
+    const mapped = Mapping.contact(record({
+      firstname: null,
+      lastname: null,
+      email: "orders@harbor.example",
+      lifecyclestage: "lead",
+      createdate: "2025-02-11T08:14:03.120Z"
+    }, { updatedAt: "2025-02-11T08:14:04.377Z", archived: false }))
+    expect(mapped).toEqual({
+      id: "501",
+      remoteCreatedAt: "2025-02-11T08:14:03.120Z",
+      remoteUpdatedAt: "2025-02-11T08:14:04.377Z",
+      emails: [{ value: "orders@harbor.example" }],
+      lifecycleStage: "lead",
+      archived: false,
+      rawValues: { lifecycleStage: "lead" }
+    })
+    expect(Either.isRight(Contact.model.decode(mapped))).toBe(true)
+  })
+
+  it("reads a free-text country as its ISO code and keeps HubSpot's text in rawValues", () => {
+    const contact = (country: string) => Mapping.contact(record({ city: "Leeds", country }))
+    expect(contact("United Kingdom")).toMatchObject({
+      addresses: [{ city: "Leeds", country: "GB" }],
+      rawValues: { "addresses[0].country": "United Kingdom" }
+    })
+    expect(contact("UK")["addresses"]).toEqual([{ city: "Leeds", country: "GB" }])
+    expect(contact("USA")).toMatchObject({ addresses: [{ city: "Leeds", country: "US" }], rawValues: { "addresses[0].country": "USA" } })
+    // An ISO code is not repeated in rawValues.
+    expect(contact("GB")).toEqual({ id: "501", addresses: [{ city: "Leeds", country: "GB" }], archived: false })
+    // Text no code is found for stays out of the address, and in rawValues.
+    expect(contact("England")).toMatchObject({ addresses: [{ city: "Leeds" }], rawValues: { "addresses[0].country": "England" } })
+    const company = Mapping.company(record({ name: "Acme", industry: "RETAIL", country: "Deutschland" }))
+    expect(company).toMatchObject({
+      addresses: [{ country: "DE" }],
+      rawValues: { industry: "RETAIL", "addresses[0].country": "Deutschland" }
+    })
+    expect(Either.isRight(Company.model.decode(company))).toBe(true)
+  })
+
+  it("gives a company its one HubSpot industry as industry and as the single member of industries", () => {
+    expect(Mapping.company(record({ industry: "COMPUTER_SOFTWARE" }))).toMatchObject({
+      industry: "COMPUTER_SOFTWARE",
+      industries: ["COMPUTER_SOFTWARE"]
+    })
+    expect(Mapping.company(record({ industry: null }))).not.toHaveProperty("industries")
   })
 
   it("reads merged ids and additional e-mails as HubSpot's ;-separated lists", () => {

@@ -99,7 +99,10 @@ const InlineAssociations = Schema.Struct({
 /**
  * One CRM record. Property values are strings (or `null` when requested but
  * empty); they are kept `unknown` here so one odd value cannot make a whole
- * page unreadable: the mappers look at each value.
+ * page unreadable: the mappers look at each value. Answers also carry `url`
+ * beside `id` (the record's page in HubSpot, e.g.
+ * `https://app.hubspot.com/contacts/{portalId}/record/0-1/{id}`); the models
+ * have no field for it, so it is not read.
  *
  * @since 0.1.0
  * @category models

@@ -1,3 +1,4 @@
+import { country } from "../internal/country.js"
 import type { CrmObject } from "./api.js"
 
 /**
@@ -90,16 +91,27 @@ const timestamps = (record: CrmObject, created: string, modified: string) => ({
   remoteUpdatedAt: instant(record.updatedAt ?? record.properties[modified])
 })
 
+/**
+ * The key under which an address's country as HubSpot wrote it is kept in
+ * `rawValues` (HubSpot's `country` is free text: `United States`, `USA`, …).
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const countryRawKey = "addresses[0].country"
+
+/** The record's one address, and its country as written when that is not the ISO code. */
 const address = (p: Json, line2?: string) => {
+  const c = country(text(p["country"]), countryRawKey)
   const a = compact({
     line1: text(p["address"]),
     line2: line2 === undefined ? undefined : text(p[line2]),
     city: text(p["city"]),
     state: text(p["state"]),
     postalCode: text(p["zip"]),
-    country: text(p["country"])
+    country: c.country
   })
-  return Object.keys(a).length > 0 ? [a] : undefined
+  return { addresses: Object.keys(a).length > 0 ? [a] : undefined, rawValues: c.rawValues }
 }
 
 const rawValues = (values: Record<string, string | undefined>) => {
@@ -121,7 +133,10 @@ export const mergedIds = (record: CrmObject): ReadonlyArray<string> =>
  * A contact. `email` comes first in `emails`, then `hs_additional_emails`
  * (where HubSpot puts the addresses of merged contacts); `phone` has no
  * type, `mobilephone` is `mobile`; `associatedcompanyid` (the primary
- * company) is `companyId`.
+ * company) is `companyId`. Names are often missing (a contact known only by
+ * its e-mail); they are left out. The address's `country` is read as an ISO
+ * code; HubSpot's text is kept in `rawValues["addresses[0].country"]` when
+ * it differs.
  *
  * @since 0.1.0
  * @category mapping
@@ -132,6 +147,7 @@ export const contact = (record: CrmObject): Json => {
   const phone = text(p["phone"])
   const mobile = text(p["mobilephone"])
   const lifecycle = text(p["lifecyclestage"])
+  const { addresses, rawValues: countryRaw } = address(p)
   return compact({
     id: record.id,
     ...timestamps(record, "createdate", "lastmodifieddate"),
@@ -143,18 +159,20 @@ export const contact = (record: CrmObject): Json => {
       ...(phone === undefined ? [] : [{ number: phone }]),
       ...(mobile === undefined ? [] : [{ type: "mobile", number: mobile }])
     ]),
-    addresses: address(p),
+    addresses,
     companyId: text(p["associatedcompanyid"]),
     ownerId: text(p["hubspot_owner_id"]),
     lifecycleStage: lifecycle,
     archived: record.archived === true,
-    rawValues: rawValues({ lifecycleStage: lifecycle })
+    rawValues: rawValues({ lifecycleStage: lifecycle, ...countryRaw })
   })
 }
 
 /**
  * A company. `industry` keeps HubSpot's internal value (e.g.
- * `COMPUTER_SOFTWARE`); `numberofemployees` becomes `employeeCount`.
+ * `COMPUTER_SOFTWARE`), and is the one member of `industries` (HubSpot's
+ * `industry` is a single select); `numberofemployees` becomes
+ * `employeeCount`; the address's country as for {@link contact}.
  *
  * @since 0.1.0
  * @category mapping
@@ -163,6 +181,7 @@ export const company = (record: CrmObject): Json => {
   const p = record.properties
   const phone = text(p["phone"])
   const industry = text(p["industry"])
+  const { addresses, rawValues: countryRaw } = address(p, "address2")
   return compact({
     id: record.id,
     ...timestamps(record, "createdate", "hs_lastmodifieddate"),
@@ -170,12 +189,13 @@ export const company = (record: CrmObject): Json => {
     domain: text(p["domain"]),
     description: text(p["description"]),
     industry,
+    industries: industry === undefined ? undefined : [industry],
     employeeCount: count(p["numberofemployees"]),
     phones: phone === undefined ? undefined : [{ number: phone }],
-    addresses: address(p, "address2"),
+    addresses,
     ownerId: text(p["hubspot_owner_id"]),
     archived: record.archived === true,
-    rawValues: rawValues({ industry })
+    rawValues: rawValues({ industry, ...countryRaw })
   })
 }
 
@@ -234,7 +254,11 @@ export const inlineDealAssociations = (record: CrmObject): DealAssociations => {
  * `companyId` (else the lowest id); contact ids are sorted so the same
  * associations always give the same record. `rawValues.status` is the
  * `dealstage` the status was read from and `rawValues.pipeline` the deal's
- * pipeline id (the model has no field for it).
+ * pipeline id (the model has no field for it). Deals are often sparse: one
+ * created through the API may have no stage, pipeline, amount, close date
+ * or associations (HubSpot then calculates `hs_is_closed_won: "false"` and
+ * leaves `hs_is_closed` empty); those fields are left out, and without a
+ * stage the status stays unknown.
  *
  * @since 0.1.0
  * @category mapping

@@ -157,6 +157,24 @@ export const stageOf = (id: string | null | undefined): Stage | undefined => {
 }
 
 /**
+ * Which of a seeded record's often-empty properties it has (`false`: the
+ * property is `null`, or the deal has no associations at all).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Sparseness {
+  readonly firstName: boolean
+  readonly lastName: boolean
+  /** A deal without stage and pipeline (one created through the API). */
+  readonly stageless: boolean
+  readonly amount: boolean
+  readonly currency: boolean
+  readonly closeDate: boolean
+  readonly associations: boolean
+}
+
+/**
  * A HubSpot user who owns records.
  *
  * @since 0.1.0
@@ -179,7 +197,14 @@ const LIFECYCLE = [
   "subscriber", "lead", "lead", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer",
   "customer", "evangelist", "other"
 ]
-const COUNTRIES = ["United States", "United States", "United States", "United Kingdom", "Germany", "France", "Canada", "Netherlands", "Australia", "Ireland"]
+// HubSpot's `country` is free text: the same country is spelled several
+// ways in one portal, and now and then in a way no ISO code is found for.
+const COUNTRIES = [
+  "United States", "United States", "United States", "United States", "United States", "USA", "USA", "US",
+  "United States of America", "united states", "U.S.", "United Kingdom", "United Kingdom", "UK", "England",
+  "Germany", "Germany", "Deutschland", "France", "Canada", "Canada", "Netherlands", "The Netherlands", "Australia",
+  "Ireland", "India", "Spain"
+]
 const DEAL_KINDS = ["New business", "Renewal", "Expansion", "Upsell", "Pilot", "Platform licence", "Services"]
 const FREE_MAIL = ["gmail.com", "outlook.com", "yahoo.com", "icloud.com"]
 const TLDS = ["com", "com", "com", "io", "co", "net"]
@@ -245,6 +270,27 @@ export class SeedData {
     return { created, modified }
   }
 
+  /**
+   * How sparse seeded record `i` is, from its own stream (so the other
+   * properties of a seed stay what they were). Rates follow what real
+   * portals hold: contacts known only by their e-mail, deals created through
+   * the API without a stage, pipeline, amount or any association.
+   */
+  sparseness(type: ObjectType, i: number): Sparseness {
+    const s = this.random(type, i, 29)
+    const names = s()
+    const stageless = s() < 0.1
+    return {
+      firstName: !(names < 0.06 || (names >= 0.14 && names < 0.17)),
+      lastName: !(names < 0.14),
+      stageless,
+      amount: s() >= (stageless ? 0.6 : 0.12),
+      currency: s() >= 0.3,
+      closeDate: !stageless && s() >= 0.15,
+      associations: s() >= (stageless ? 0.7 : 0.12)
+    }
+  }
+
   private owner(r: () => number): string | null {
     return r() < 0.9 ? Seeded.pick(r, this.owners).id : null
   }
@@ -279,6 +325,7 @@ export class SeedData {
   /** Seeded contact `i`. */
   contact(i: number): Properties {
     const r = this.random("contacts", i)
+    const sparse = this.sparseness("contacts", i)
     const { created, modified } = this.times("contacts", i)
     const first = Seeded.pick(r, this.pools.firstNames)
     const last = Seeded.pick(r, this.pools.lastNames)
@@ -287,8 +334,8 @@ export class SeedData {
     const { address2: _, ...address } = this.address(r, false)
     const id = String(idBase.contacts + i)
     return {
-      firstname: first,
-      lastname: last,
+      firstname: sparse.firstName ? first : null,
+      lastname: sparse.lastName ? last : null,
       email: `${slug(first).replace(/-/g, "")}.${slug(last).replace(/-/g, "")}.${i}@${domain}`,
       phone: r() < 0.8 ? this.phone(r) : null,
       mobilephone: r() < 0.5 ? this.phone(r) : null,
@@ -333,6 +380,7 @@ export class SeedData {
   /** Seeded deal `k`. */
   deal(k: number): Properties {
     const r = this.random("deals", k)
+    const sparse = this.sparseness("deals", k)
     const { created, modified } = this.times("deals", k)
     const company = this.sizes.companies > 0 && r() < 0.9 ? Math.floor(r() * this.sizes.companies) : undefined
     const pipeline = r() < 0.8 ? pipelines[0]! : pipelines[1]!
@@ -343,13 +391,14 @@ export class SeedData {
     const owner = this.owner(r)
     return {
       dealname: `${company === undefined ? Seeded.pick(r, this.pools.companies) : this.companyName(company)} – ${Seeded.pick(r, DEAL_KINDS)}`,
-      amount,
-      deal_currency_code: Seeded.pick(r, CURRENCIES),
-      pipeline: pipeline.id,
-      dealstage: stage.id,
-      hs_is_closed: String(stage.isClosed),
-      hs_is_closed_won: String(stage.won),
-      closedate: iso(close - (close % DAY)),
+      amount: sparse.amount ? amount : null,
+      deal_currency_code: sparse.currency ? Seeded.pick(r, CURRENCIES) : null,
+      pipeline: sparse.stageless ? null : pipeline.id,
+      dealstage: sparse.stageless ? null : stage.id,
+      // HubSpot's calculation for a deal without a stage.
+      hs_is_closed: sparse.stageless ? null : String(stage.isClosed),
+      hs_is_closed_won: sparse.stageless ? "false" : String(stage.won),
+      closedate: sparse.closeDate ? iso(close - (close % DAY)) : null,
       hubspot_owner_id: owner,
       hs_merged_object_ids: null,
       createdate: iso(created),
@@ -365,6 +414,7 @@ export class SeedData {
 
   /** A seeded deal's companies (primary first) and contacts. */
   dealAssociations(k: number): Associations {
+    if (!this.sparseness("deals", k).associations) return { companies: [], contacts: [] }
     const r = this.random("deals", k)
     const company = this.sizes.companies > 0 && r() < 0.9 ? Math.floor(r() * this.sizes.companies) : undefined
     const c = this.random("deals", k, 13)

@@ -104,7 +104,10 @@ export interface Fake {
   readonly expireAccessTokens: () => void
   /** The id of seeded record `index`. */
   readonly idAt: (type: ObjectType, index: number) => string
-  /** A record as the API renders it (all known properties), archived or not; `undefined` if gone. */
+  /**
+   * A record as the API renders it (all known properties, companies and
+   * contacts inline), archived or not; `undefined` if gone.
+   */
   readonly get: (type: ObjectType, id: string) => Rendered | undefined
   readonly create: (type: ObjectType, properties: Properties, associations?: Partial<Associations>) => string
   readonly update: (type: ObjectType, id: string, properties: Properties) => void
@@ -215,7 +218,9 @@ export const start = async (options: Options = {}): Promise<Fake> => {
     idAt: (type, index) => String(idBase[type] + index),
     get: (type, id) => {
       const entry = portal.collections[type].view(id)
-      return entry === undefined || entry.gone !== undefined ? undefined : portal.render(type, id, entry, [...Object.keys(entry.properties)])
+      return entry === undefined || entry.gone !== undefined
+        ? undefined
+        : portal.render(type, id, entry, [...Object.keys(entry.properties)], ["companies", "contacts"])
     },
     create: (type, properties, associations) => portal.create(type, properties, associations),
     update: (type, id, properties) => portal.update(type, id, properties),

@@ -1,6 +1,8 @@
 /**
  * A fake HubSpot (CRM v3 + OAuth v1) on 127.0.0.1: one portal with seeded
  * contacts, companies and deals (associations, owners, two deal pipelines),
+ * as sparse as real portals' (deals without stage, amount or associations,
+ * contacts without names, countries as free text, each record's `url`),
  * tokens for every credential case, HubSpot-shaped errors and rate-limit
  * answers, and mutations that move HubSpot's own change signals.
  *

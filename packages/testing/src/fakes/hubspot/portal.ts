@@ -27,10 +27,15 @@ export interface Rendered {
   readonly updatedAt: string
   readonly archived: boolean
   readonly archivedAt?: string
+  /** The record's page in HubSpot's app, as newer API answers carry it. */
+  readonly url: string
   readonly associations?: Record<string, { readonly results: ReadonlyArray<{ readonly id: string; readonly type: string }> }>
 }
 
 const singular: Readonly<Record<ObjectType, string>> = { contacts: "contact", companies: "company", deals: "deal" }
+
+/** HubSpot's object type ids, as they appear in record URLs. */
+const objectTypeId: Readonly<Record<ObjectType, string>> = { contacts: "0-1", companies: "0-2", deals: "0-3" }
 
 /**
  * @since 0.1.0
@@ -113,6 +118,7 @@ export class Portal {
       updatedAt: entry.properties[modified] ?? entry.properties["createdate"] ?? "",
       archived: entry.archivedAt !== undefined,
       ...(entry.archivedAt === undefined ? {} : { archivedAt: entry.archivedAt }),
+      url: `https://app.hubspot.com/contacts/${this.hubId}/record/${objectTypeId[type]}/${id}`,
       ...(Object.keys(inline).length === 0 ? {} : { associations: inline })
     }
   }
@@ -140,9 +146,9 @@ export class Portal {
     return this.collections[type].add(props, { companies, contacts: associations.contacts ?? [] })
   }
 
-  /** The calculated `hs_is_closed*` properties of a deal stage. */
-  private pipelinesStage(stage: string | null | undefined): ReadonlyArray<readonly [string, string]> {
-    if (stage === undefined || stage === null) return []
+  /** The calculated `hs_is_closed*` properties of a deal stage (HubSpot's own answer for a deal without one). */
+  private pipelinesStage(stage: string | null | undefined): ReadonlyArray<readonly [string, string | null]> {
+    if (stage === undefined || stage === null) return [["hs_is_closed", null], ["hs_is_closed_won", "false"]]
     const found = stageOf(stage)
     return found === undefined ? [] : [["hs_is_closed", String(found.isClosed)], ["hs_is_closed_won", String(found.won)]]
   }
