@@ -171,7 +171,7 @@ describe("Attio connector", () => {
   })
 
   describe("mapping", () => {
-    it.effect("maps a company's active values, with Attio's own strings in rawValues", () =>
+    it.effect("maps a company's active values, every category, and the size band in rawValues", () =>
       withHttp(Effect.gen(function*() {
         const { connector, ctx, fake } = yield* setup({ size: 60 })
         const companies = recordsOf(yield* readAll(connector, ctx, "crm.company"))
@@ -184,10 +184,11 @@ describe("Attio connector", () => {
           expect(company.domain).toBe(v.domains![0]!.domain)
           const categories = v.categories!.map((c) => (c.option as { title: string }).title)
           expect(company.industry).toBe(categories[0])
+          expect(company.industries).toEqual(categories.length === 0 ? undefined : categories)
           const band = v.employee_range![0] && (v.employee_range![0].option as { title: string }).title
           expect(company.employeeCount).toBeUndefined()
           const raws = company.rawValues as Record<string, string> | undefined
-          expect(raws?.industry).toBe(categories.length === 0 ? undefined : categories.join(", "))
+          expect(raws?.industry).toBeUndefined()
           expect(raws?.employeeCount).toBe(band)
           const location = v.primary_location![0]
           if (location === undefined) expect(company.addresses).toBeUndefined()

@@ -73,6 +73,11 @@ export const PhoneNumberValue = Schema.Struct({
 })
 
 /**
+ * A location. `country_code` is ISO 3166-1 alpha-2. Attio also sends
+ * `latitude` / `longitude`, as decimal strings (or `null`); the models hold
+ * no coordinates, so they are not declared here and any shape of them is
+ * accepted.
+ *
  * @since 0.1.0
  * @category values
  */
@@ -111,7 +116,10 @@ export const SelectValue = Schema.Struct({
 
 /**
  * A record: its ids, when it was created, and its values keyed by attribute
- * slug (each an array of value objects).
+ * slug (each an array of value objects). Every value row also names who
+ * wrote it (`created_by_actor`; its `id` is `null` when Attio itself wrote
+ * the value) and records carry `web_url`, their page in Attio's app; neither
+ * is read.
  *
  * @since 0.1.0
  * @category records

@@ -1,6 +1,7 @@
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { country } from "../internal/country.js"
 import {
   ActiveWindow,
   AttioRecord,
@@ -64,19 +65,30 @@ const lastChange = (values: Values, slugs: ReadonlyArray<string>): string | unde
   return latest
 }
 
-const address = (values: Values): Record<string, string> | undefined => {
+/**
+ * The key under which a location's `country_code` is kept in `rawValues`
+ * when it is not an ISO 3166-1 alpha-2 code Weft recognises.
+ *
+ * @since 0.1.0
+ * @category mapping
+ */
+export const countryRawKey = "addresses[0].country"
+
+/** The record's address from `primary_location`, and its country code when that is not one Weft knows. */
+const address = (values: Values): { address?: Record<string, string>; rawValues: Record<string, string> } => {
   const location = active(values, "primary_location", LocationValue)[0]
-  if (location === undefined) return undefined
+  if (location === undefined) return { rawValues: {} }
+  const c = country(nonEmpty(location.country_code), countryRawKey)
   const fields = {
     line1: nonEmpty(location.line_1),
     line2: nonEmpty([location.line_2, location.line_3, location.line_4].filter((l) => nonEmpty(l) !== undefined).join(", ")),
     city: nonEmpty(location.locality),
     state: nonEmpty(location.region),
     postalCode: nonEmpty(location.postcode),
-    country: nonEmpty(location.country_code)
+    country: c.country
   }
   const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Record<string, string>
-  return Object.keys(present).length === 0 ? undefined : present
+  return Object.keys(present).length === 0 ? { rawValues: c.rawValues } : { address: present, rawValues: c.rawValues }
 }
 
 /** Drops `undefined` fields so the record holds only what Attio had. */
@@ -105,12 +117,15 @@ const COMPANY_SLUGS = ["name", "domains", "description", "categories", "employee
 
 /**
  * An Attio company as a `crm.company`:
- * `name`, first of `domains`, `description`, `categories` → `industry` (the
- * first category; all of them in `rawValues.industry`), `primary_location` →
- * `addresses`. Attio only knows a company's size as a band
- * (`employee_range`, e.g. `"51-250"`): `employeeCount` is left out and the
- * band kept in `rawValues.employeeCount`. `remoteUpdatedAt` is the latest
- * `active_from` of the mapped values (Attio has no record-level update time).
+ * `name`, first of `domains`, `description`, `categories` → `industries`
+ * (every category, in Attio's order) and `industry` (the first),
+ * `primary_location` → `addresses` (its `country_code` read as an ISO code).
+ * Attio only knows a company's size as a band (`employee_range`, e.g.
+ * `"51-250"`): `employeeCount` is left out and the band kept in
+ * `rawValues.employeeCount`. `remoteUpdatedAt` is the latest `active_from`
+ * of the mapped values (Attio has no record-level update time). Who wrote a
+ * value (`created_by_actor`, whose `id` is `null` for Attio's own
+ * enrichment) and the location's coordinates are not read.
  *
  * @since 0.1.0
  * @category mapping
@@ -120,10 +135,7 @@ export const toCompany = (input: unknown): Record<string, unknown> => {
   const categories = active(values, "categories", SelectValue).map((v) => v.option.title)
   const band = active(values, "employee_range", SelectValue)[0]?.option.title
   const location = address(values)
-  const rawValues = compact({
-    industry: categories.length === 0 ? undefined : categories.join(", "),
-    employeeCount: band
-  })
+  const rawValues = compact({ employeeCount: band, ...location.rawValues })
   return compact({
     id,
     remoteCreatedAt: createdAt,
@@ -132,7 +144,8 @@ export const toCompany = (input: unknown): Record<string, unknown> => {
     domain: active(values, "domains", DomainValue)[0]?.domain,
     description: nonEmpty(active(values, "description", TextValue)[0]?.value),
     industry: categories[0],
-    addresses: location === undefined ? undefined : [location],
+    industries: categories.length === 0 ? undefined : categories,
+    addresses: location.address === undefined ? undefined : [location.address],
     rawValues: Object.keys(rawValues).length === 0 ? undefined : rawValues
   })
 }
@@ -143,8 +156,8 @@ const CONTACT_SLUGS = ["name", "email_addresses", "phone_numbers", "job_title", 
  * An Attio person as a `crm.contact`: `name` → first/last name, `job_title`
  * → `title`, `email_addresses` → `emails`, `phone_numbers` → `phones`
  * (E.164 when Attio normalised it), `company` → `companyId`,
- * `primary_location` → `addresses`. Attio does not type e-mails or phone
- * numbers, so no `type` is set.
+ * `primary_location` → `addresses` (as for companies). Attio does not type
+ * e-mails or phone numbers, so no `type` is set.
  *
  * @since 0.1.0
  * @category mapping
@@ -168,7 +181,8 @@ export const toContact = (input: unknown): Record<string, unknown> => {
     title: nonEmpty(active(values, "job_title", TextValue)[0]?.value),
     emails: emails.length === 0 ? undefined : emails,
     phones: phones.length === 0 ? undefined : phones,
-    addresses: location === undefined ? undefined : [location],
-    companyId: company?.target_record_id
+    addresses: location.address === undefined ? undefined : [location.address],
+    companyId: company?.target_record_id,
+    rawValues: Object.keys(location.rawValues).length === 0 ? undefined : location.rawValues
   })
 }

@@ -11,11 +11,13 @@ import type { InputValues } from "./input.js"
 import { DEFAULT_LIMIT, makeRouter } from "./routes.js"
 import type { Actor, ObjectSlug } from "./values.js"
 import type { AttioRecord } from "./workspace.js"
-import { Workspace } from "./workspace.js"
+import { Workspace, workspaceSlug } from "./workspace.js"
 
 /**
  * A fake of Attio's REST API (v2) on 127.0.0.1: a seeded workspace of
- * companies and people (people linked to companies), the records query with
+ * companies and people (people linked to companies; many created and
+ * enriched by Attio itself, whose values name a `system` actor with a `null`
+ * id; each with its `web_url`), the records query with
  * `limit` / `offset`, record create / update / delete that write new value
  * rows with `active_from`, access tokens with scopes for every bad-credential
  * case, and 429 bursts whose `Retry-After` is an HTTP date.
@@ -106,8 +108,10 @@ export const start = async (options: Options = {}): Promise<Fake> => {
   const size = options.size ?? 1000
   const clock = new Seeded.FakeClock()
   const ids = makeIds(seed)
+  const workspaceName = `${Seeded.pools(seed).companies[0]} Workspace`
   const workspace = new Workspace({
     ids,
+    slug: workspaceSlug(workspaceName),
     clock,
     companies: options.companies ?? size,
     people: options.people ?? size,
@@ -116,7 +120,7 @@ export const start = async (options: Options = {}): Promise<Fake> => {
   const tokens = makeTokens(seed)
   const grants = makeGrants(tokens)
   const wallClock = options.wallClock ?? (() => new Date().getTime())
-  const router = makeRouter({ workspace, grants, clock, workspaceName: `${Seeded.pools(seed).companies[0]} Workspace` })
+  const router = makeRouter({ workspace, grants, clock, workspaceName })
 
   // Attio answers 429 with the instant the limit resets, usually the next second.
   const retryAfter = (seconds: number) => new Date(Math.ceil((wallClock() + seconds * 1000) / 1000) * 1000).toUTCString()

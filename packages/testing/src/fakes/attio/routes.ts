@@ -8,6 +8,7 @@ import { uuid } from "./ids.js"
 import type { InputValues } from "./input.js"
 import type { Actor, ObjectSlug } from "./values.js"
 import type { Workspace } from "./workspace.js"
+import { workspaceSlug } from "./workspace.js"
 
 /**
  * The Attio endpoints the fake serves: identify (`/v2/self`), the records
@@ -102,7 +103,7 @@ export const makeRouter = (options: RouteOptions): Router => {
           authorized_by_workspace_member_id: ids.members[0],
           workspace_id: ids.workspaceId,
           workspace_name: options.workspaceName,
-          workspace_slug: options.workspaceName.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+          workspace_slug: workspaceSlug(options.workspaceName),
           workspace_logo_url: null
         })
         : ok({ active: false })

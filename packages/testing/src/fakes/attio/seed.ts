@@ -29,13 +29,32 @@ export const SEED_EPOCH = Date.UTC(2024, 0, 1, 8, 0, 0)
  */
 export interface Seed {
   readonly createdAt: number
+  /** Who created the record, and wrote its values unless `writers` names another. */
   readonly creator: Actor
   readonly values: Readonly<Record<string, ReadonlyArray<ValueBody>>>
+  /** Attributes written by someone other than the creator (Attio's enrichment: the system). */
+  readonly writers?: Readonly<Record<string, Actor>> | undefined
   /** For people: the index of the company they work at. */
   readonly companyIndex?: number | undefined
 }
 
 const PEOPLE_PER_COMPANY = 3
+
+/**
+ * Attio itself, as the writer of values: records created from e-mail and
+ * calendar sync, and what enrichment fills in. Its `id` is `null`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SYSTEM: Actor = { type: "system", id: null }
+
+// The aspects added after the first seeds come from their own stream, so the
+// rest of a seeded record stays what it was.
+const extraRandom = (seed: number, stream: number) => Seeded.recordRandom(seed ^ 0x5e0ad, stream)
+
+/** A coordinate as Attio returns it: a decimal string. */
+const coordinate = (random: () => number, min: number, max: number): string => (min + random() * (max - min)).toFixed(7)
 
 /**
  * The company a seeded person works at: people come in teams of three per
@@ -100,17 +119,38 @@ export const seedCompany = (ids: Ids, index: number, createdAt?: number): Seed =
   for (let i = 0; i < n; i++) categories.add(Seeded.pick(random, CATEGORIES))
   if (categories.size > 0) values.categories = [...categories].map((t) => selectBody(ids, "companies", "categories", t))
   if (random() < 0.8) values.employee_range = [selectBody(ids, "companies", "employee_range", Seeded.pick(random, EMPLOYEE_RANGES))]
-  if (random() < 0.75) {
-    values.primary_location = [locationBody({
+  const located = random() < 0.75
+  const location = located
+    ? {
       line_1: Seeded.pick(random, pools.streets),
       locality: Seeded.pick(random, pools.cities),
       region: Seeded.pick(random, pools.states),
       postcode: String(10000 + Math.floor(random() * 89999)),
       country_code: Seeded.pick(random, pools.countries)
+    }
+    : undefined
+  const member: Actor = { type: "workspace-member", id: Seeded.pick(random, ids.members) }
+  // Most companies are created by Attio from e-mail and calendar sync, and
+  // enriched from their domain: a description, several categories, a
+  // geocoded location (coordinates as strings), all written by the system.
+  const extra = extraRandom(ids.seed, index * 2)
+  const creator = extra() < 0.5 ? SYSTEM : member
+  const enriched = extra() < 0.6
+  if (enriched) {
+    const more = 2 + Math.floor(extra() * 5)
+    for (let i = 0; i < more; i++) categories.add(Seeded.pick(extra, CATEGORIES))
+    values.categories = [...categories].map((t) => selectBody(ids, "companies", "categories", t))
+  }
+  if (location !== undefined) {
+    values.primary_location = [locationBody({
+      ...location,
+      ...(enriched ? { latitude: coordinate(extra, -45, 65), longitude: coordinate(extra, -125, 150) } : {})
     })]
   }
-  const creator: Actor = { type: "workspace-member", id: Seeded.pick(random, ids.members) }
-  return { createdAt: created, creator, values }
+  const writers = enriched
+    ? Object.fromEntries(["description", "categories", "primary_location"].filter((slug) => slug in values).map((slug) => [slug, SYSTEM]))
+    : undefined
+  return { createdAt: created, creator, values, writers }
 }
 
 /**
@@ -153,6 +193,8 @@ export const seedPerson = (
       country_code: Seeded.pick(random, pools.countries)
     })]
   }
-  const creator: Actor = { type: "workspace-member", id: Seeded.pick(random, ids.members) }
+  const member: Actor = { type: "workspace-member", id: Seeded.pick(random, ids.members) }
+  // People met by e-mail or in a meeting are created by Attio itself.
+  const creator = extraRandom(ids.seed, index * 2 + 1)() < 0.4 ? SYSTEM : member
   return { createdAt: created, creator, values, companyIndex }
 }

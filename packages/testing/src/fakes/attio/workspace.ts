@@ -26,8 +26,21 @@ import { ATTRIBUTES, emailBody, referenceBody, row, timestamp } from "./values.j
 export interface AttioRecord {
   readonly id: { readonly workspace_id: string; readonly object_id: string; readonly record_id: string }
   readonly created_at: string
+  /** The record's page in Attio's app: `https://app.attio.com/{workspace slug}/{company|person}/{record id}`. */
+  readonly web_url: string
   readonly values: Readonly<Record<string, ReadonlyArray<ValueRow>>>
 }
+
+/**
+ * A workspace's slug, as Attio derives it from the name (used in `web_url`
+ * and by `GET /v2/self`).
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const workspaceSlug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, "-")
+
+const recordKind: Readonly<Record<ObjectSlug, string>> = { companies: "company", people: "person" }
 
 interface Overlay {
   /** Slug → its active rows, replacing the seeded ones. */
@@ -104,6 +117,8 @@ export interface WorkspaceOptions {
   readonly clock: FakeClock
   readonly companies: number
   readonly people: number
+  /** The workspace's slug, in every record's `web_url`. */
+  readonly slug: string
   /** Seeded records that violate the common model (a bad e-mail / created_at). */
   readonly invalid?: { readonly companies?: ReadonlyArray<number>; readonly people?: ReadonlyArray<number> } | undefined
 }
@@ -116,6 +131,7 @@ export interface WorkspaceOptions {
  */
 export class Workspace {
   readonly ids: Ids
+  private readonly slug: string
   private readonly clock: FakeClock
   private readonly collections: Record<ObjectSlug, Collection>
   /** People linked to a company by a mutation (seeded teams are derived). */
@@ -125,6 +141,7 @@ export class Workspace {
 
   constructor(options: WorkspaceOptions) {
     this.ids = options.ids
+    this.slug = options.slug
     this.clock = options.clock
     this.collections = {
       companies: new Collection("companies", options.companies),
@@ -164,7 +181,9 @@ export class Workspace {
   private seededRows(object: ObjectSlug, index: number, seed: Seed): Map<string, ReadonlyArray<ValueRow>> {
     const from = timestamp(seed.createdAt)
     const rows = new Map<string, ReadonlyArray<ValueRow>>()
-    for (const [slug, bodies] of Object.entries(seed.values)) rows.set(slug, bodies.map((b) => row(b, from, seed.creator)))
+    for (const [slug, bodies] of Object.entries(seed.values)) {
+      rows.set(slug, bodies.map((b) => row(b, from, seed.writers?.[slug] ?? seed.creator)))
+    }
     if (object === "people" && this.invalidPeople.has(index)) {
       rows.set("email_addresses", [row(emailBody("not-an-email"), from, seed.creator)])
     }
@@ -234,9 +253,11 @@ export class Workspace {
         values[slug] = overlay?.current.get(slug) ?? seeded.get(slug) ?? []
       }
     }
+    const recordId = this.recordId(object, index)
     return {
-      id: { workspace_id: this.ids.workspaceId, object_id: this.ids.objectId[object], record_id: this.recordId(object, index) },
+      id: { workspace_id: this.ids.workspaceId, object_id: this.ids.objectId[object], record_id: recordId },
       created_at: createdAt,
+      web_url: `https://app.attio.com/${this.slug}/${recordKind[object]}/${recordId}`,
       values
     }
   }
