@@ -1,12 +1,16 @@
 import * as Schema from "effect/Schema"
 import { IsoDateTime, RawValues, RecordId, remoteTimestamps } from "../fields.js"
 import * as Model from "../Model.js"
+import { CustomFields, OrgUnit } from "./fields.js"
 
 /**
  * `ats.job`: an opening candidates apply to.
  *
  * @since 0.1.0
  */
+
+// The shared ATS field schemas this record uses (since 0.1.0).
+export { CustomField, CustomFields, CustomFieldValue, OrgUnit } from "./fields.js"
 
 /**
  * @since 0.1.0
@@ -32,13 +36,22 @@ export class Job extends Schema.Class<Job>("ats.job")({
   code: Schema.optional(Schema.String),
   status: Schema.optional(JobStatus),
   confidential: Schema.optional(Schema.Boolean),
+  /** Internal notes about the job, as the provider stores them (Greenhouse: HTML). */
+  notes: Schema.optional(Schema.String),
+  /** The names of the job's departments. */
   departments: Schema.optional(Schema.Array(Schema.String)),
+  /** The names of the job's offices. */
   offices: Schema.optional(Schema.Array(Schema.String)),
+  /** The job's departments with their ids and place in the department tree. */
+  departmentDetails: Schema.optional(Schema.Array(OrgUnit)),
+  /** The job's offices with their ids, location and place in the office tree. */
+  officeDetails: Schema.optional(Schema.Array(OrgUnit)),
   hiringManagerIds: Schema.optional(Schema.Array(Schema.String)),
   recruiterIds: Schema.optional(Schema.Array(Schema.String)),
   openings: Schema.optional(Schema.Number),
   openedAt: Schema.optional(IsoDateTime),
   closedAt: Schema.optional(IsoDateTime),
+  customFields: Schema.optional(CustomFields),
   rawValues: Schema.optional(RawValues)
 }) {}
 
@@ -54,9 +67,10 @@ export const model: Model.Model<Job> = Model.define({
   description: "A job opening",
   schema: Job,
   fieldGroups: {
-    details: ["name", "code", "status", "confidential", "openings", "openedAt", "closedAt"],
-    organisation: ["departments", "offices"],
+    details: ["name", "code", "status", "confidential", "openings", "openedAt", "closedAt", "notes"],
+    organisation: ["departments", "offices", "departmentDetails", "officeDetails"],
     hiringTeam: ["hiringManagerIds", "recruiterIds"],
+    customFields: ["customFields"],
     rawValues: ["rawValues"]
   },
   isInactive: (job) => job.status === "archived"
