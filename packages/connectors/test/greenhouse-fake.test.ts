@@ -157,6 +157,138 @@ describe("Greenhouse fake: Harvest's surface", () => {
   })
 })
 
+// ---- Harvest's records ----------------------------------------------------
+
+/** Every record of a collection, over HTTP. */
+const all = async <A>(fake: GreenhouseFake.Fake, collection: string): Promise<Array<A>> => {
+  const out: Array<A> = []
+  for (let page = 1; ; page++) {
+    const body = (await get(fake, `/v1/${collection}?per_page=500&page=${page}`)).body as Array<A>
+    if (body.length === 0) return out
+    out.push(...body)
+  }
+}
+
+const share = <A>(items: ReadonlyArray<A>, predicate: (item: A) => boolean) => items.filter(predicate).length / items.length
+
+const ATTACHMENT_TYPES = ["resume", "cover_letter", "offer_packet", "offer_letter", "take_home_test", "other"]
+
+describe("Greenhouse fake: Harvest's records", () => {
+  withFake("serves candidates with documents, schools, positions and every custom field, at realistic rates", { size: 2000, seed: 9 }, async (fake) => {
+    const candidates = await all<GreenhouseFake.CandidateJson>(fake, "candidates")
+    expect(candidates.length).toBe(2000)
+    expect(share(candidates, (c) => c.attachments.length > 0)).toBeGreaterThan(0.5)
+    expect(share(candidates, (c) => c.attachments.length > 0)).toBeLessThan(0.97)
+    expect(share(candidates, (c) => c.educations.length > 0)).toBeGreaterThan(0.3)
+    expect(share(candidates, (c) => c.educations.length > 0)).toBeLessThan(0.6)
+    expect(share(candidates, (c) => c.employments.length > 0)).toBeGreaterThan(0.35)
+    expect(share(candidates, (c) => c.employments.length > 0)).toBeLessThan(0.65)
+    expect(share(candidates, (c) => c.linked_user_ids.length > 0)).toBeLessThan(0.06)
+    expect(share(candidates, (c) => Object.values(c.custom_fields).some((v) => v !== null))).toBeGreaterThan(0.4)
+    expect(share(candidates, (c) => Object.values(c.custom_fields).every((v) => v === null))).toBeGreaterThan(0.1)
+    for (const c of candidates) {
+      // Every active field, set or not; the keyed form names them by their immutable key.
+      expect(Object.keys(c.custom_fields).sort()).toEqual(["desired_salary", "graduation_year", "languages", "work_remotely"])
+      expect(Object.keys(c.keyed_custom_fields).sort()).toEqual(["desired_salary", "graduation_year_1", "languages", "work_remotely"])
+      expect(c.keyed_custom_fields["graduation_year_1"]!.value).toBe(c.custom_fields["graduation_year"])
+      // The candidate's documents include those of each of its applications.
+      for (const a of c.applications) {
+        for (const d of a.attachments) expect(c.attachments.map((x) => x.filename)).toContain(d.filename)
+      }
+      for (const d of c.attachments) {
+        expect(ATTACHMENT_TYPES).toContain(d.type)
+        expect(d.url).toMatch(/^https:\/\/.+\?.*X-Amz-Expires=604800.*X-Amz-Signature=[0-9a-f]{64}$/)
+      }
+      for (const e of [...c.educations, ...c.employments]) {
+        for (const date of [e.start_date, e.end_date]) if (date !== null) expect(date).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/)
+      }
+    }
+  }, 30_000)
+
+  withFake("serves prospects on zero, one or several jobs, with pools, owners and prospective departments and offices", { size: 3000, seed: 9 }, async (fake) => {
+    const applications = await all<GreenhouseFake.ApplicationJson>(fake, "applications")
+    const prospects = applications.filter((a) => a.prospect)
+    expect(prospects.length / applications.length).toBeGreaterThan(0.05)
+    expect(prospects.length / applications.length).toBeLessThan(0.12)
+    expect(share(prospects, (a) => a.jobs.length === 0)).toBeGreaterThan(0.1)
+    expect(share(prospects, (a) => a.jobs.length >= 2)).toBeGreaterThan(0.15)
+    expect(share(prospects, (a) => a.jobs.length >= 3)).toBeGreaterThan(0.02)
+    expect(share(prospects, (a) => a.prospect_detail.prospect_pool !== null)).toBeGreaterThan(0.75)
+    expect(share(prospects, (a) => a.prospect_detail.prospect_pool === null)).toBeGreaterThan(0.02)
+    expect(share(prospects, (a) => a.prospect_detail.prospect_owner === null)).toBeGreaterThan(0.1)
+    expect(share(prospects, (a) => a.prospective_department !== null)).toBeGreaterThan(0.35)
+    expect(share(prospects, (a) => a.prospective_office !== null)).toBeGreaterThan(0.25)
+    for (const a of prospects) {
+      if (a.prospect_detail.prospect_pool === null) expect(a.prospect_detail.prospect_stage).toBeNull()
+      expect(a.current_stage).toBeNull()
+    }
+    for (const a of applications.filter((x) => !x.prospect)) {
+      expect(a.jobs.length).toBe(1)
+      expect([a.prospective_department, a.prospective_office]).toEqual([null, null])
+      expect(a.prospect_detail).toEqual({ prospect_pool: null, prospect_stage: null, prospect_owner: null })
+    }
+    const applied = applications.filter((a) => !a.prospect && a.job_post_id !== null)
+    expect(share(applied, (a) => a.attachments.some((d) => d.type === "resume"))).toBeGreaterThan(0.8)
+    expect(share(applications, (a) => Object.values(a.custom_fields).some((v) => v !== null))).toBeGreaterThan(0.3)
+  }, 30_000)
+
+  withFake("serves jobs in department and office trees, with notes and custom fields", { size: 400, seed: 9 }, async (fake) => {
+    const jobs = await all<GreenhouseFake.JobJson>(fake, "jobs")
+    const applications = await all<GreenhouseFake.ApplicationJson>(fake, "applications")
+    const departments = new Map<number, GreenhouseFake.DepartmentJson>()
+    for (const d of [...jobs.flatMap((j) => j.departments), ...applications.flatMap((a) => a.prospective_department ?? [])]) {
+      departments.set(d.id, d)
+    }
+    const nested = [...departments.values()].filter((d) => d.parent_id !== null)
+    expect(nested.length).toBeGreaterThan(0)
+    expect([...departments.values()].some((d) => d.child_ids.length > 0)).toBe(true)
+    for (const d of nested) {
+      const parent = departments.get(d.parent_id!)
+      if (parent !== undefined) expect(parent.child_ids).toContain(d.id)
+    }
+    const regions = applications.flatMap((a) => (a.prospective_office?.child_ids.length ? [a.prospective_office] : []))
+    expect(regions.length).toBeGreaterThan(0)
+    for (const office of jobs.flatMap((j) => j.offices)) {
+      expect(office.parent_id).not.toBeNull()
+      const region = regions.find((r) => r.id === office.parent_id)
+      if (region !== undefined) expect(region.child_ids).toContain(office.id)
+    }
+    expect(share(jobs, (j) => j.notes !== null)).toBeGreaterThan(0.3)
+    expect(share(jobs, (j) => j.custom_fields["salary_range"] !== null)).toBeGreaterThan(0.3)
+    for (const j of jobs) {
+      expect(Object.keys(j.keyed_custom_fields).sort()).toEqual(["cost_center", "employment_type", "remote_eligible", "salary_range"])
+    }
+  })
+
+  it("builds the same records from the same seed, and others from another seed", async () => {
+    const body = async (options: GreenhouseFake.Options) => {
+      const fake = await GreenhouseFake.start(options)
+      try {
+        return JSON.stringify([
+          (await get(fake, "/v1/candidates?per_page=100")).body,
+          (await get(fake, "/v1/applications?per_page=100")).body,
+          (await get(fake, "/v1/jobs?per_page=100")).body
+        ])
+      } finally {
+        await fake.close()
+      }
+    }
+    const a = await body({ size: 100, seed: 4 })
+    expect(await body({ size: 100, seed: 4 })).toBe(a)
+    expect(await body({ size: 100, seed: 5 })).not.toBe(a)
+  })
+
+  withFake("signs attachment links anew in every answer, like Harvest's expiring links", { size: 50 }, async (fake) => {
+    const id = fake.findCandidate((c) => c.attachments.length > 0)!.id
+    const first = (await get(fake, `/v1/candidates/${id}`)).body as GreenhouseFake.CandidateJson
+    const second = (await get(fake, `/v1/candidates/${id}`)).body as GreenhouseFake.CandidateJson
+    const [a, b] = [first.attachments[0]!.url, second.attachments[0]!.url]
+    expect(a).not.toBe(b)
+    expect(a.split("?")[0]).toBe(b.split("?")[0])
+    expect(second.attachments.map(({ url: _, ...rest }) => rest)).toEqual(first.attachments.map(({ url: _, ...rest }) => rest))
+  })
+})
+
 // ---- the conformance fixture ----------------------------------------------
 
 interface Snapshot {

@@ -10,10 +10,17 @@ import { permissionFor, router } from "./routes.js"
 
 /**
  * A fake Greenhouse Harvest v1 API on 127.0.0.1: seeded candidates (1–3
- * applications each, some of them prospects) across open, closed and draft
- * jobs; Harvest's Basic auth with per-endpoint key permissions, paging,
- * "changed since" filters, rate-limit headers, and mutations that move
- * `updated_at` / `last_activity_at` on a logical clock sent as `Date`.
+ * applications each, about 8% of them prospects on zero to three jobs) across
+ * open, closed and draft jobs; Harvest's Basic auth with per-endpoint key
+ * permissions, paging, "changed since" filters, rate-limit headers, and
+ * mutations that move `updated_at` / `last_activity_at` on a logical clock
+ * sent as `Date`.
+ *
+ * Records carry what Harvest documents, deterministic from the seed:
+ * attachments (links signed anew in every answer, as Harvest's expiring ones
+ * are), educations, employments, every active custom field (`custom_fields`
+ * and `keyed_custom_fields`), prospects' pools, owners and prospective
+ * departments and offices, job notes, and departments and offices in trees.
  *
  * @example
  * ```ts
@@ -26,7 +33,18 @@ import { permissionFor, router } from "./routes.js"
  * @since 0.1.0
  */
 
-export type { ApplicationJson, CandidateJson, JobJson } from "./records.js"
+export type {
+  ApplicationJson,
+  AttachmentJson,
+  CandidateJson,
+  CustomFieldsJson,
+  DepartmentJson,
+  EducationJson,
+  EmploymentJson,
+  JobJson,
+  KeyedCustomField,
+  OfficeJson
+} from "./records.js"
 export type { CandidatePatch, InvalidRecords, JobPatch } from "./organisation.js"
 export type { Keys, Permission, RateLimitOptions } from "./access.js"
 

@@ -1,7 +1,7 @@
 import type * as Seeded from "../kit/Seeded.js"
 import { Collection, type Filter, type TimeFilter, timeFilter } from "./collection.js"
 import { Generator } from "./generator.js"
-import type { ApplicationJson, CandidateBase, CandidateJson, JobJson, OpeningJson } from "./records.js"
+import type { ApplicationJson, AttachmentJson, CandidateBase, CandidateJson, JobJson, OpeningJson } from "./records.js"
 import { IDS, REJECTION_REASONS, SOURCES } from "./vocabulary.js"
 
 /**
@@ -47,6 +47,20 @@ export type JobPatch = Partial<Pick<JobJson, "name" | "requisition_id" | "confid
 const STEP_MS = 1000
 const iso = (ms: number) => new Date(ms).toISOString()
 const ms = (timestamp: string) => Date.parse(timestamp)
+/** `20260105T090000Z`, as in a signed link's `X-Amz-Date`. */
+const amzDate = (at: number) => iso(at).replace(/[-:]/g, "").replace(/\.\d{3}/, "")
+
+/** A hex digest-looking string of `n` characters, from integers (no realism needed, only that it varies). */
+const hexOf = (n: number, ...parts: ReadonlyArray<number>): string => {
+  let h = 0x811c9dc5
+  for (const part of parts) h = Math.imul(h ^ (part | 0), 0x01000193) ^ Math.imul((part / 4294967296) | 0, 0x27d4eb2f)
+  let out = ""
+  for (let k = 0; out.length < n; k++) {
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ k
+    out += (h >>> 0).toString(16).padStart(8, "0")
+  }
+  return out.slice(0, n)
+}
 
 /**
  * @since 0.1.0
@@ -63,6 +77,8 @@ export class Organisation {
   private nextApplication = 0
   private nextJob: number
   private nextOpening = 0
+  /** Answers served so far: attachment links are signed per answer. */
+  private answers = 0
 
   constructor(
     options: { readonly seed: number; readonly candidates: number; readonly jobs: number; readonly invalid?: InvalidRecords | undefined },
@@ -102,9 +118,36 @@ export class Organisation {
 
   // ---- reading, as served ------------------------------------------------
 
-  /** An application with its jobs' current names. */
+  /** Counts an answer: the links served from here on carry a new signature. */
+  beginAnswer(): void {
+    this.answers++
+  }
+
+  /**
+   * A document with its link signed for the current answer, valid 7 days
+   * from the provider's clock, as Harvest serves them: the same document gets
+   * a different `url` in every answer.
+   */
+  private sign(attachment: AttachmentJson): AttachmentJson {
+    const now = this.clock.now()
+    const query = [
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256",
+      `X-Amz-Credential=FAKEHARVESTKEY%2F${amzDate(now).slice(0, 8)}%2Fus-east-1%2Fs3%2Faws4_request`,
+      `X-Amz-Date=${amzDate(now)}`,
+      "X-Amz-Expires=604800",
+      "X-Amz-SignedHeaders=host",
+      `X-Amz-Signature=${hexOf(64, this.generator.seed, this.answers, now, attachment.url.length, ms(attachment.created_at))}`
+    ].join("&")
+    return { ...attachment, url: `${attachment.url}?${query}` }
+  }
+
+  /** An application with its jobs' current names and signed attachment links. */
   presentApplication(application: ApplicationJson): ApplicationJson {
-    return { ...application, jobs: application.jobs.map((j) => ({ id: j.id, name: this.jobs.get(j.id)?.name ?? "" })) }
+    return {
+      ...application,
+      jobs: application.jobs.map((j) => ({ id: j.id, name: this.jobs.get(j.id)?.name ?? "" })),
+      attachments: application.attachments.map((a) => this.sign(a))
+    }
   }
 
   /** The live applications of a candidate, in id order. */
@@ -117,9 +160,15 @@ export class Organisation {
     })
   }
 
+  /** A candidate with its applications; its attachments are its own and all of its applications'. */
   presentCandidate(candidate: CandidateBase): CandidateJson {
     const applications = this.applicationsOf(candidate.id)
-    return { ...candidate, application_ids: applications.map((a) => a.id), applications }
+    return {
+      ...candidate,
+      attachments: [...candidate.attachments.map((a) => this.sign(a)), ...applications.flatMap((a) => a.attachments)],
+      application_ids: applications.map((a) => a.id),
+      applications
+    }
   }
 
   candidate(id: number): CandidateJson | undefined {
@@ -212,6 +261,15 @@ export class Organisation {
     const now = at ?? this.tick()
     const id = IDS.createdApplication + this.nextApplication++
     const source = SOURCES[0]
+    const index = this.generator.candidateIndex(candidateId) ?? candidateId - IDS.candidate
+    const attachments = this.generator.applicationAttachments(
+      index,
+      id,
+      { viaJobPost: true, prospect: false, stage: 0, hired: false },
+      { applied: ms(now), lastActivity: ms(now) },
+      // Every draw says yes: a résumé and a cover letter.
+      () => 0
+    )
     const application: ApplicationJson = {
       id,
       candidate_id: candidateId,
@@ -234,9 +292,8 @@ export class Organisation {
       prospective_office: null,
       prospective_department: null,
       prospect_detail: { prospect_pool: null, prospect_stage: null, prospect_owner: null },
-      custom_fields: {},
-      keyed_custom_fields: {},
-      attachments: []
+      ...this.generator.applicationFields(),
+      attachments
     }
     this.applications.put(application)
     this.addedApplications.set(candidateId, [...(this.addedApplications.get(candidateId) ?? []), id])

@@ -39,12 +39,76 @@ export interface IdName {
 }
 
 /**
+ * A document. Stored with its bare `url`; served with a signature that
+ * changes on every answer (Harvest's links are signed per answer and expire
+ * after 7 days).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AttachmentJson {
+  readonly filename: string
+  readonly url: string
+  readonly type: "resume" | "cover_letter" | "offer_packet" | "offer_letter" | "take_home_test" | "other"
+  readonly created_at: string
+}
+
+/**
+ * One entry of `keyed_custom_fields`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface KeyedCustomField {
+  readonly name: string
+  readonly type: string
+  readonly value: unknown
+}
+
+/**
+ * `custom_fields` (by name-derived key) and `keyed_custom_fields` (by
+ * immutable key): every active field of the object, `null` when unset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CustomFieldsJson {
+  readonly custom_fields: Readonly<Record<string, unknown>>
+  readonly keyed_custom_fields: Readonly<Record<string, KeyedCustomField>>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface EducationJson {
+  readonly id: number
+  readonly school_name: string | null
+  readonly degree: string | null
+  readonly discipline: string | null
+  readonly start_date: string | null
+  readonly end_date: string | null
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface EmploymentJson {
+  readonly id: number
+  readonly company_name: string | null
+  readonly title: string | null
+  readonly start_date: string | null
+  readonly end_date: string | null
+}
+
+/**
  * An application as stored by the fake; `jobs[].name` is filled in when served.
  *
  * @since 0.1.0
  * @category models
  */
-export interface ApplicationJson {
+export interface ApplicationJson extends CustomFieldsJson {
   readonly id: number
   readonly candidate_id: number
   readonly prospect: boolean
@@ -63,26 +127,26 @@ export interface ApplicationJson {
   readonly status: "active" | "rejected" | "hired" | "converted"
   readonly current_stage: IdName | null
   readonly answers: ReadonlyArray<{ readonly question: string; readonly answer: string }>
-  readonly prospective_office: null
-  readonly prospective_department: null
+  /** Prospects only (else `null`). */
+  readonly prospective_office: OfficeJson | null
+  /** Prospects only (else `null`). */
+  readonly prospective_department: DepartmentJson | null
   readonly prospect_detail: {
     readonly prospect_pool: IdName | null
     readonly prospect_stage: IdName | null
     readonly prospect_owner: IdName | null
   }
-  readonly custom_fields: object
-  readonly keyed_custom_fields: object
-  readonly attachments: ReadonlyArray<never>
+  readonly attachments: ReadonlyArray<AttachmentJson>
 }
 
 /**
  * A candidate as stored by the fake: everything but its applications, which
- * are joined in when served.
+ * are joined in when served (their attachments then join the candidate's own).
  *
  * @since 0.1.0
  * @category models
  */
-export interface CandidateBase {
+export interface CandidateBase extends CustomFieldsJson {
   readonly id: number
   readonly first_name: string
   readonly last_name: string
@@ -93,7 +157,7 @@ export interface CandidateBase {
   readonly last_activity: string
   readonly is_private: boolean
   readonly photo_url: null
-  readonly attachments: ReadonlyArray<never>
+  readonly attachments: ReadonlyArray<AttachmentJson>
   readonly phone_numbers: ReadonlyArray<TypedValue>
   readonly addresses: ReadonlyArray<TypedValue>
   readonly email_addresses: ReadonlyArray<TypedValue>
@@ -103,11 +167,9 @@ export interface CandidateBase {
   readonly coordinator: UserRef | null
   readonly can_email: boolean
   readonly tags: ReadonlyArray<string>
-  readonly educations: ReadonlyArray<never>
-  readonly employments: ReadonlyArray<never>
+  readonly educations: ReadonlyArray<EducationJson>
+  readonly employments: ReadonlyArray<EmploymentJson>
   readonly linked_user_ids: ReadonlyArray<number>
-  readonly custom_fields: object
-  readonly keyed_custom_fields: object
 }
 
 /**
@@ -140,7 +202,7 @@ export interface DepartmentJson {
 export interface OfficeJson {
   readonly id: number
   readonly name: string
-  readonly location: { readonly name: string }
+  readonly location: { readonly name: string | null }
   readonly primary_contact_user_id: number | null
   readonly parent_id: number | null
   readonly child_ids: ReadonlyArray<number>
@@ -165,7 +227,7 @@ export interface OpeningJson {
  * @since 0.1.0
  * @category models
  */
-export interface JobJson {
+export interface JobJson extends CustomFieldsJson {
   readonly id: number
   readonly name: string
   readonly requisition_id: string | null
@@ -180,8 +242,6 @@ export interface JobJson {
   readonly copied_from_id: number | null
   readonly departments: ReadonlyArray<DepartmentJson>
   readonly offices: ReadonlyArray<OfficeJson>
-  readonly custom_fields: Readonly<Record<string, unknown>>
-  readonly keyed_custom_fields: Readonly<Record<string, unknown>>
   readonly hiring_team: {
     readonly hiring_managers: ReadonlyArray<UserRef>
     readonly recruiters: ReadonlyArray<UserRef>

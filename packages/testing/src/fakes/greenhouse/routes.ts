@@ -105,15 +105,21 @@ const times = (query: URLSearchParams, after: string): TimeFilter => ({
  * @since 0.1.0
  * @category constructors
  */
-export const router = (org: Organisation, baseUrl: () => string): Router =>
-  new Router()
-    .on("GET", "/v1/candidates", (request) =>
+export const router = (org: Organisation, baseUrl: () => string): Router => {
+  // Each answer signs its attachment links anew.
+  const answer = (handle: (request: FakeRequest) => FakeResponse) => (request: FakeRequest): FakeResponse => {
+    org.beginAnswer()
+    return handle(request)
+  }
+  return new Router()
+    .on("GET", "/v1/candidates", answer((request) =>
       list(baseUrl, request, org.candidates, (q) => org.candidateFilter({ ...times(q, "updated_after"), status: undefined }), (c) =>
-        org.presentCandidate(c)))
-    .on("GET", "/v1/candidates/:id", (request) => one(request, (id) => org.candidate(id)))
-    .on("GET", "/v1/applications", (request) =>
+        org.presentCandidate(c))))
+    .on("GET", "/v1/candidates/:id", answer((request) => one(request, (id) => org.candidate(id))))
+    .on("GET", "/v1/applications", answer((request) =>
       list(baseUrl, request, org.applications, (q) => org.applicationFilter({ ...times(q, "last_activity_after"), before: undefined }), (a) =>
-        org.presentApplication(a)))
-    .on("GET", "/v1/applications/:id", (request) => one(request, (id) => org.application(id)))
-    .on("GET", "/v1/jobs", (request) => list(baseUrl, request, org.jobs, (q) => org.jobFilter(times(q, "updated_after")), (j) => j))
-    .on("GET", "/v1/jobs/:id", (request) => one(request, (id) => org.job(id)))
+        org.presentApplication(a))))
+    .on("GET", "/v1/applications/:id", answer((request) => one(request, (id) => org.application(id))))
+    .on("GET", "/v1/jobs", answer((request) => list(baseUrl, request, org.jobs, (q) => org.jobFilter(times(q, "updated_after")), (j) => j)))
+    .on("GET", "/v1/jobs/:id", answer((request) => one(request, (id) => org.job(id))))
+}
