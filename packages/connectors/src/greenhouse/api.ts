@@ -49,6 +49,59 @@ export const TypedValue = Schema.Struct({ value: Schema.String, type: nullable(S
 export const IdName = Schema.Struct({ id: Id, name: Schema.String })
 
 /**
+ * A document of a candidate or an application. `url` is signed per answer
+ * and expires after 7 days.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Attachment = Schema.Struct({
+  filename: Schema.String,
+  url: Schema.String,
+  /** `resume`, `cover_letter`, `offer_packet`, `offer_letter`, `take_home_test` or `other`. */
+  type: nullable(Schema.String),
+  created_at: nullable(Timestamp)
+})
+
+/**
+ * `custom_fields`: every active custom field of the object by its name-derived
+ * key, `null` when unset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CustomFields = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * `keyed_custom_fields`: the same fields by their immutable field key, with
+ * their label and type.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const KeyedCustomFields = Schema.Record({
+  key: Schema.String,
+  value: Schema.Struct({ name: nullable(Schema.String), type: nullable(Schema.String), value: Schema.Unknown })
+})
+
+/**
+ * A department or office (embedded in jobs, and as a prospect's prospective
+ * department or office). Both are trees: `parent_id` and `child_ids`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const Unit = Schema.Struct({
+  id: Id,
+  name: Schema.String,
+  parent_id: nullable(Id),
+  child_ids: Schema.optional(Schema.Array(Id)),
+  external_id: nullable(Schema.String),
+  /** Offices only. */
+  location: nullable(Schema.Struct({ name: nullable(Schema.String) }))
+})
+
+/**
  * The application object (`GET /v1/applications`, and embedded in candidates).
  *
  * @since 0.1.0
@@ -68,6 +121,7 @@ export const Application = Schema.Struct({
   rejection_reason: nullable(
     Schema.Struct({ id: Id, name: Schema.String, type: nullable(Schema.Struct({ id: Id, name: Schema.String })) })
   ),
+  /** One job for a candidate application; zero or more for a prospect. */
   jobs: Schema.Array(IdName),
   job_post_id: nullable(Id),
   /** One of `active`, `rejected`, `hired`, `converted`. */
@@ -79,7 +133,12 @@ export const Application = Schema.Struct({
       prospect_stage: nullable(IdName),
       prospect_owner: nullable(IdName)
     })
-  )
+  ),
+  prospective_department: nullable(Unit),
+  prospective_office: nullable(Unit),
+  custom_fields: nullable(CustomFields),
+  keyed_custom_fields: nullable(KeyedCustomFields),
+  attachments: Schema.optional(Schema.Array(Attachment))
 })
 
 /**
@@ -117,7 +176,26 @@ export const Candidate = Schema.Struct({
   coordinator: nullable(UserRef),
   can_email: Schema.optional(Schema.Boolean),
   tags: Schema.Array(Schema.String),
-  applications: Schema.Array(Application)
+  applications: Schema.Array(Application),
+  /** The candidate's documents and those of all their applications. */
+  attachments: Schema.Array(Attachment),
+  educations: Schema.Array(Schema.Struct({
+    id: Id,
+    school_name: nullable(Schema.String),
+    degree: nullable(Schema.String),
+    discipline: nullable(Schema.String),
+    start_date: nullable(Timestamp),
+    end_date: nullable(Timestamp)
+  })),
+  employments: Schema.Array(Schema.Struct({
+    id: Id,
+    company_name: nullable(Schema.String),
+    title: nullable(Schema.String),
+    start_date: nullable(Timestamp),
+    end_date: nullable(Timestamp)
+  })),
+  custom_fields: nullable(CustomFields),
+  keyed_custom_fields: nullable(KeyedCustomFields)
 })
 
 /**
@@ -125,14 +203,6 @@ export const Candidate = Schema.Struct({
  * @category models
  */
 export type Candidate = typeof Candidate.Type
-
-/**
- * A department or office as embedded in a job.
- *
- * @since 0.1.0
- * @category models
- */
-export const Unit = Schema.Struct({ id: Id, name: Schema.String, parent_id: nullable(Id), external_id: nullable(Schema.String) })
 
 /**
  * One opening of a job.
@@ -161,6 +231,8 @@ export const Job = Schema.Struct({
   id: Id,
   name: Schema.String,
   requisition_id: nullable(Schema.String),
+  /** HTML. */
+  notes: nullable(Schema.String),
   confidential: Schema.Boolean,
   /** `open`, `closed` or `draft`. */
   status: Schema.String,
@@ -171,6 +243,8 @@ export const Job = Schema.Struct({
   is_template: nullable(Schema.Boolean),
   departments: Schema.Array(Schema.NullOr(Unit)),
   offices: Schema.Array(Unit),
+  custom_fields: nullable(CustomFields),
+  keyed_custom_fields: nullable(KeyedCustomFields),
   hiring_team: Schema.Struct({
     hiring_managers: Schema.Array(UserRef),
     recruiters: Schema.Array(UserRef),
