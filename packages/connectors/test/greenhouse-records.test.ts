@@ -2,7 +2,7 @@ import { describe, expect } from "@effect/vitest"
 import { Application, Candidate, Job } from "@weft/core/models"
 import type { GreenhouseFake } from "@weft/testing"
 import * as Effect from "effect/Effect"
-import { decodeAll, live, readAll, records, setup } from "./greenhouse.support.js"
+import { cursorOf, decodeAll, live, readAll, readChanges, records, setup } from "./greenhouse.support.js"
 
 /** The richer parts of Harvest's records, as Harvest documents them, mapped into the common ATS models. */
 
@@ -190,5 +190,25 @@ describe("Greenhouse records: documents, background and custom fields", () => {
       // …the records did not.
       expect(second).toEqual(first)
       expect(JSON.stringify(first)).not.toContain("X-Amz-Signature")
+    }))
+})
+
+describe("Greenhouse records: changes", () => {
+  live("a custom field set or cleared in Harvest reaches the next delta", () =>
+    Effect.gen(function*() {
+      const env = yield* setup()
+      const cursors = { candidate: cursorOf(yield* readAll(env, "ats.candidate")), job: cursorOf(yield* readAll(env, "ats.job")) }
+      const candidate = need(env.fake.findCandidate((c) => c.custom_fields["graduation_year"] === null), "candidate without a graduation year")
+      const job = need(env.fake.findJob((j) => j.keyed_custom_fields["salary_range"]!.value !== null), "job with a salary range")
+      env.fake.setCustomField("candidate", candidate.id, "graduation_year_1", "2019")
+      env.fake.setCustomField("job", job.id, "salary_range", null)
+
+      const candidates = decodeAll(Candidate.model, records(yield* readChanges(env, "ats.candidate", cursors.candidate)))
+      expect(candidates.map((c) => c.id)).toEqual([String(candidate.id)])
+      expect(candidates[0]!.customFields!["graduation_year_1"]).toEqual({ name: "Graduation Year", type: "single_select", value: "2019" })
+      const jobs = decodeAll(Job.model, records(yield* readChanges(env, "ats.job", cursors.job)))
+      expect(jobs.map((j) => j.id)).toEqual([String(job.id)])
+      expect(jobs[0]!.customFields?.["salary_range"]).toBeUndefined()
+      expect(jobs[0]!.customFields!["employment_type"]!.value).toBe(job.custom_fields["employment_type"])
     }))
 })

@@ -114,6 +114,8 @@ export interface Fake {
   readonly closeJob: (id: number) => JobJson
   readonly createJob: Organisation["createJob"]
   readonly updateJob: (id: number, patch: JobPatch) => JobJson
+  /** Sets (`null`: clears) a candidate's or a job's custom field by its immutable key (e.g. `graduation_year_1`). */
+  readonly setCustomField: Organisation["setCustomField"]
   /** The next `times` requests get 429 (or 503) with `Retry-After` and spent rate-limit headers. */
   readonly throttle: (options: { readonly times: number; readonly retryAfterSeconds?: number; readonly status?: 429 | 503 }) => void
   /** The next list request of `collection` past its first page fails (HTTP 500 or a truncated body). */
@@ -197,6 +199,7 @@ export const start = async (options: Options = {}): Promise<Fake> => {
     closeJob: (id) => org.closeJob(id),
     createJob: (input) => org.createJob(input),
     updateJob: (id, patch) => org.updateJob(id, patch),
+    setCustomField: (on, id, fieldKey, value) => org.setCustomField(on, id, fieldKey, value),
     throttle: ({ times, retryAfterSeconds = 1, status = 429 }) => {
       server.faults.throttle({
         times,

@@ -2,7 +2,7 @@ import type * as Seeded from "../kit/Seeded.js"
 import { Collection, type Filter, type TimeFilter, timeFilter } from "./collection.js"
 import { Generator } from "./generator.js"
 import type { ApplicationJson, AttachmentJson, CandidateBase, CandidateJson, JobJson, OpeningJson } from "./records.js"
-import { IDS, REJECTION_REASONS, SOURCES } from "./vocabulary.js"
+import { CANDIDATE_FIELDS, type CustomFieldDef, IDS, JOB_FIELDS, REJECTION_REASONS, SOURCES } from "./vocabulary.js"
 
 /**
  * The state of one fake Greenhouse organisation: seeded collections, the
@@ -396,6 +396,32 @@ export class Organisation {
     }
     this.jobs.put(job)
     return job
+  }
+
+  /**
+   * Sets (or, with `null`, clears) a custom field of a candidate or a job, by
+   * its immutable key, in both `custom_fields` and `keyed_custom_fields`; the
+   * record's `updated_at` moves, as with an edit in Harvest.
+   */
+  setCustomField(on: "candidate" | "job", id: number, fieldKey: string, value: unknown): CandidateJson | JobJson {
+    const defs: ReadonlyArray<CustomFieldDef> = Object.values(on === "candidate" ? CANDIDATE_FIELDS : JOB_FIELDS)
+    const def = defs.find((d) => d.fieldKey === fieldKey)
+    if (def === undefined) throw new Error(`The fake has no ${on} custom field ${fieldKey}; it has ${defs.map((d) => d.fieldKey).join(", ")}`)
+    const set = <R extends CandidateBase | JobJson>(current: R, now: string): R => ({
+      ...current,
+      custom_fields: { ...current.custom_fields, [def.key]: value },
+      keyed_custom_fields: { ...current.keyed_custom_fields, [def.fieldKey]: { name: def.name, type: def.type, value } },
+      updated_at: now
+    })
+    if (on === "candidate") {
+      const current = this.require(this.candidates.get(id), "candidate", id)
+      const now = this.tick()
+      this.candidates.put({ ...set(current, now), last_activity: now })
+      return this.candidate(id)!
+    }
+    const current = this.require(this.jobs.get(id), "job", id)
+    this.jobs.put(set(current, this.tick()))
+    return this.jobs.get(id)!
   }
 
   updateJob(id: number, patch: JobPatch): JobJson {
