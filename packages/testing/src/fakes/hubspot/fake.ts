@@ -4,6 +4,7 @@ import * as FakeServer from "../kit/FakeServer.js"
 import type { FakeRequest, RecordedRequest } from "../kit/FakeServer.js"
 import type { Faults } from "../kit/Faults.js"
 import { FakeClock } from "../kit/Seeded.js"
+import { authorizePath, Consent, decisionPath } from "./consent.js"
 import { idBase, objectTypes } from "./data.js"
 import type { Associations, ObjectType, Owner, Properties } from "./data.js"
 import type { TokenPair } from "./oauth.js"
@@ -59,6 +60,20 @@ export interface Options {
   readonly tokenLifetimeMs?: number
   /** Send the daily rate-limit headers (HubSpot sends them only to private apps). */
   readonly dailyLimitHeaders?: boolean
+  /**
+   * How `GET /oauth/authorize` gets consent: `page` (default) shows the
+   * consent page, whose buttons post the decision; `auto` redirects at once
+   * as if the user granted access (for tests without a browser).
+   */
+  readonly consent?: "page" | "auto"
+  /** The app's name on the consent page (default `Weft`). */
+  readonly appName?: string
+  /** The portal's name on the consent page (default `Northwind Traders`). */
+  readonly portalName?: string
+  /** The scopes the app is configured with; a consent request for any other is refused (default {@link allScopes}). */
+  readonly appScopes?: ReadonlyArray<string>
+  /** The app's registered redirect URLs (exact match); by default any http(s) URL is accepted. */
+  readonly redirectUris?: ReadonlyArray<string>
 }
 
 /**
@@ -71,6 +86,17 @@ export interface Fake {
   readonly url: string
   /** `${url}/oauth/v1/token` */
   readonly tokenUrl: string
+  /**
+   * `${url}/oauth/authorize`: HubSpot's consent step. With `client_id`,
+   * `redirect_uri`, the space-separated `scope` (and `optional_scope`) and
+   * `state`, it shows a page whose "Grant access" and "Cancel" buttons post to
+   * `${url}/oauth/authorize/decision`, which redirects to
+   * `redirect_uri?code=…&state=…` (a code for {@link tokenUrl}, bound to that
+   * redirect URL) or `redirect_uri?error=access_denied&error_description=…&state=…`.
+   * An unknown client, a missing or non-http(s) redirect URL or a scope the
+   * app is not configured with get a 400 error page and no redirect.
+   */
+  readonly authorizeUrl: string
   readonly clientId: string
   readonly clientSecret: string
   readonly hubId: number
@@ -98,6 +124,12 @@ export interface Fake {
   readonly issueTokens: (options?: { readonly scopes?: ReadonlyArray<string>; readonly expired?: boolean }) => TokenPair
   /** An authorization code for `redirectUri` (what HubSpot's consent redirect carries). */
   readonly authorize: (redirectUri: string, scopes?: ReadonlyArray<string>) => string
+  /**
+   * The next valid request to {@link authorizeUrl} is declined at once, as if
+   * the user clicked "Cancel": it redirects with `error=access_denied`, in
+   * either consent mode.
+   */
+  readonly denyNextConsent: () => void
   /** Revokes a refresh token and its access tokens (app uninstalled). */
   readonly revoke: (refreshToken: string) => void
   /** Every access token issued so far expires now. */
@@ -138,6 +170,10 @@ export interface Fake {
   readonly close: () => Promise<void>
 }
 
+const isConsent = (r: { readonly path: string }) => {
+  const path = r.path.replace(/\/$/, "")
+  return path === authorizePath || path === decisionPath
+}
 const isCrm = (r: FakeRequest) => r.path.startsWith("/crm/")
 const isSearch = (r: FakeRequest) => isCrm(r) && r.method === "POST" && r.path.endsWith("/search")
 
@@ -182,7 +218,18 @@ export const start = async (options: Options = {}): Promise<Fake> => {
   portal.oauth.revoke(tokens.revoked.refreshToken)
   portal.hubs.set(deletedHub, false)
 
-  const server = await FakeServer.start(router(portal, { max: 110, daily: options.dailyLimitHeaders === true }), {
+  const consent = new Consent(portal, {
+    clientId,
+    appName: options.appName ?? "Weft",
+    portalName: options.portalName ?? "Northwind Traders",
+    appScopes: options.appScopes ?? allScopes,
+    redirectUris: options.redirectUris,
+    mode: options.consent ?? "page"
+  })
+  const routes = router(portal, { max: 110, daily: options.dailyLimitHeaders === true })
+    .on("GET", authorizePath, (request) => consent.authorize(request))
+    .on("POST", decisionPath, (request) => consent.decide(request))
+  const server = await FakeServer.start(routes, {
     headers: () => ({ date: new Date(clock.now()).toUTCString() })
   })
   const faults = server.faults
@@ -202,6 +249,7 @@ export const start = async (options: Options = {}): Promise<Fake> => {
   return {
     url: server.url,
     tokenUrl: `${server.url}/oauth/v1/token`,
+    authorizeUrl: `${server.url}${authorizePath}`,
     clientId,
     clientSecret,
     hubId,
@@ -213,6 +261,7 @@ export const start = async (options: Options = {}): Promise<Fake> => {
     refreshCount: () => portal.oauth.refreshes,
     issueTokens: (o = {}) => portal.oauth.issue(grant(o.scopes), { expired: o.expired === true }),
     authorize: (redirectUri, scopes) => portal.oauth.authorize(grant(scopes), redirectUri),
+    denyNextConsent: () => consent.declineNext(),
     revoke: (refreshToken) => portal.oauth.revoke(refreshToken),
     expireAccessTokens: () => portal.oauth.expireAll(),
     idAt: (type, index) => String(idBase[type] + index),
@@ -273,6 +322,8 @@ export const start = async (options: Options = {}): Promise<Fake> => {
     authProblems: () =>
       server.requests.flatMap((r) => {
         const where = `${r.method} ${r.path}`
+        // The consent step is a browser's, not an API call: it carries no credentials.
+        if (isConsent(r)) return []
         if (r.path === "/oauth/v1/token") {
           const form = new URLSearchParams(r.body)
           return form.get("client_id") === clientId && form.get("client_secret") === clientSecret

@@ -120,6 +120,7 @@ export const fixture: ConnectorFixture<HubSpot.Credentials> = {
         clientSecret: Redacted.make(fake.clientSecret),
         baseUrl: fake.url,
         tokenUrl: fake.tokenUrl,
+        authorizeUrl: fake.authorizeUrl,
         pageSize: 50,
         // The fake enforces no rate limit; keep the suite fast.
         rateLimit: { limit: 1000, interval: "1 second" }

@@ -3,8 +3,10 @@
  * contacts, companies and deals (associations, owners, two deal pipelines),
  * as sparse as real portals' (deals without stage, amount or associations,
  * contacts without names, countries as free text, each record's `url`),
- * tokens for every credential case, HubSpot-shaped errors and rate-limit
- * answers, and mutations that move HubSpot's own change signals.
+ * tokens for every credential case, the OAuth consent step (a page at
+ * `authorizeUrl`, or an immediate grant with `consent: "auto"`) and token
+ * endpoint, HubSpot-shaped errors and rate-limit answers, and mutations that
+ * move HubSpot's own change signals.
  *
  * @example
  * ```ts
@@ -16,7 +18,7 @@
  * const program = Effect.gen(function*() {
  *   const fake = yield* HubSpotFake.scoped({ size: 500, seed: 7 })
  *   const hubspot = HubSpot.connector({ clientId: fake.clientId, clientSecret: Redacted.make(fake.clientSecret),
- *     baseUrl: fake.url, tokenUrl: `${fake.url}/oauth/v1/token` })
+ *     baseUrl: fake.url, tokenUrl: fake.tokenUrl, authorizeUrl: fake.authorizeUrl })
  *   fake.update("contacts", fake.idAt("contacts", 3), { jobtitle: "CTO" })
  *   return hubspot
  * }).pipe(Effect.scoped)
