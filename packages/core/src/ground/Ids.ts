@@ -17,7 +17,7 @@ import * as Effect from "effect/Effect"
  * @since 0.1.0
  * @category models
  */
-export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst" | "rcv" | "pay"
+export type IdPrefix = "evt" | "int" | "syn" | "run" | "dst" | "rcv" | "pay" | "ses"
 
 // The UUIDv7 itself (time, version, the counter that keeps ids of one millisecond in creation
 // order, variant, random bits) comes from the `uuid` package, written as bytes. The id is then
