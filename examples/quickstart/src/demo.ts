@@ -1,5 +1,4 @@
-import type { Api } from "@weft/core/host"
-import { Weft } from "@weft/core/host"
+import { Api, Weft } from "@weft/core/host"
 import { Secret } from "@weft/sink-webhook"
 import { BambooHRFake } from "@weft/testing"
 import * as Cause from "effect/Cause"
@@ -256,7 +255,8 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
         yield* Ref.update(state, (s) => ({ ...s, reports: [...s.reports, report], progress: undefined, following: undefined }))
         yield* display.run(report)
         if (finished.run.status !== "succeeded" && !killedHere) {
-          const errors = [...finished.run.errors, ...Object.values(finished.run.models).flatMap((m) => (m.error === undefined ? [] : [m.error]))]
+          // The run's errors include its models' (with their model).
+          const errors = finished.run.errors.map(Api.describeIssue)
           return yield* new DemoFailure({
             reason: "run_failed",
             detail: `Run ${run.id} ended ${finished.run.status}${errors.length === 0 ? "" : `: ${errors.join("; ")}`}.`
@@ -309,7 +309,7 @@ const steps = (config: DemoConfig, display: Display, state: Ref.Ref<State>, dead
       yield* Ref.update(state, (s) => ({ ...s, crash: { ...s.crash, runStatus: killedRun.status, closedByRecovery } }))
       if (closedByRecovery) {
         const emitted = actualOf(killedRun)
-        yield* display.crash({ _tag: "recovered", runId: killedRun.id, status: killedRun.status, error: killedRun.errors[0], emitted })
+        yield* display.crash({ _tag: "recovered", runId: killedRun.id, status: killedRun.status, error: killedRun.errors[0]?.message, emitted })
         // The initial sync did not complete: the restarted Weft runs it again, and what the killed run committed is not emitted twice.
         const next = yield* Watch.awaitRun(host, sync.id, killedRun.id, guard)
         const remaining = initialExpected.new - emitted.new

@@ -1,6 +1,7 @@
 import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import { Api } from "@weft/core/host"
 import type { CrashEvent, Display } from "./display.js"
 import { count, duration, plural, table } from "./format.js"
 import type { RunReport, Summary } from "./report.js"
@@ -78,9 +79,14 @@ const runText = (report: RunReport): string => {
     count(m.deleted),
     count(m.invalid)
   ])
-  // A run's own lists already carry its models' warnings and errors, prefixed with the model: shown once.
+  // A run's own lists already carry its models' warnings and errors, with the model: shown once.
   const warnings = [...new Set([...audit.warnings, ...audit.models.flatMap((m) => m.warnings.map((w) => `${m.model}: ${w}`))])]
-  const errors = [...new Set([...audit.errors, ...audit.models.flatMap((m) => (m.error === undefined ? [] : [`${m.model}: ${m.error}`]))])]
+  const errors = [
+    ...new Set([
+      ...audit.errors.map(Api.describeIssue),
+      ...audit.models.flatMap((m) => (m.error === undefined ? [] : [Api.describeIssue({ ...m.error, model: m.model })]))
+    ])
+  ]
   const byType = Object.entries(events.emitted).map(([type, n]) => `${count(n)} ${type}`).join(", ")
   return [
     `${title}: run ${audit.id} (${audit.type}) ${audit.status}${took === "" ? "" : ` — ${took}`}`,

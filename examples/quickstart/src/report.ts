@@ -29,7 +29,7 @@ export interface ModelLine {
   readonly invalid: number
   readonly fullRead: boolean
   readonly warnings: ReadonlyArray<string>
-  readonly error?: string | undefined
+  readonly error?: Api.RunIssue | undefined
 }
 
 /**
@@ -47,7 +47,8 @@ export interface AuditView {
   readonly durationMs?: number | undefined
   readonly models: ReadonlyArray<ModelLine>
   readonly warnings: ReadonlyArray<string>
-  readonly errors: ReadonlyArray<string>
+  /** The run's problems, each with its code and resolution when it has them. */
+  readonly errors: ReadonlyArray<Api.RunIssue>
 }
 
 /**

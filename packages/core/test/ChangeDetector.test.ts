@@ -101,3 +101,36 @@ describe("ChangeDetector.detect", () => {
     )
   })
 })
+
+describe("ChangeDetector.invalidRecord", () => {
+  const Contact = Model.define({
+    name: "test.contact",
+    category: "crm",
+    description: "a contact with e-mail addresses",
+    schema: Schema.Struct({
+      id: Schema.String,
+      emails: Schema.optional(Schema.Array(Schema.Struct({ value: Schema.String, primary: Schema.optional(Schema.Boolean) })))
+    }),
+    fieldGroups: { all: ["emails"] },
+    isInactive: () => false
+  })
+  const invalid = (record: unknown) => ChangeDetector.detect(
+    { model: Contact, projection: Model.projection(Contact, undefined).pipe((p) => (p._tag === "Right" ? p.right : undefined))!, generation: 1, includeInactive: true },
+    [record],
+    [],
+    new Map()
+  ).invalid
+
+  it("names the path of the record's first problem, array items by index, and keeps it in the error", () => {
+    expect(invalid({ id: "c1", emails: [{ value: "a@example.com" }, { value: 5 }] })).toEqual([
+      { recordId: "c1", path: "emails[1].value", error: "emails[1].value: Expected string, actual 5" }
+    ])
+    expect(invalid({ id: "c2", emails: "none" })).toEqual([
+      { recordId: "c2", path: "emails", error: expect.stringMatching(/^emails: Expected ReadonlyArray<.*actual "none"$/) }
+    ])
+    // The record as a whole: no path.
+    expect(invalid(["not", "a", "record"])).toEqual([
+      { recordId: undefined, error: expect.stringMatching(/^\(record\): Expected /) }
+    ])
+  })
+})

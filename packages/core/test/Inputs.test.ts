@@ -193,6 +193,13 @@ describe("host API inputs are decoded at the boundary", () => {
         expect((yield* invalid(api.syncs.list({ integrationId: "" }))).field).toBe("integrationId")
         expect((yield* invalid(api.runs.list({ limit: 0 }))).field).toBe("limit")
         expect((yield* invalid(api.runs.list({ limit: 1.5 }))).detail).toBe("expected a whole number of at least 1, got the number 1.5")
+        const status = yield* invalid(api.runs.list({ status: "done" }))
+        expect(status.field).toBe("status")
+        expect(status.detail).toBe("expected a run status (\"running\", \"succeeded\", \"partial\", \"failed\", \"cancelled\"), got a string of 4 characters")
+        expect((yield* invalid(api.runs.list({ before: "" }))).field).toBe("before")
+        expect((yield* invalid(api.runs.list({ before: 7 }))).field).toBe("before")
+        expect(yield* api.runs.list({ status: "failed", before: undefined })).toEqual([])
+        expect((yield* invalid(api.events.attempts(undefined))).field).toBe("eventId")
 
         const trigger = yield* invalid(api.syncs.trigger("syn_x", { type: "full" }))
         expect(trigger.field).toBe("options.type")

@@ -82,7 +82,7 @@ describe("Read bounds", () => {
         const [run] = yield* until(weft.runs.list({ syncId: syncs[0]!.id }), (rs) => rs.length === 1 && rs[0]!.status !== "running")
         expect(run!.status).toBe("failed")
         const audit = run!.models["hris.employee"]!
-        expect(audit.error).toContain("budget of 25 pages")
+        expect(audit.error?.message).toContain("budget of 25 pages")
         expect(audit.counters.new).toBe(25)
         expect(audit.counters.deleted).toBe(0)
         // The read stopped: at most the page in hand and the one buffered behind it were fetched past the budget.

@@ -125,7 +125,7 @@ describe("Provider request timeout", () => {
       const { page2, run } = yield* readUntilTimeout({}, 30_000)
       expect(run.status).toBe("failed")
       const audit = run.models["hris.employee"]!
-      expect(audit.error).toContain("did not answer within 30s")
+      expect(audit.error?.message).toContain("did not answer within 30s")
       expect(audit.counters.new).toBe(2)
       expect(audit.counters.deleted).toBe(0)
       expect(page2).toBe(1)
@@ -134,12 +134,12 @@ describe("Provider request timeout", () => {
   it.scoped("a connector's own request timeout replaces the default", () =>
     Effect.gen(function*() {
       const { run } = yield* readUntilTimeout({ connector: { requestTimeout: "10 seconds" } }, 10_000)
-      expect(run.models["hris.employee"]!.error).toContain("did not answer within 10s")
+      expect(run.models["hris.employee"]!.error?.message).toContain("did not answer within 10s")
     }))
 
   it.scoped("an integration's request timeout replaces the connector's", () =>
     Effect.gen(function*() {
       const { run } = yield* readUntilTimeout({ connector: { requestTimeout: "10 seconds" }, integration: { requestTimeout: "5 seconds" } }, 5_000)
-      expect(run.models["hris.employee"]!.error).toContain("did not answer within 5s")
+      expect(run.models["hris.employee"]!.error?.message).toContain("did not answer within 5s")
     }))
 })

@@ -151,7 +151,7 @@ describe("Run leases and crash recovery", () => {
 
       const closed = Option.getOrThrow(yield* shared.runs.get(dead.id))
       expect(closed.status).toBe("failed")
-      expect(closed.errors[0]).toBe(Recovery.ABANDONED)
+      expect(closed.errors[0]).toEqual({ message: Recovery.ABANDONED })
       expect(closed.models["hris.employee"]).toMatchObject({ status: "failed", counters: { new: 30 } })
       const deadEvents = yield* eventsOf(dead.id).pipe(Effect.provide(Vault.layer(testKeys)), Effect.provideService(Store.Store, shared))
       const allEmitted = deadEvents.find((e) => e.type === "sync.events.allEmitted")
@@ -222,7 +222,7 @@ describe("Run leases and crash recovery", () => {
       yield* Deferred.succeed(release, undefined)
       const run = yield* Fiber.join(fiber)
       expect(run.status).toBe("cancelled")
-      expect(run.errors.join(" ")).toMatch(/another process took the sync over/)
+      expect(run.errors.map((e) => e.message).join(" ")).toMatch(/another process took the sync over/)
     }))
 
   it.scoped("a cancel while the run waits for another process's lease fails it with SyncPausedError, and no run is created", () =>
@@ -253,7 +253,10 @@ describe("Run leases and crash recovery", () => {
       yield* TestClock.adjust(LEASE + LEASE / 3)
       const closed = Option.getOrThrow(yield* shared.runs.get(run.id))
       expect(closed.status).toBe("failed")
-      expect(closed.errors).toEqual([Recovery.ABANDONED, "hris.employee: not finished: the process running the run stopped"])
+      expect(closed.errors).toEqual([
+        { message: Recovery.ABANDONED },
+        { message: "not finished: the process running the run stopped", model: "hris.employee" }
+      ])
       expect(closed.delivery).toMatchObject({ recordEvents: 10, emissionClosed: true, consumedEnqueued: false })
 
       // A process settles the last record events and dies before enqueuing allConsumed.

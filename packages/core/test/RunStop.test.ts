@@ -115,7 +115,7 @@ describe("Stopping runs", () => {
         // When disconnect returns, the run is closed: cancelled, and it says why.
         const closed = yield* weft.runs.get(run.id)
         expect(closed.status).toBe("cancelled")
-        expect(closed.errors.join(" ")).toContain("disconnected")
+        expect(closed.errors.map((e) => e.message).join(" ")).toContain("disconnected")
         expect(closed.models["hris.employee"]!.status).toBe("cancelled")
         expect(closed.models["hris.employee"]!.counters.new).toBe(20)
 
@@ -149,7 +149,7 @@ describe("Stopping runs", () => {
         yield* weft.syncs.delete(sync.id)
         const closed = yield* weft.runs.get(run.id)
         expect(closed.status).toBe("cancelled")
-        expect(closed.errors.join(" ")).toContain("deleted")
+        expect(closed.errors.map((e) => e.message).join(" ")).toContain("deleted")
         yield* Deferred.succeed(release, undefined)
         yield* quiesce
         expect((yield* weft.integrations.get(integration.id)).status).toBe("active")
@@ -165,7 +165,7 @@ describe("Stopping runs", () => {
         yield* weft.syncs.pause(sync.id)
         const closed = yield* weft.runs.get(run.id)
         expect(closed.status).toBe("cancelled")
-        expect(closed.errors.join(" ")).toContain("paused")
+        expect(closed.errors.map((e) => e.message).join(" ")).toContain("paused")
         yield* Deferred.succeed(release, undefined)
 
         yield* weft.syncs.resume(sync.id)
@@ -206,7 +206,7 @@ describe("Stopping runs", () => {
           yield* TestClock.adjust("2 hours")
           const ended = yield* until(weft.runs.get(run.id), (r) => r.status !== "running")
           expect(ended.status).toBe("failed")
-          expect(ended.models["hris.employee"]!.error).toContain("deadline of 2h")
+          expect(ended.models["hris.employee"]!.error?.message).toContain("deadline of 2h")
           expect(ended.models["hris.employee"]!.counters.new).toBe(20)
           // No sweep after the failed read: nothing was deleted.
           expect(ended.models["hris.employee"]!.counters.deleted).toBe(0)
@@ -251,7 +251,7 @@ describe("Stopping runs", () => {
         yield* weft.syncs.pause(syncId)
         const run = yield* Fiber.join(reread)
         expect(run.status).toBe("cancelled")
-        expect(run.errors.join(" ")).toContain("paused")
+        expect(run.errors.map((e) => e.message).join(" ")).toContain("paused")
         const refused = yield* Effect.flip(weft.syncs.resyncRecord(syncId, "hris.employee", "3"))
         expect(refused._tag).toBe("SyncPausedError")
         expect(reads.count).toBe(1)
@@ -295,7 +295,7 @@ describe("Stopping runs", () => {
         // The batch in hand when the stop came (the second of 1,000) was committed; the last 400
         // deletes wait for a read that finishes.
         expect(run!.models["hris.employee"]!.counters.deleted).toBe(2_000)
-        expect(run!.models["hris.employee"]!.error).toContain("deletes are only swept after a read that finishes")
+        expect(run!.models["hris.employee"]!.error?.message).toContain("deletes are only swept after a read that finishes")
       }), {}, { store })
   }, 60_000)
 })

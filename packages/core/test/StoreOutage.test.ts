@@ -68,7 +68,7 @@ describe("Store outage", () => {
       expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toMatch(/StoreError/)
       const closed = Option.getOrThrow(yield* inner.runs.get(stuck!.id))
       expect(closed.status).toBe("failed")
-      expect(closed.errors.join(" ")).toMatch(/Store failure: .*connection refused/)
+      expect(closed.errors.map((e) => e.message).join(" ")).toMatch(/Store failure: .*connection refused/)
 
       const next = yield* engine.run(sync.id, { type: "initial" })
       expect(next.status).toBe("succeeded")

@@ -5,7 +5,8 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
-import { SyncEngine } from "@weft/core/engine"
+import { Errors } from "@weft/core/connector"
+import { ModelRun, SyncEngine } from "@weft/core/engine"
 import { RunEvents } from "@weft/core/outbox"
 import { Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
@@ -139,22 +140,28 @@ describe("SyncEngine", () => {
     const provider = seeded(12)
     provider.employees.put({ ...employee(13), profile: { workEmail: "not-an-email" } })
     provider.employees.put({ profile: { firstName: "No id" } })
+    provider.employees.put(employee(14, {
+      compensation: { fixed: [{ amount: "1000.00", currency: "EUR", period: "month" }, { amount: "a lot", currency: "EUR", period: "month" }] }
+    }))
     const { connector, provide } = run(provider)
     return provide(Effect.gen(function*() {
       const sync = yield* setupSync(connector)
       const result = yield* (yield* SyncEngine.SyncEngine).run(sync.id, { type: "initial" })
       const audit = result.models["hris.employee"]!
       expect(result.status).toBe("succeeded")
-      expect(audit.counters.invalid).toBe(2)
+      expect(audit.counters.invalid).toBe(3)
       expect(audit.counters.new).toBe(12)
       expect(audit.invalidRecords[0]).toMatchObject({ recordId: "13" })
       expect(audit.invalidRecords[0]!.error).toMatch(/^profile\.workEmail: /)
       expect(audit.invalidRecords[1]).toMatchObject({ recordId: undefined })
       expect(audit.invalidRecords[1]!.error).toMatch(/^id: /)
+      // Each invalid record names where its first problem is, array items by index.
+      expect(audit.invalidRecords.map((r) => r.path)).toEqual(["profile.workEmail", "id", "compensation.fixed[1].amount"])
+      expect(audit.invalidRecords[2]).toMatchObject({ recordId: "14", error: expect.stringMatching(/^compensation\.fixed\[1\]\.amount: /) })
       const store = yield* Store.Store
       expect((yield* store.fingerprints.getMany({ syncId: sync.id, model: "hris.employee" }, ["13"])).size).toBe(0)
       const allEmitted = (yield* eventsOf(result.id)).find((e) => e.type === "sync.events.allEmitted")!
-      expect(allEmitted.data).toMatchObject({ invalid: 2 })
+      expect(allEmitted.data).toMatchObject({ invalid: 3 })
     }))
   })
 
@@ -170,9 +177,9 @@ describe("SyncEngine", () => {
       provider.employees.failAfterPages = 2
       const failed = yield* engine.run(sync.id, { type: "delta" })
       expect(failed.status).toBe("partial")
-      expect(failed.models["hris.employee"]).toMatchObject({ status: "failed", error: expect.stringContaining("HTTP 500") })
+      expect(failed.models["hris.employee"]).toMatchObject({ status: "failed", error: { message: expect.stringContaining("HTTP 500") } })
       expect(failed.models["crm.company"]!.status).toBe("succeeded")
-      expect(failed.errors.join()).toContain("hris.employee")
+      expect(failed.errors).toEqual([{ message: "GET /employees failed (HTTP 500): internal error", model: "hris.employee" }])
       expect(recordEvents(yield* eventsOf(failed.id))).toEqual([])
       const processed = (yield* eventsOf(failed.id)).filter((e) => e.type === "sync.events.processed")
       expect(processed.map((e) => e.type === "sync.events.processed" && e.data.model)).toEqual(["crm.company"])
@@ -251,7 +258,7 @@ describe("SyncEngine", () => {
       const store = yield* Store.Store
       const [interrupted] = yield* store.runs.list({ syncId: sync.id })
       expect(interrupted!.status).toBe("failed")
-      expect(interrupted!.errors.join()).toMatch(/interrupted/)
+      expect(interrupted!.errors.map((e) => e.message).join()).toMatch(/interrupted/)
       const firstEvents = recordEvents(yield* eventsOf(interrupted!.id))
       expect(firstEvents.length).toBeGreaterThan(0)
       expect(firstEvents.length).toBeLessThan(50)
@@ -408,7 +415,51 @@ describe("SyncEngine", () => {
       yield* store.integrations.put({ ...row.pipe((o) => (o._tag === "Some" ? o.value : undefined))!, status: "reauth_required", statusMessage: "token revoked" })
       const result = yield* (yield* SyncEngine.SyncEngine).run(sync.id, { type: "delta" })
       expect(result.status).toBe("failed")
-      expect(result.errors.join()).toContain("reauth_required: token revoked")
+      expect(result.errors).toEqual([{
+        message: expect.stringContaining("is reauth_required: token revoked"),
+        code: "reauth_required",
+        resolution: ModelRun.REAUTH_RESOLUTION
+      }])
+    }))
+  })
+
+  it.effect("a read refused for its credentials or authorization records the code and the resolution with the message", () => {
+    const provider = seeded(25)
+    const { connector, provide } = run(provider)
+    return provide(Effect.gen(function*() {
+      const sync = yield* setupSync(connector)
+      const engine = yield* SyncEngine.SyncEngine
+      yield* engine.run(sync.id, { type: "initial" })
+
+      // A connector that reports a refusal the way its check does: a ConnectionError.
+      provider.employees.failAfterPages = 1
+      provider.employees.failWith = new Errors.ConnectionError({
+        code: "insufficient_permissions",
+        message: "Memory HR refused to list employees.",
+        resolution: "Give the token the employees:read scope."
+      })
+      const refused = yield* engine.run(sync.id, { type: "delta" })
+      expect(refused.status).toBe("failed")
+      expect(refused.models["hris.employee"]!.error).toEqual({
+        message: "Memory HR refused to list employees.",
+        code: "insufficient_permissions",
+        resolution: "Give the token the employees:read scope."
+      })
+      expect(refused.errors).toEqual([{ ...refused.models["hris.employee"]!.error, model: "hris.employee" }])
+      // Read back from the store as written.
+      const store = yield* Store.Store
+      expect(Option.getOrThrow(yield* store.runs.get(refused.id)).errors).toEqual(refused.errors)
+
+      // A revoked authorization: reauth_required, resolved by connecting again.
+      provider.employees.failAfterPages = 0
+      provider.employees.failWith = new Errors.ReauthRequiredError({ connector: "memory", detail: "refresh token revoked" })
+      const revoked = yield* engine.run(sync.id, { type: "delta" })
+      expect(revoked.errors).toEqual([{
+        message: expect.stringContaining("refresh token revoked"),
+        code: "reauth_required",
+        resolution: ModelRun.REAUTH_RESOLUTION,
+        model: "hris.employee"
+      }])
     }))
   })
 })

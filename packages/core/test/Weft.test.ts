@@ -163,12 +163,41 @@ describe("Weft host API", () => {
         yield* TestClock.adjust(HOUR)
         const [failed] = yield* eventually(weft.runs.list({ syncId }), (r) => r.length === 2 && r[0]!.status !== "running")
         expect(failed!.status).toBe("failed")
-        expect(failed!.models["hris.employee"]!.error).toMatch(/HTTP 500/)
+        expect(failed!.models["hris.employee"]!.error?.message).toMatch(/HTTP 500/)
         yield* TestClock.adjust(HOUR)
         const [next] = yield* eventually(weft.runs.list({ syncId }), (r) => r.length === 3 && r[0]!.status !== "running")
         expect(next!.status).toBe("succeeded")
         const audit = yield* weft.runs.get(next!.id)
         expect(audit.models["hris.employee"]!.counters.processed).toBe(30)
+      }))
+  })
+
+  it.effect("runs.list filters by status and pages newest first with before", () => {
+    const provider = seeded(30)
+    return withWeft(provider, (weft) =>
+      Effect.gen(function*() {
+        const { syncs } = yield* connectGood(weft)
+        const syncId = syncs[0]!.id
+        yield* eventually(weft.runs.list({ syncId }), (r) => r.length === 1 && r[0]!.status !== "running")
+        provider.employees.failAfterPages = 1
+        yield* TestClock.adjust(HOUR)
+        yield* eventually(weft.runs.list({ syncId }), (r) => r.length === 2 && r[0]!.status !== "running")
+        yield* TestClock.adjust(HOUR)
+        const all = yield* eventually(weft.runs.list({ syncId }), (r) => r.length === 3 && r[0]!.status !== "running")
+        expect(all.map((r) => r.status)).toEqual(["succeeded", "failed", "succeeded"])
+
+        const pages: Array<Array<string>> = []
+        let before: string | undefined
+        for (;;) {
+          const page = yield* weft.runs.list(before === undefined ? { syncId, limit: 2 } : { syncId, limit: 2, before })
+          if (page.length === 0) break
+          pages.push(page.map((r) => r.id))
+          before = page[page.length - 1]!.id
+        }
+        expect(pages).toEqual([[all[0]!.id, all[1]!.id], [all[2]!.id]])
+        expect((yield* weft.runs.list({ status: "failed" })).map((r) => r.id)).toEqual([all[1]!.id])
+        expect((yield* weft.runs.list({ status: "succeeded", before: all[0]!.id })).map((r) => r.id)).toEqual([all[2]!.id])
+        expect(yield* weft.runs.list({ before: "run_missing" })).toEqual([])
       }))
   })
 

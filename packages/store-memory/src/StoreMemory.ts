@@ -94,6 +94,7 @@ export const make: Effect.Effect<Store.StoreService> = Effect.sync(() => {
       settle: (id, leaseToken, settlement) => attempt("outbox.settle", () => state.settle(id, leaseToken, settlement)),
       get: (id) => attempt("outbox.get", () => Option.fromNullable(state.getEntry(id))),
       payload: (id) => attempt("outbox.payload", () => Option.fromNullable(state.payload(id))),
+      attempts: (id) => attempt("outbox.attempts", () => state.attempts(id)),
       list: (query) => attempt("outbox.list", () => state.listEntries(query)),
       requeue: (ids, now) => attempt("outbox.requeue", () => state.requeue(ids, now)),
       enqueue: (entries) => attempt("outbox.enqueue", () => state.enqueue(entries)),

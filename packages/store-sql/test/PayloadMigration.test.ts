@@ -113,7 +113,7 @@ VALUES (${d.name === "pg" ? "$1, $2, $3, $4, 'run_test', 'syn_test', 'dst_test',
           sql<{ migration_id: number }>`SELECT migration_id FROM weft_store_migrations ORDER BY migration_id`).pipe(
           Effect.provide(Layer.succeedContext(context))
         )
-        expect(versions.map((r) => Number(r.migration_id))).toEqual([1, 2])
+        expect(versions.map((r) => Number(r.migration_id))).toEqual([1, 2, 3])
 
         // Each old payload is a payload of its own, under its event id, spanning all of it.
         for (const e of Object.values(old)) {

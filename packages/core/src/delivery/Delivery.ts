@@ -11,7 +11,7 @@ import type * as Schedule from "effect/Schedule"
 import * as Payloads from "../outbox/Payloads.js"
 import * as RunEvents from "../outbox/RunEvents.js"
 import { Sink, type Destination, type Outcome } from "../sink/Sink.js"
-import type { DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
+import type { AttemptReport, DestinationRow, OutboxEntry, Settlement } from "../store/Rows.js"
 import { OutboxSignal } from "../store/OutboxSignal.js"
 import { Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
@@ -147,16 +147,30 @@ export const layer = (
       const deadLetter = (entry: OutboxEntry, error: string) =>
         settle(entry, { _tag: "DeadLettered", at: now(), attempts: entry.attempts, firstAttemptAt: entry.firstAttemptAt, error })
 
-      // What an attempt's outcome does to its entry.
+      // What an attempt's outcome does to its entry. The settle reports the attempt too: when it
+      // started, how long it took, the receiver's status and what went wrong.
       const conclude = (entry: OutboxEntry, outcome: Outcome, startedAt: number): Effect.Effect<void, StoreError> => {
         const at = now()
         const attempts = entry.attempts + 1
         const firstAttemptAt = entry.firstAttemptAt ?? startedAt
+        const attempt: AttemptReport = {
+          at: startedAt,
+          durationMs: at - startedAt,
+          statusCode: outcome.status,
+          error: outcome._tag === "Acked" ? undefined : outcome.reason
+        }
         switch (outcome._tag) {
           case "Acked":
-            return settle(entry, { _tag: "Acked", at, attempts, firstAttemptAt })
+            return settle(entry, { _tag: "Acked", at, attempts, firstAttemptAt, attempt })
           case "Abort":
-            return settle(entry, { _tag: "DeadLettered", at, attempts, firstAttemptAt, error: `Receiver aborted the event: ${outcome.reason}` })
+            return settle(entry, {
+              _tag: "DeadLettered",
+              at,
+              attempts,
+              firstAttemptAt,
+              error: `Receiver aborted the event: ${outcome.reason}`,
+              attempt
+            })
           case "Disable":
             // This attempt does not count: the event waits, untouched, for the destination to come back.
             return store.destinations.setEnabled(entry.destinationId, false, outcome.reason, at).pipe(
@@ -181,10 +195,11 @@ export const layer = (
                     at,
                     attempts,
                     firstAttemptAt,
-                    error: `Gave up after ${attempts} attempts over ${Duration.format(window)}; last failure: ${outcome.reason}`
+                    error: `Gave up after ${attempts} attempts over ${Duration.format(window)}; last failure: ${outcome.reason}`,
+                    attempt
                   }),
                 onSome: (nextAttemptAt) =>
-                  settle(entry, { _tag: "Retry", at, attempts, firstAttemptAt, nextAttemptAt, error: outcome.reason })
+                  settle(entry, { _tag: "Retry", at, attempts, firstAttemptAt, nextAttemptAt, error: outcome.reason, attempt })
               })
             )
         }

@@ -1,5 +1,5 @@
 import type { RunStatus } from "../events/Event.js"
-import type { InvalidRecord, ModelAudit, RunCounters, RunRow } from "../store/Rows.js"
+import type { InvalidRecord, ModelAudit, RunCounters, RunIssue, RunRow } from "../store/Rows.js"
 import { emptyCounters } from "../store/Rows.js"
 
 /**
@@ -80,9 +80,38 @@ export const totals = (models: ReadonlyArray<ModelAudit>): RunCounters =>
   models.reduce((sum, m) => addCounters(sum, m.counters), emptyCounters)
 
 /**
+ * A run problem from an error: its message, and its `code` and `resolution`
+ * when it carries them as strings (a `ConnectionError` does), or a plain
+ * message.
+ *
+ * @example
+ * ```ts
+ * import { Errors } from "@weft/core/connector"
+ * import { Audit } from "@weft/core/engine"
+ *
+ * Audit.issueOf(new Errors.ConnectionError({ code: "invalid_credentials", message: "The API key was revoked.", resolution: "Reconnect with a new key." }))
+ * // { message: "The API key was revoked.", code: "invalid_credentials", resolution: "Reconnect with a new key." }
+ * Audit.issueOf("The run was interrupted.") // { message: "The run was interrupted." }
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const issueOf = (error: unknown, message?: string): RunIssue => {
+  if (typeof error === "string") return { message: message ?? error }
+  const fields = typeof error === "object" && error !== null ? (error as Record<string, unknown>) : {}
+  const issue: { message: string; code?: string; resolution?: string } = {
+    message: message ?? (typeof fields.message === "string" ? fields.message : String(error))
+  }
+  if (typeof fields.code === "string") issue.code = fields.code
+  if (typeof fields.resolution === "string") issue.resolution = fields.resolution
+  return issue
+}
+
+/**
  * The final row of a run from its model audits and run-level errors: the
  * status rolled up (a run with errors and no succeeded model is `failed`),
- * model warnings and errors gathered with their model's name.
+ * model warnings (prefixed with their model's name) and errors (with their
+ * `model`) gathered after the run's own.
  *
  * @since 0.1.0
  * @category constructors
@@ -90,7 +119,7 @@ export const totals = (models: ReadonlyArray<ModelAudit>): RunCounters =>
 export const finish = (
   run: RunRow,
   audits: ReadonlyArray<ModelAudit>,
-  errors: ReadonlyArray<string>,
+  errors: ReadonlyArray<RunIssue>,
   finishedAt: number
 ): RunRow => {
   const rolled = rollUp(audits)
@@ -101,6 +130,6 @@ export const finish = (
     finishedAt,
     models: Object.fromEntries(audits.map((a) => [a.model, a])),
     warnings: audits.flatMap((a) => a.warnings.map((w) => `${a.model}: ${w}`)),
-    errors: [...errors, ...audits.flatMap((a) => (a.error === undefined ? [] : [`${a.model}: ${a.error}`]))]
+    errors: [...errors, ...audits.flatMap((a) => (a.error === undefined ? [] : [{ ...a.error, model: a.model }]))]
   }
 }

@@ -1,4 +1,5 @@
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Fingerprint from "../ground/Fingerprint.js"
 import * as Model from "../models/Model.js"
 import type * as Envelope from "../outbox/Envelope.js"
@@ -11,6 +12,46 @@ import type { Fingerprint as StoredFingerprint, FingerprintUpsert, InvalidRecord
  *
  * @since 0.1.0
  */
+
+/**
+ * A path inside a record as an audit shows it: `emails[0].value`.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (acc, segment) => (typeof segment === "number" ? `${acc}[${segment}]` : acc === "" ? String(segment) : `${acc}.${String(segment)}`),
+    ""
+  )
+
+/**
+ * The audit entry of a record that failed its model's Schema: its first
+ * problem as `path: message`, and that path (absent when the record as a
+ * whole is wrong, which reads `(record): message`).
+ *
+ * @example
+ * ```ts
+ * import * as Schema from "effect/Schema"
+ * import * as Either from "effect/Either"
+ * import { ChangeDetector } from "@weft/core/engine"
+ *
+ * const Contact = Schema.Struct({ emails: Schema.Array(Schema.Struct({ value: Schema.String })) })
+ * const decoded = Schema.decodeUnknownEither(Contact)({ emails: [{ value: 5 }] })
+ * if (Either.isLeft(decoded)) ChangeDetector.invalidRecord("42", decoded.left)
+ * // { recordId: "42", path: "emails[0].value", error: "emails[0].value: Expected string, actual 5" }
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const invalidRecord = (recordId: string | undefined, error: ParseResult.ParseError): InvalidRecord => {
+  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  if (first === undefined) return { recordId, error: Model.describeParseError(error) }
+  const path = formatPath(first.path)
+  return path === ""
+    ? { recordId, error: `(record): ${first.message}` }
+    : { recordId, error: `${path}: ${first.message}`, path }
+}
 
 /**
  * An event to emit, before it gets an id and an envelope.
@@ -176,7 +217,7 @@ export const detect = (
     }
     const decoded = model.validate(input)
     if (Either.isLeft(decoded)) {
-      invalid.push({ recordId: idOf(input), error: Model.describeParseError(decoded.left) })
+      invalid.push(invalidRecord(idOf(input), decoded.left))
       continue
     }
     const record = decoded.right

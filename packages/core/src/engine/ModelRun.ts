@@ -13,6 +13,7 @@ import type {
   ModelAudit,
   ModelState,
   OutboxEntry,
+  RunIssue,
   RunRow,
   RunType,
   SyncModel,
@@ -140,6 +141,30 @@ export const describeReadError = (error: Connector.ReadError): string => {
 }
 
 /**
+ * What to do about a `reauth_required` run problem.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const REAUTH_RESOLUTION = "Ask the account owner to connect the account again (integrations.reconnect with new credentials)."
+
+/**
+ * A read failure as a run problem: the message of {@link describeReadError},
+ * with the error's `code` and `resolution` when it carries them (a
+ * `ConnectionError`). A revoked authorization (`ReauthRequiredError`) is
+ * `reauth_required`, resolved by connecting again.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const describeReadIssue = (error: Connector.ReadError): RunIssue => {
+  const issue = Audit.issueOf(error, describeReadError(error))
+  return issue.code === undefined && error._tag === "ReauthRequiredError"
+    ? { ...issue, code: "reauth_required", resolution: REAUTH_RESOLUTION }
+    : issue
+}
+
+/**
  * Reads one model of a run. Read failures end up in the returned audit
  * (status `failed`); only store failures fail the effect.
  *
@@ -155,14 +180,14 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
     const startedAt = yield* Clock.currentTimeMillis
     let audit: ModelAudit = { ...Audit.pending(name), status: "running", startedAt }
 
-    const end = (status: "failed" | "cancelled", error: string) =>
+    const end = (status: "failed" | "cancelled", error: RunIssue) =>
       Effect.gen(function*() {
         audit = { ...audit, status, error, finishedAt: yield* Clock.currentTimeMillis }
         yield* store.commit({ scope, upserts: [], deletes: [], events: [], run: { runId: run.id, audit } })
         yield* input.onCommitted(audit)
         return audit
       })
-    const fail = (error: string) => end("failed", error)
+    const fail = (error: string | RunIssue) => end("failed", typeof error === "string" ? { message: error } : error)
 
     const reader = Connector.readerFor(opened.connector, name)
     if (reader === undefined) return yield* fail(`The ${opened.connector.name} connector has no reader for model ${name}.`)
@@ -291,7 +316,7 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
           }))
         )
       }
-      return yield* fail(describeReadError(error))
+      return yield* fail(describeReadIssue(error))
     }
 
     withDuplicates()
@@ -305,7 +330,7 @@ export const runModel = (input: ModelRunInput): Effect.Effect<ModelAudit, StoreE
     return audit
 
     function endStopped(stop: RunStop) {
-      return end(stop._tag === "Cancelled" ? "cancelled" : "failed", describeStop(stop, name))
+      return end(stop._tag === "Cancelled" ? "cancelled" : "failed", { message: describeStop(stop, name) })
     }
 
     // Applies the deletes a complete full read found, a batch at a time; a stop ends it between batches.

@@ -45,7 +45,7 @@ export const DEFAULT_LEASE: Duration.Duration = Duration.seconds(30)
 
 const unfinished = (audit: ModelAudit): ModelAudit =>
   audit.status === "running" || audit.status === "pending"
-    ? { ...audit, status: "failed", error: "not finished: the process running the run stopped" }
+    ? { ...audit, status: "failed", error: { message: "not finished: the process running the run stopped" } }
     : audit
 
 /**
@@ -65,7 +65,7 @@ export const closeAbandoned = (
       (yield* deps.store.outbox.list({ runId: run.id, limit: 1 }))[0]?.destinationId
     // A run created without its destination, of a deleted sync, that wrote no event: nowhere to send run events.
     if (destinationId === undefined) return Option.none()
-    const final = Audit.finish(run, Object.values(run.models).map(unfinished), [ABANDONED], Math.max(nowMs, run.startedAt))
+    const final = Audit.finish(run, Object.values(run.models).map(unfinished), [{ message: ABANDONED }], Math.max(nowMs, run.startedAt))
     yield* RunEvents.close(deps, { run: final, destinationId })
     return Option.some(destinationId)
   })

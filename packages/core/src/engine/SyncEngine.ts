@@ -12,7 +12,7 @@ import * as Connector from "../connector/Connector.js"
 import * as Fingerprint from "../ground/Fingerprint.js"
 import * as Ids from "../ground/Ids.js"
 import * as Model from "../models/Model.js"
-import type { ModelAudit, RunRow, RunType, SyncRow } from "../store/Rows.js"
+import type { ModelAudit, RunIssue, RunRow, RunType, SyncRow } from "../store/Rows.js"
 import { emptyDelivery } from "../store/Rows.js"
 import { OutboxSignal } from "../store/OutboxSignal.js"
 import { NotFoundError, Store, type StoreError } from "../store/Store.js"
@@ -26,7 +26,7 @@ import * as Recovery from "./Recovery.js"
 import { type OpenedIntegration, Integrations } from "./Integrations.js"
 import * as Inflight from "../ground/internal/inflight.js"
 import * as ReadLimits from "../connector/ReadLimits.js"
-import { describeReadError, describeStop, type MassDeleteGuard, type RunStop, runModel } from "./ModelRun.js"
+import { describeReadIssue, describeStop, type MassDeleteGuard, REAUTH_RESOLUTION, type RunStop, runModel } from "./ModelRun.js"
 
 /**
  * The sync engine: executes one run of a sync — every model read with
@@ -215,7 +215,7 @@ export const layer = (
             const stopped = yield* Deferred.poll(stop)
             if (Option.isSome(stopped)) {
               const reason = yield* stopped.value
-              return yield* new SyncPausedError({ syncId, reason: reason._tag === "Cancelled" ? reason.reason : runError(reason) })
+              return yield* new SyncPausedError({ syncId, reason: reason._tag === "Cancelled" ? reason.reason : runError(reason).message })
             }
             const now = yield* Clock.currentTimeMillis
             if (yield* store.runLeases.acquire({ syncId, holder: runId, now, ttlMs: leaseMs })) break
@@ -296,7 +296,7 @@ export const layer = (
         run: RunRow,
         sync: SyncRow,
         audits: ReadonlyArray<ModelAudit>,
-        errors: ReadonlyArray<string>
+        errors: ReadonlyArray<RunIssue>
       ) =>
         Effect.gen(function*() {
           const finishedAt = yield* Clock.currentTimeMillis
@@ -317,13 +317,19 @@ export const layer = (
         Effect.gen(function*() {
           if (integration.status !== "active") {
             const why = integration.statusMessage === undefined ? "" : `: ${integration.statusMessage}`
-            return Either.left(`Integration ${integration.id} is ${integration.status}${why}`)
+            return Either.left<RunIssue>({
+              message: `Integration ${integration.id} is ${integration.status}${why}`,
+              code: integration.status,
+              resolution: integration.status === "disabled"
+                ? "Connect the account again to enable the integration (integrations.reconnect)."
+                : REAUTH_RESOLUTION
+            })
           }
           return yield* integrations.open(integration).pipe(
             Effect.map(Either.right),
             Effect.catchTags({
-              CredentialsUnavailableError: (e) => Effect.succeed(Either.left(e.message)),
-              UnknownConnectorError: (e) => Effect.succeed(Either.left(e.message))
+              CredentialsUnavailableError: (e) => Effect.succeed(Either.left(Audit.issueOf(e))),
+              UnknownConnectorError: (e) => Effect.succeed(Either.left(Audit.issueOf(e)))
             })
           )
         }).pipe(Effect.map((opened) => ({ opened, run, sync })))
@@ -361,7 +367,7 @@ export const layer = (
           const current = () => models.map((m) => committed.get(m)!)
           const interrupted = (a: ModelAudit): ModelAudit =>
             a.status === "running" || a.status === "pending"
-              ? { ...a, status: "failed", error: "The run was interrupted before this model finished; the next run continues from what was committed." }
+              ? { ...a, status: "failed", error: { message: "The run was interrupted before this model finished; the next run continues from what was committed." } }
               : a
 
           return yield* Effect.forEach(sync.models, (syncModel) =>
@@ -387,14 +393,14 @@ export const layer = (
                     ? close(started, sync, audits, [])
                     : Effect.flatMap(stopped.value, (reason) =>
                       // Only a stop that ended some model's read is the run's news.
-                      close(started, sync, audits, audits.some((a) => a.error === describeStop(reason, a.model)) ? [runError(reason)] : [])))
+                      close(started, sync, audits, audits.some((a) => a.error?.message === describeStop(reason, a.model)) ? [runError(reason)] : [])))
               ),
-              Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), ["The run was interrupted."]))),
+              Effect.onInterrupt(() => Effect.ignore(close(started, sync, current().map(interrupted), [{ message: "The run was interrupted." }]))),
               Effect.catchTag("StoreError", (error) =>
                 Effect.zipRight(
                   // The store failed mid-run: closing may need it back first. Past a minute, the run is
                   // left to crash recovery, which closes it once its lease lapses.
-                  Effect.ignore(close(started, sync, current().map(interrupted), [`Store failure: ${error.message}`]).pipe(
+                  Effect.ignore(close(started, sync, current().map(interrupted), [{ message: `Store failure: ${error.message}` }]).pipe(
                     Effect.retry(Schedule.exponential("200 millis").pipe(Schedule.upTo("1 minute")))
                   )),
                   Effect.fail(error)
@@ -414,12 +420,12 @@ export const layer = (
             if (Either.isLeft(opened)) return yield* close(started, sync, [Audit.pending(modelName)], [opened.left])
             const reader = Connector.readerFor(opened.right.connector, modelName)
             if (reader?.readOne === undefined) {
-              yield* close(started, sync, [Audit.pending(modelName)], [`${opened.right.connector.name} cannot re-read single records.`])
+              yield* close(started, sync, [Audit.pending(modelName)], [{ message: `${opened.right.connector.name} cannot re-read single records.` }])
               return yield* new ResyncUnsupportedError({ connector: opened.right.connector.id, model: modelName })
             }
             const readOne = reader.readOne.bind(reader)
             const projection = Model.projection(reader.model, syncModel.fieldGroups, reader.volatileFields)
-            if (Either.isLeft(projection)) return yield* close(started, sync, [Audit.pending(modelName)], [projection.left.message])
+            if (Either.isLeft(projection)) return yield* close(started, sync, [Audit.pending(modelName)], [Audit.issueOf(projection.left)])
 
             const scope = { syncId: sync.id, model: modelName }
             const startedAt = yield* Clock.currentTimeMillis
@@ -429,22 +435,22 @@ export const layer = (
             const found = Option.isSome(stoppedEarly)
               ? Either.left(yield* stoppedEarly.value)
               : yield* Effect.forEach(recordIds, (id) => readOne(opened.right.context, id), { concurrency: 4 }).pipe(
-                Effect.mapError(describeReadError),
+                Effect.mapError(describeReadIssue),
                 // A stop abandons the reads in flight; the commit below is not interrupted.
                 Effect.raceFirst(Effect.flatMap(Deferred.await(stop), (reason) => Effect.fail(reason))),
                 Effect.either
               )
             if (Either.isLeft(found)) {
               const failure = found.left
-              const failed: ModelAudit = typeof failure === "string"
+              const failed: ModelAudit = !("_tag" in failure)
                 ? { ...Audit.pending(modelName), status: "failed", startedAt, error: failure }
                 : {
                   ...Audit.pending(modelName),
                   status: failure._tag === "Cancelled" ? "cancelled" : "failed",
                   startedAt,
-                  error: describeStop(failure, modelName)
+                  error: { message: describeStop(failure, modelName) }
                 }
-              return yield* close(started, sync, [failed], typeof failure === "string" ? [] : [runError(failure)])
+              return yield* close(started, sync, [failed], !("_tag" in failure) ? [] : [runError(failure)])
             }
             const state = yield* store.syncs.modelState(scope)
             const policy: ChangeDetector.Policy = {
@@ -498,8 +504,9 @@ export const layer = (
   )
 
 // The run-level line of a stopped run's audit.
-const runError = (stop: RunStop): string =>
-  stop._tag === "Cancelled" ? `Cancelled: ${stop.reason}` : `The run passed its deadline of ${Duration.format(stop.deadline)}.`
+const runError = (stop: RunStop): RunIssue => ({
+  message: stop._tag === "Cancelled" ? `Cancelled: ${stop.reason}` : `The run passed its deadline of ${Duration.format(stop.deadline)}.`
+})
 
 // A forced resync re-sends what the receiver should hold now, changed or not.
 const forced = (

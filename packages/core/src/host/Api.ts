@@ -4,10 +4,12 @@ import * as Schema from "effect/Schema"
 import type * as ReadLimits from "../connector/ReadLimits.js"
 import type { EventType } from "../events/Event.js"
 import type {
+  DeliveryAttempt,
   DestinationRow,
   IntegrationRow,
   OutboxEntry,
   OutboxStatus,
+  RunIssue as RunIssueRow,
   RunRow,
   SyncModel,
   SyncRow
@@ -51,6 +53,34 @@ export type Sync = SyncRow
 export type Run = RunRow
 
 /**
+ * One problem of a run (`Run.errors`, a model audit's `error`): the message,
+ * with a stable `code` and a `resolution` when the error that caused it had
+ * them (a `ConnectionError`, a revoked authorization), and the `model`
+ * whose read it ended.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export type RunIssue = RunIssueRow
+
+/**
+ * A run problem as one line of text: `model: message [code] — resolution`.
+ *
+ * @example
+ * ```ts
+ * import { Api } from "@weft/core/host"
+ * Api.describeIssue({ message: "The API key was revoked.", code: "invalid_credentials", resolution: "Connect again.", model: "hris.employee" })
+ * // "hris.employee: The API key was revoked. [invalid_credentials] — Connect again."
+ * ```
+ * @since 0.1.0
+ * @category views
+ */
+export const describeIssue = (issue: RunIssue): string =>
+  `${issue.model === undefined ? "" : `${issue.model}: `}${issue.message}${issue.code === undefined ? "" : ` [${issue.code}]`}${
+    issue.resolution === undefined ? "" : ` — ${issue.resolution}`
+  }`
+
+/**
  * An outbox entry as the host sees it (no payload).
  *
  * @since 0.1.0
@@ -74,6 +104,17 @@ export interface EventSummary {
   readonly payloadHeld: boolean
   readonly replay: boolean
 }
+
+/**
+ * One delivery attempt of an event: when it started (`at`, Unix
+ * milliseconds), how long it took, the receiver's HTTP status when it
+ * answered, the error when it failed, and its outcome (`acked`, `retry` or
+ * `dead`). The latest 50 of an event are kept (`Rows.ATTEMPTS_KEPT`).
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export type Attempt = DeliveryAttempt
 
 /**
  * A destination to create: URL, `whsec_…` signing secrets (several during a

@@ -10,7 +10,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import { type EventType, eventTypes } from "../events/Event.js"
+import { type EventType, eventTypes, RunStatus } from "../events/Event.js"
 import type * as Api from "./Api.js"
 import { InvalidInputError } from "./Api.js"
 import type { TriggerOptions as TriggerOptionsType } from "./Scheduler.js"
@@ -302,6 +302,16 @@ const EventsQuery = query({
   limit: exact(Limit)
 })
 
+const RunsQuery = query({
+  syncId: exact(Id),
+  integrationId: exact(Id),
+  status: exact(RunStatus.annotations({
+    description: `a run status (${RunStatus.literals.map((s) => `"${s}"`).join(", ")})`
+  })),
+  before: exact(Id),
+  limit: exact(Limit)
+})
+
 const Connector = Schema.declare(
   (u: unknown): u is WeftOptionsType["connectors"][number] =>
     Predicate.isRecord(u) && typeof u.id === "string" && Array.isArray(u.readers),
@@ -558,9 +568,11 @@ const id = params(["id", Id])
  * @category decoding
  */
 export const decoders: Decoders = {
+  connectors: { list: () => Either.right([]) },
   integrations: {
     connect: single("input", ConnectInput),
     reconnect: params(["id", Id], ["credentials", Credentials]),
+    revalidate: id,
     get: id,
     list: single("query", optional(query({ tenant: Schema.optional(Tenant) }))),
     disconnect: id,
@@ -591,11 +603,12 @@ export const decoders: Decoders = {
     delete: id
   },
   runs: {
-    list: exactQuery<Parameters<WeftService["runs"]["list"]>[0]>()(single("query", optional(query({ syncId: exact(Id), integrationId: exact(Id), limit: exact(Limit) })))),
+    list: exactQuery<Parameters<WeftService["runs"]["list"]>[0]>()(single("query", optional(RunsQuery))),
     get: id
   },
   events: {
     list: exactQuery<Parameters<WeftService["events"]["list"]>[0]>()(single("query", EventsQuery)),
+    attempts: params(["eventId", Id]),
     replay: single("selector", ReplaySelector)
   }
 }

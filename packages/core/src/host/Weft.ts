@@ -11,8 +11,9 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type { ConnectionError, ReauthRequiredError } from "../connector/Errors.js"
-import type { EventType } from "../events/Event.js"
+import { ConnectionError as ConnectionErrorClass, type ReauthRequiredError } from "../connector/Errors.js"
+import type { ConnectionError } from "../connector/Errors.js"
+import type { EventType, RunStatus } from "../events/Event.js"
 import * as Connector from "../connector/Connector.js"
 import type * as ReadLimits from "../connector/ReadLimits.js"
 import { Delivery, type DeliveryOptions, layer as deliveryLayer } from "../delivery/Delivery.js"
@@ -33,6 +34,7 @@ import type { DestinationRow, IntegrationLimits, IntegrationRow, SyncModel, Sync
 import { NotFoundError, Store, type StoreError } from "../store/Store.js"
 import { Vault } from "../vault/Vault.js"
 import {
+  type Attempt,
   type ConnectInput,
   type CreateSyncInput,
   type DestinationInput,
@@ -99,6 +101,10 @@ export type SetupError =
  * @category models
  */
 export interface WeftService {
+  readonly connectors: {
+    /** The registered connectors (for connect screens: names, categories, credential forms). */
+    readonly list: () => Effect.Effect<ReadonlyArray<Connector.Any>>
+  }
   readonly integrations: {
     /**
      * Checks the credentials with the provider (a refusal is the connector's
@@ -108,6 +114,16 @@ export interface WeftService {
     readonly connect: (input: ConnectInput) => Effect.Effect<{ readonly integration: Integration; readonly syncs: ReadonlyArray<Sync> }, SetupError>
     /** Replaces the credentials of an existing integration (after `reauth_required`), checked first. */
     readonly reconnect: (id: string, credentials: unknown) => Effect.Effect<Integration, SetupError>
+    /**
+     * Checks the stored credentials with the provider again (the connector's
+     * `check`). Accepted: the integration is `active` again and its active
+     * syncs are scheduled. Refused for good (`invalid_credentials`,
+     * `insufficient_permissions`, `admin_required`, `account_not_found`): its
+     * status becomes `invalid_credentials` with the refusal's message, and the
+     * `ConnectionError` is returned. A transient refusal (`rate_limited`,
+     * `provider_unavailable`) changes nothing.
+     */
+    readonly revalidate: (id: string) => Effect.Effect<Integration, ConnectionError | NotFoundError | InvalidInputError | StoreError>
     readonly get: (id: string) => Effect.Effect<Integration, NotFoundError | InvalidInputError | StoreError>
     readonly list: (query?: { readonly tenant?: string | undefined }) => Effect.Effect<ReadonlyArray<Integration>, InvalidInputError | StoreError>
     /**
@@ -187,8 +203,19 @@ export interface WeftService {
     readonly delete: (id: string) => Effect.Effect<void, NotFoundError | InvalidInputError | StoreError>
   }
   readonly runs: {
-    /** Newest first. */
-    readonly list: (query?: { readonly syncId?: string; readonly integrationId?: string; readonly limit?: number }) => Effect.Effect<ReadonlyArray<Run>, InvalidInputError | StoreError>
+    /**
+     * Newest first (by start time, then id), 100 unless `limit` says
+     * otherwise. Paging: pass the last id of a page as `before` to get the
+     * next (an id of no run gives no runs).
+     */
+    readonly list: (query?: {
+      readonly syncId?: string
+      readonly integrationId?: string
+      readonly status?: RunStatus
+      /** Only runs older than this one (a run id). */
+      readonly before?: string
+      readonly limit?: number
+    }) => Effect.Effect<ReadonlyArray<Run>, InvalidInputError | StoreError>
     readonly get: (id: string) => Effect.Effect<Run, NotFoundError | InvalidInputError | StoreError>
   }
   readonly events: {
@@ -203,6 +230,13 @@ export interface WeftService {
       readonly after?: string
       readonly limit?: number
     }) => Effect.Effect<ReadonlyArray<EventSummary>, InvalidInputError | StoreError>
+    /**
+     * The delivery attempts of an event, oldest first: when each started,
+     * how long it took, the receiver's status or the error, and its outcome.
+     * The latest 50 are kept; they go when the event is purged (after the
+     * retention period), and an unknown or purged event is a `NotFoundError`.
+     */
+    readonly attempts: (eventId: string) => Effect.Effect<ReadonlyArray<Attempt>, NotFoundError | InvalidInputError | StoreError>
     /**
      * Replays by event id, run or time range: an event whose payload is held
      * is re-sent as stored; one already delivered (payload removed) is
@@ -428,6 +462,45 @@ const make = <RS>(options: WeftOptions<RS>) =>
         return { integration: integrationView(row), syncs }
       })
 
+    const revalidate: WeftService["integrations"]["revalidate"] = (id) =>
+      Effect.gen(function*() {
+        const row = yield* getIntegration(id)
+        const opened = yield* integrations.open(row).pipe(
+          Effect.catchTag("CredentialsUnavailableError", (e) =>
+            Effect.fail(
+              new ConnectionErrorClass({
+                code: "invalid_credentials",
+                message: `The stored credentials cannot be used: ${e.detail}.`,
+                resolution: "Connect the integration again with new credentials."
+              })
+            )),
+          Effect.catchTag("UnknownConnectorError", (e) =>
+            Effect.fail(
+              new ConnectionErrorClass({
+                code: "provider_unavailable",
+                message: e.message,
+                resolution: "Register the connector in the Weft options, then check again."
+              })
+            ))
+        )
+        const outcome = yield* Effect.either(opened.connector.check(opened.context))
+        const now = yield* Clock.currentTimeMillis
+        if (Either.isLeft(outcome)) {
+          const refusal = outcome.left
+          if (refusal.code !== "rate_limited" && refusal.code !== "provider_unavailable") {
+            yield* store.integrations.put({ ...row, status: "invalid_credentials", statusMessage: refusal.message, updatedAt: now })
+          }
+          return yield* Effect.fail(refusal)
+        }
+        if (row.status === "active") return integrationView(row)
+        const next = { ...row, status: "active" as const, statusMessage: undefined, updatedAt: now }
+        yield* store.integrations.put(next)
+        for (const sync of yield* store.syncs.list({ integrationId: id })) {
+          if (sync.status === "active") yield* scheduler.start(sync.id)
+        }
+        return integrationView(next)
+      })
+
     const reconnect: WeftService["integrations"]["reconnect"] = (id, credentials) =>
       Effect.gen(function*() {
         const row = yield* getIntegration(id)
@@ -461,9 +534,11 @@ const make = <RS>(options: WeftOptions<RS>) =>
       })
 
     const service: WeftService = {
+      connectors: { list: () => Effect.succeed(connectors.all) },
       integrations: {
         connect,
         reconnect,
+        revalidate,
         get: (id) => Effect.map(getIntegration(id), integrationView),
         list: (query) => Effect.map(store.integrations.list(query), (rows) => rows.map(integrationView)),
         disconnect: (id) =>
@@ -553,6 +628,12 @@ const make = <RS>(options: WeftOptions<RS>) =>
       },
       events: {
         list: (query) => Effect.map(store.outbox.list(query), (entries) => entries.map(eventSummary)),
+        attempts: (eventId) =>
+          Effect.flatMap(
+            store.outbox.get(eventId),
+            (entry): Effect.Effect<ReadonlyArray<Attempt>, NotFoundError | StoreError> =>
+              Option.isNone(entry) ? Effect.fail(new NotFoundError({ entity: "event", id: eventId })) : store.outbox.attempts(eventId)
+          ),
         replay: (selector) =>
           replay(selector).pipe(
             Effect.provideService(Store, store),

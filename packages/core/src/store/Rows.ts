@@ -192,6 +192,51 @@ export interface InvalidRecord {
   readonly recordId?: string | undefined
   /** The first parse error, as `path: message`. */
   readonly error: string
+  /**
+   * Where in the record the first parse error is, as `emails[0].value`
+   * (`(record)` for the record as a whole). Absent from audits written
+   * before it was recorded.
+   */
+  readonly path?: string | undefined
+}
+
+/**
+ * One problem of a run, as its audit shows it: the message, and, when the
+ * error that caused it carried them (a `ConnectionError`, for one), a stable
+ * `code` and a `resolution` saying what to do about it. `model` names the
+ * model whose read it ended, for a model's problem in `RunRow.errors`.
+ *
+ * Audits written before run problems had this form held strings; stores
+ * read each such string back as `{ message }` (see {@link runIssueOf}).
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export interface RunIssue {
+  readonly message: string
+  readonly code?: string | undefined
+  readonly resolution?: string | undefined
+  readonly model?: string | undefined
+}
+
+/**
+ * A run problem as stored, in its current form or the older one (a plain
+ * string), as a {@link RunIssue}. Unknown fields are dropped.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export const runIssueOf = (stored: unknown): RunIssue => {
+  if (typeof stored === "string") return { message: stored }
+  if (typeof stored !== "object" || stored === null) return { message: String(stored) }
+  const { code, message, model, resolution } = stored as Record<string, unknown>
+  const issue: { message: string; code?: string; resolution?: string; model?: string } = {
+    message: typeof message === "string" ? message : String(message)
+  }
+  if (typeof code === "string") issue.code = code
+  if (typeof resolution === "string") issue.resolution = resolution
+  if (typeof model === "string") issue.model = model
+  return issue
 }
 
 /**
@@ -210,7 +255,8 @@ export interface ModelAudit {
   /** The first invalid records (capped), with their first parse error. */
   readonly invalidRecords: ReadonlyArray<InvalidRecord>
   readonly warnings: ReadonlyArray<string>
-  readonly error?: string | undefined
+  /** Why the model's read did not finish, when it did not. */
+  readonly error?: RunIssue | undefined
 }
 
 /**
@@ -249,7 +295,8 @@ export interface RunRow {
   readonly finishedAt?: number | undefined
   readonly models: Readonly<Record<string, ModelAudit>>
   readonly warnings: ReadonlyArray<string>
-  readonly errors: ReadonlyArray<string>
+  /** The run's problems: its own, then each failed model's (with `model` set). */
+  readonly errors: ReadonlyArray<RunIssue>
   readonly delivery: RunDelivery
 }
 
@@ -351,13 +398,80 @@ export interface PayloadRef {
 export const carriesRecordData = (type: EventType): boolean => type === "record.new" || type === "record.changed"
 
 /**
- * What happened to a claimed entry.
+ * How a delivery attempt ended: the receiver took the event (`acked`), it is
+ * to be tried again (`retry`), or it was given up (`dead`).
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export type AttemptOutcome = "acked" | "retry" | "dead"
+
+/**
+ * One delivery attempt, as the worker that made it reports it with the
+ * settle that ends it (see {@link Settlement}).
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export interface AttemptReport {
+  /** When the attempt started. */
+  readonly at: number
+  /** How long it took, until its outcome was known. */
+  readonly durationMs: number
+  /** The receiver's HTTP status, when it answered. */
+  readonly statusCode?: number | undefined
+  /** Why it failed, when it did. */
+  readonly error?: string | undefined
+}
+
+/**
+ * One delivery attempt of an event, as `outbox.attempts` returns it: the
+ * report, with the outcome of the settle that recorded it.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export interface DeliveryAttempt extends AttemptReport {
+  readonly outcome: AttemptOutcome
+}
+
+/**
+ * How many attempts a store keeps per event: the latest ones. The standard
+ * retry schedule makes about 12 over its 4 days, so normally all of them;
+ * the cap bounds what a pathological case (a very long window, replay after
+ * replay) keeps.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export const ATTEMPTS_KEPT = 50
+
+/**
+ * The outcome a settlement gives the attempt it reports.
+ *
+ * @since 0.1.0
+ * @category outbox
+ */
+export const attemptOutcome = (tag: "Acked" | "Retry" | "DeadLettered"): AttemptOutcome =>
+  tag === "Acked" ? "acked" : tag === "Retry" ? "retry" : "dead"
+
+/**
+ * What happened to a claimed entry. An `Acked`, `Retry` or `DeadLettered`
+ * settlement may carry the `attempt` that led to it: the store appends it to
+ * the entry's attempts (with the outcome {@link attemptOutcome} gives) in the
+ * same atomic step as the settle, and only if the settle applies.
  *
  * @since 0.1.0
  * @category outbox
  */
 export type Settlement =
-  | { readonly _tag: "Acked"; readonly at: number; readonly attempts: number; readonly firstAttemptAt: number }
+  | {
+    readonly _tag: "Acked"
+    readonly at: number
+    readonly attempts: number
+    readonly firstAttemptAt: number
+    readonly attempt?: AttemptReport | undefined
+  }
   | {
     readonly _tag: "Retry"
     readonly at: number
@@ -365,6 +479,7 @@ export type Settlement =
     readonly firstAttemptAt: number
     readonly nextAttemptAt: number
     readonly error: string
+    readonly attempt?: AttemptReport | undefined
   }
   | {
     readonly _tag: "DeadLettered"
@@ -372,6 +487,7 @@ export type Settlement =
     readonly attempts: number
     readonly firstAttemptAt?: number | undefined
     readonly error: string
+    readonly attempt?: AttemptReport | undefined
   }
   /** Give the lease back without an attempt (e.g. the destination was just disabled). */
   | { readonly _tag: "Released" }
@@ -465,6 +581,12 @@ export interface RunQuery {
   readonly syncId?: string | undefined
   readonly integrationId?: string | undefined
   readonly status?: RunStatus | undefined
+  /**
+   * Only runs older than this one (a run id), in the list's order (newest
+   * first: by `startedAt`, then by id): pass the last id of a page to get the
+   * next. An id of no run gives no runs.
+   */
+  readonly before?: string | undefined
   readonly limit?: number | undefined
 }
 

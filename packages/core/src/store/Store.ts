@@ -3,6 +3,7 @@ import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type {
+  DeliveryAttempt,
   DestinationRow,
   Fingerprint,
   FingerprintCounts,
@@ -121,7 +122,7 @@ export interface StoreService {
     /** Creates a run (status `running`). */
     readonly create: (run: RunRow) => Op<void>
     readonly get: (id: string) => Op<Option.Option<RunRow>>
-    /** Newest first. */
+    /** Newest first: by `startedAt`, then by id (see {@link RunQuery} for `before`, its paging). */
     readonly list: (query?: RunQuery) => Op<ReadonlyArray<RunRow>>
     /**
      * Atomically: the final run fields, `allEmitted`, emission closed (see
@@ -181,9 +182,18 @@ export interface StoreService {
      * its current claim's; otherwise changes nothing and returns `Stale`.
      * Acked and dead-lettered record events move their run's counters in the
      * same atomic step; acking a `record.new` / `record.changed` releases its
-     * payload hold in that step too.
+     * payload hold in that step too. The settlement's `attempt`, if any, joins
+     * the entry's attempts in that step as well (the oldest one goes once
+     * `Rows.ATTEMPTS_KEPT` are kept).
      */
     readonly settle: (id: string, leaseToken: string, settlement: Settlement) => Op<SettleResult>
+    /**
+     * The delivery attempts of an entry that its settles reported, oldest
+     * first: the latest `Rows.ATTEMPTS_KEPT` of them. They survive a requeue
+     * (a replay's attempts follow the earlier ones) and go with the entry
+     * when it is purged. Empty for an id of no entry.
+     */
+    readonly attempts: (id: string) => Op<ReadonlyArray<DeliveryAttempt>>
     readonly get: (id: string) => Op<Option.Option<OutboxEntry>>
     /**
      * The sealed bytes of a payload (`entry.payload.id`), while an entry
@@ -207,7 +217,8 @@ export interface StoreService {
     /**
      * Forgets settled (acked or dead) entries settled before `settledBefore`:
      * the outbox's retention. Pending entries are never removed. Their holds
-     * are released in the same step (a payload no entry holds is removed).
+     * are released and their attempts removed in the same step (a payload no
+     * entry holds is removed).
      * Returns how many entries were removed.
      */
     readonly purge: (settledBefore: number) => Op<number>

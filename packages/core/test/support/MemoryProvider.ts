@@ -38,6 +38,8 @@ export class MemoryCollection<A extends { readonly id: string }> {
   pagesServed = 0
   /** The next read fails after this many pages. */
   failAfterPages: number | undefined = undefined
+  /** What it fails with (an HTTP 500 `ConnectorError` unless told). */
+  failWith: unknown = undefined
   /** The next read waits at this page until the latch opens. */
   holdAtPage: { page: number; reached: Deferred.Deferred<void>; release: Deferred.Deferred<void> } | undefined =
     undefined
@@ -62,13 +64,17 @@ export class MemoryCollection<A extends { readonly id: string }> {
     if (deleted.length > 0) chunks.push({ records: [], deleted })
     chunks.push({ records: [], cursor })
     const failAfter = this.failAfterPages
+    const failWith = this.failWith
     this.failAfterPages = undefined
+    this.failWith = undefined
     const hold = this.holdAtPage
     this.holdAtPage = undefined
     return Stream.fromIterable(chunks.map((c, i) => [c, i] as const)).pipe(
       Stream.mapEffect(([chunk, index]) =>
         Effect.gen(function*() {
           if (failAfter !== undefined && index >= failAfter) {
+            // A connector may fail with any error that has a code and a resolution, as a ConnectionError does.
+            if (failWith !== undefined) return yield* Effect.fail(failWith as Errors.ConnectorError)
             return yield* new Errors.ConnectorError({ operation: "GET /employees", status: 500, detail: "internal error" })
           }
           if (hold !== undefined && index === hold.page) {

@@ -1,6 +1,5 @@
 import { ChangeDetector } from "@weft/core/engine"
 import { Fingerprint } from "@weft/core/ground"
-import { Model } from "@weft/core/models"
 import type { Rows } from "@weft/core/store"
 import * as Either from "effect/Either"
 
@@ -58,7 +57,8 @@ export const detect = (
     }
     const decoded = model.validate(input)
     if (Either.isLeft(decoded)) {
-      invalid.push({ recordId: idOf(input), error: Model.describeParseError(decoded.left) })
+      // How an invalid record reads in the audit is ChangeDetector.invalidRecord's (tested on its own).
+      invalid.push(ChangeDetector.invalidRecord(idOf(input), decoded.left))
       continue
     }
     const record = decoded.right

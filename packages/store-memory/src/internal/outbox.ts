@@ -14,6 +14,8 @@ const READY = 2
  */
 export interface Entry {
   readonly row: Mutable<Rows.OutboxEntry>
+  /** The attempts settles reported, oldest first; none until the first. */
+  log: Array<Rows.DeliveryAttempt> | undefined
   /** Queue position: insertion order, renewed when the entry is requeued. */
   seq: number
   /** Bumped on every (re)placement in a lane; older heap nodes are stale. */
@@ -71,6 +73,19 @@ const peekLive = (heap: MinHeap<Node>): Node | undefined => {
 /** Rebuild a heap once stale nodes outnumber live ones, so memory stays O(live). */
 const maybeCompact = (heap: MinHeap<Node>, live: number): void => {
   if (heap.size > 2 * live + 64) heap.compact(isLive)
+}
+
+/** Appends a copy of a reported attempt to the entry's log, dropping the oldest past the cap. */
+const logAttempt = (entry: Entry, report: Rows.AttemptReport, outcome: Rows.AttemptOutcome): void => {
+  const attempt: Rows.DeliveryAttempt = {
+    at: report.at,
+    durationMs: report.durationMs,
+    statusCode: report.statusCode,
+    error: report.error,
+    outcome
+  }
+  if (entry.log === undefined) entry.log = [attempt]
+  else if (entry.log.push(attempt) > Rows.ATTEMPTS_KEPT) entry.log.shift()
 }
 
 /**
@@ -144,7 +159,7 @@ export class Outbox {
   /** Appends a copy of `row` at the back of its ordering key's queue; it holds its (kept) payload. */
   private insert(row: Rows.OutboxEntry): void {
     if (row.payload !== null) this.payloads.get(row.payload.id)!.holders++
-    const entry: Entry = { row: copyEntry(row), seq: this.nextSeq++, version: 0, loc: NOWHERE }
+    const entry: Entry = { row: copyEntry(row), log: undefined, seq: this.nextSeq++, version: 0, loc: NOWHERE }
     this.byId.set(row.id, entry)
     const ofRun = this.byRun.get(row.runId)
     if (ofRun === undefined) this.byRun.set(row.runId, [entry])
@@ -203,6 +218,7 @@ export class Outbox {
   }
 
   retry(entry: Entry, settlement: Extract<Rows.Settlement, { _tag: "Retry" }>): void {
+    if (settlement.attempt !== undefined) logAttempt(entry, settlement.attempt, "retry")
     const row = entry.row
     row.attempts = settlement.attempts
     row.firstAttemptAt = settlement.firstAttemptAt
@@ -214,6 +230,7 @@ export class Outbox {
   }
 
   acked(entry: Entry, settlement: Extract<Rows.Settlement, { _tag: "Acked" }>): void {
+    if (settlement.attempt !== undefined) logAttempt(entry, settlement.attempt, "acked")
     this.dequeueKey(entry)
     if (entry.row.status === "pending") this.countPending(entry.row.destinationId, -1)
     const row = entry.row
@@ -230,6 +247,7 @@ export class Outbox {
   }
 
   dead(entry: Entry, settlement: Extract<Rows.Settlement, { _tag: "DeadLettered" }>): void {
+    if (settlement.attempt !== undefined) logAttempt(entry, settlement.attempt, "dead")
     this.dequeueKey(entry)
     if (entry.row.status === "pending") this.countPending(entry.row.destinationId, -1)
     const row = entry.row

@@ -34,6 +34,17 @@ const validTime = (time: number, what: string): number => {
   return time
 }
 
+/** Rejects a malformed attempt report before the settle that brings it changes anything. */
+const checkReport = (report: Rows.AttemptReport): void => {
+  if (typeof report !== "object" || report === null) reject("an attempt report must be an object")
+  validTime(report.at, "attempt.at")
+  if (!Number.isFinite(report.durationMs) || report.durationMs < 0) {
+    reject(`attempt.durationMs must be a finite, non-negative number of milliseconds, got ${report.durationMs}`)
+  }
+  if (report.statusCode !== undefined && !Number.isInteger(report.statusCode)) reject(`attempt.statusCode must be an integer, got ${report.statusCode}`)
+  if (report.error !== undefined && typeof report.error !== "string") reject("attempt.error must be a string")
+}
+
 /**
  * Everything the memory store keeps, with one method per store operation.
  * Each method runs as one synchronous step and validates everything before
@@ -100,11 +111,15 @@ export class MemoryState {
 
   listRuns(query: Rows.RunQuery): Array<Rows.RunRow> {
     const limit = validLimit(query.limit ?? DEFAULT_RUN_LIMIT, "limit")
+    // Paging: only runs older than the cursor's, in list order; a cursor that is no run gives none.
+    const before = query.before === undefined ? undefined : this.runs.get(query.before)
+    if (query.before !== undefined && before === undefined) return []
     const source = query.syncId !== undefined ? (this.runsBySync.get(query.syncId) ?? []) : this.runs.values()
     const matching: Array<RunRecord> = []
     for (const run of source) {
       if (query.integrationId !== undefined && run.row.integrationId !== query.integrationId) continue
       if (query.status !== undefined && run.row.status !== query.status) continue
+      if (before !== undefined && olderFirst(run, before) >= 0) continue
       matching.push(run)
     }
     // Runs are mostly created in start order: then reading backwards is newest first, no sort needed.
@@ -237,6 +252,7 @@ export class MemoryState {
   }
 
   settle(id: string, leaseToken: string, settlement: Rows.Settlement): Rows.SettleResult {
+    if (settlement._tag !== "Released" && settlement.attempt !== undefined) checkReport(settlement.attempt)
     const entry = this.outbox.get(id)
     // Gone, settled, or claimed again since: the caller's lease is stale and changes nothing.
     if (entry === undefined || entry.row.status !== "pending" || entry.row.leaseToken !== leaseToken) return STALE
@@ -260,6 +276,19 @@ export class MemoryState {
 
   payload(id: string): Uint8Array | undefined {
     return this.outbox.payload(id)
+  }
+
+  attempts(id: string): Array<Rows.DeliveryAttempt> {
+    const log = this.outbox.get(id)?.log
+    if (log === undefined) return []
+    const out: Array<Rows.DeliveryAttempt> = []
+    for (const attempt of log) {
+      const copy: Mutable<Rows.DeliveryAttempt> = { at: attempt.at, durationMs: attempt.durationMs, outcome: attempt.outcome }
+      if (attempt.statusCode !== undefined) copy.statusCode = attempt.statusCode
+      if (attempt.error !== undefined) copy.error = attempt.error
+      out.push(copy)
+    }
+    return out
   }
 
   getEntry(id: string): Rows.OutboxEntry | undefined {

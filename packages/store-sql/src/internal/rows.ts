@@ -1,4 +1,4 @@
-import type { Rows } from "@weft/core/store"
+import { Rows } from "@weft/core/store"
 import type { Event } from "@weft/core/events"
 import { bool, bytes, num, optNum, optText } from "./dialect.js"
 
@@ -105,13 +105,35 @@ export const runOf = (r: Raw, models: Readonly<Record<string, Rows.ModelAudit>>)
     startedAt: num(r.started_at),
     models,
     warnings: JSON.parse(String(r.warnings)),
-    errors: JSON.parse(String(r.errors)),
+    // Rows written before run problems had a form hold strings.
+    errors: (JSON.parse(String(r.errors)) as ReadonlyArray<unknown>).map(Rows.runIssueOf),
     delivery: deliveryOf(r)
   }
   const finished = optNum(r.finished_at)
   if (finished !== undefined) row.finishedAt = finished
   if (r.destination_id !== null && r.destination_id !== undefined) row.destinationId = String(r.destination_id)
   return row
+}
+
+/** A model audit as stored (JSON); an error written as a string, before run problems had a form, reads as `{ message }`. @internal */
+export const auditOf = (text: unknown): Rows.ModelAudit => {
+  const audit = JSON.parse(String(text)) as Mutable<Rows.ModelAudit>
+  if (audit.error !== undefined && audit.error !== null && typeof audit.error !== "object") audit.error = Rows.runIssueOf(audit.error)
+  return audit
+}
+
+/** @internal */
+export const attemptOf = (r: Raw): Rows.DeliveryAttempt => {
+  const attempt: Mutable<Rows.DeliveryAttempt> = {
+    at: num(r.at),
+    durationMs: num(r.duration_ms),
+    outcome: String(r.outcome) as Rows.AttemptOutcome
+  }
+  const status = optNum(r.status_code)
+  if (status !== undefined) attempt.statusCode = status
+  const error = optText(r.error)
+  if (error !== undefined) attempt.error = error
+  return attempt
 }
 
 /** @internal */

@@ -196,6 +196,31 @@ const payloadPages = (dialect: Dialect): ReadonlyArray<string> => {
 }
 
 /**
+ * Delivery attempts: one row per attempt a settle reported, keyed by the
+ * entry and the attempt's ordinal among the entry's attempts (`n`, from 1).
+ * The entry counts its reported attempts in `attempt_log` (a requeue keeps
+ * it, so a replay's attempts follow the earlier ones); a settle that reports
+ * attempt `n` removes those before `n - ATTEMPTS_KEPT + 1`.
+ */
+const attempts = (dialect: Dialect): ReadonlyArray<string> => {
+  const t = types[dialect]
+  const withoutRowid = dialect === "sqlite" ? " WITHOUT ROWID" : ""
+  return [
+    `CREATE TABLE weft_attempts (
+  event_id TEXT NOT NULL,
+  n ${t.int} NOT NULL,
+  at ${t.time} NOT NULL,
+  duration_ms ${t.time} NOT NULL,
+  status_code ${t.int},
+  error TEXT,
+  outcome TEXT NOT NULL,
+  PRIMARY KEY (event_id, n)
+)${withoutRowid}`,
+    `ALTER TABLE weft_outbox ADD COLUMN attempt_log ${t.int} NOT NULL DEFAULT 0`
+  ]
+}
+
+/**
  * The migrations of a dialect, oldest first. Append new ones; never change
  * one that shipped (databases record which ids they applied).
  *
@@ -203,11 +228,12 @@ const payloadPages = (dialect: Dialect): ReadonlyArray<string> => {
  */
 export const migrationsOf = (dialect: Dialect): ReadonlyArray<MigrationSpec> => [
   { id: 1, name: "init", statements: init(dialect) },
-  { id: 2, name: "payload_pages", statements: payloadPages(dialect) }
+  { id: 2, name: "payload_pages", statements: payloadPages(dialect) },
+  { id: 3, name: "attempts", statements: attempts(dialect) }
 ]
 
 /** The newest migration this version knows. @internal */
-export const LATEST = 2
+export const LATEST = 3
 
 /** The statement that creates the migrations table (the Migrator's own layout). @internal */
 export const migrationsTableSql = (dialect: Dialect): string =>

@@ -7,6 +7,8 @@ import { Rows, Store } from "@weft/core/store"
 import { bytesView, chunks, type Dialect, dialects, marks, num, type Param, tuples } from "./dialect.js"
 import { mapErrors, reject, type Rejection } from "./error.js"
 import {
+  attemptOf,
+  auditOf,
   deliveryOf,
   destinationOf,
   entryOf,
@@ -73,11 +75,34 @@ const ENTRY_COLUMNS = [
   "payload_length"
 ] as const
 
-/** One ack or dead-letter of a claimed entry. */
+/** One ack, retry or dead-letter of a claimed entry. */
 interface SettleInput {
   readonly id: string
   readonly leaseToken: string
-  readonly settlement: Extract<Rows.Settlement, { readonly _tag: "Acked" | "DeadLettered" }>
+  readonly settlement: Extract<Rows.Settlement, { readonly _tag: "Acked" | "Retry" | "DeadLettered" }>
+}
+
+/** An attempt a settle reported, with its ordinal among the entry's attempts. */
+interface Logged {
+  readonly id: string
+  readonly n: number
+  readonly report: Rows.AttemptReport
+  readonly outcome: Rows.AttemptOutcome
+}
+
+/** What is wrong with a settlement's attempt report, if anything. */
+const badReport = (report: Rows.AttemptReport | undefined): string | undefined => {
+  if (report === undefined) return undefined
+  if (typeof report !== "object" || report === null) return "an attempt report must be an object"
+  if (!Number.isFinite(report.at)) return `attempt.at must be a finite number of milliseconds, got ${report.at}`
+  if (!Number.isFinite(report.durationMs) || report.durationMs < 0) {
+    return `attempt.durationMs must be a finite, non-negative number of milliseconds, got ${report.durationMs}`
+  }
+  if (report.statusCode !== undefined && !Number.isInteger(report.statusCode)) {
+    return `attempt.statusCode must be an integer, got ${report.statusCode}`
+  }
+  if (report.error !== undefined && typeof report.error !== "string") return "attempt.error must be a string"
+  return undefined
 }
 
 /** Options the store is made with. @internal */
@@ -108,13 +133,34 @@ export const make = (options: MakeOptions): Store.StoreService => {
   const tx = <A>(name: string, effect: Effect.Effect<A, unknown>): Effect.Effect<A, Store.StoreError> =>
     op(name, transact(effect))
 
-  // Acking or dead-lettering one claimed entry: its row and its run's counters; the payload hold it
-  // gives up is added to `releases`, applied once at the end of the transaction (see settleBatch).
-  // Concurrent ones share a transaction (see groupCommit.ts).
-  const settleCounted = (input: SettleInput, releases: Map<string, number>): Effect.Effect<Rows.SettleResult, unknown> => {
+  // Acking, retrying or dead-lettering one claimed entry: its row and its run's counters; the payload
+  // hold it gives up is added to `releases` and the attempt it reports to `logged`, both applied once
+  // at the end of the transaction (see settleBatch). Concurrent ones share a transaction (see groupCommit.ts).
+  const settleCounted = (
+    input: SettleInput,
+    releases: Map<string, number>,
+    logged: Array<Logged>
+  ): Effect.Effect<Rows.SettleResult, unknown> => {
     const { id, leaseToken, settlement } = input
     const fence = "WHERE id = ? AND lease_token = ? AND status = 'pending'"
+    const report = settlement.attempt
+    // The entry counts the attempts reported to it: the new one's ordinal comes back with the update.
+    const log = report === undefined ? "" : ", attempt_log = attempt_log + 1"
+    const note = (rows: ReadonlyArray<Raw>) => {
+      if (report !== undefined && rows.length > 0) {
+        logged.push({ id, n: num(rows[0].attempt_log), report, outcome: Rows.attemptOutcome(settlement._tag) })
+      }
+    }
     return Effect.gen(function*() {
+      if (settlement._tag === "Retry") {
+        const retried = yield* run(
+          `UPDATE weft_outbox SET attempts = ?, first_attempt_at = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, lease_token = NULL${log}
+${fence} RETURNING attempt_log`,
+          [settlement.attempts, settlement.firstAttemptAt, settlement.nextAttemptAt, settlement.error, id, leaseToken]
+        )
+        note(retried)
+        return retried.length === 0 ? STALE : SETTLED
+      }
       const acked = settlement._tag === "Acked"
       // Acking an event that carries record data releases its payload hold: the held payload id
       // is read with the update (Postgres: from the row before it; SQLite: under its one write lock).
@@ -129,13 +175,13 @@ export const make = (options: MakeOptions): Store.StoreService => {
           `UPDATE weft_outbox SET status = 'acked',
     payload_id = ${released} payload_id END, payload_offset = ${released} payload_offset END,
     payload_length = ${released} payload_length END,
-    settled_at = ?, attempts = ?, first_attempt_at = ?, lease_until = NULL, lease_token = NULL
+    settled_at = ?, attempts = ?, first_attempt_at = ?, lease_until = NULL, lease_token = NULL${log}
   ${
             pg
               ? `FROM (SELECT payload_id AS held FROM weft_outbox WHERE id = ?) AS before
   WHERE weft_outbox.id = ? AND weft_outbox.lease_token = ? AND weft_outbox.status = 'pending'
-  RETURNING weft_outbox.kind, weft_outbox.replay, weft_outbox.run_id, weft_outbox.type, before.held`
-              : `${fence} RETURNING kind, replay, run_id, type`
+  RETURNING weft_outbox.kind, weft_outbox.replay, weft_outbox.run_id, weft_outbox.type, weft_outbox.attempt_log, before.held`
+              : `${fence} RETURNING kind, replay, run_id, type, attempt_log`
           }`,
           pg
             ? [settlement.at, settlement.attempts, settlement.firstAttemptAt, id, id, leaseToken]
@@ -143,8 +189,8 @@ export const make = (options: MakeOptions): Store.StoreService => {
         )
         : yield* run(
           `UPDATE weft_outbox SET status = 'dead', settled_at = ?, attempts = ?, last_error = ?,
-    first_attempt_at = COALESCE(?, first_attempt_at), lease_until = NULL, lease_token = NULL
-  ${fence} RETURNING kind, replay, run_id`,
+    first_attempt_at = COALESCE(?, first_attempt_at), lease_until = NULL, lease_token = NULL${log}
+  ${fence} RETURNING kind, replay, run_id, attempt_log`,
           [settlement.at, settlement.attempts, settlement.error, optional(settlement.firstAttemptAt), id, leaseToken]
         )
       if (rows.length > 0 && acked) {
@@ -154,6 +200,7 @@ export const make = (options: MakeOptions): Store.StoreService => {
         }
       }
       if (rows.length === 0) return STALE
+      note(rows)
       const row = rows[0]
       if (String(row.kind) !== "record" || (row.replay !== null && row.replay !== undefined && (row.replay === true || num(row.replay) === 1))) {
         return SETTLED
@@ -176,9 +223,30 @@ export const make = (options: MakeOptions): Store.StoreService => {
   const settleBatch = (inputs: ReadonlyArray<SettleInput>) =>
     Effect.gen(function*() {
       const releases = new Map<string, number>()
-      const out = yield* Effect.forEach(inputs, (input) => settleCounted(input, releases))
+      const logged: Array<Logged> = []
+      const out = yield* Effect.forEach(inputs, (input) => settleCounted(input, releases, logged))
+      yield* logAttempts(logged)
       yield* releasePayloads(releases)
       return out
+    })
+
+  // The batch's attempts in one statement (per 500), then, for an entry past the cap, its oldest one.
+  const logAttempts = (logged: ReadonlyArray<Logged>): Effect.Effect<void, unknown> =>
+    Effect.gen(function*() {
+      if (logged.length === 0) return
+      for (const chunk of chunks(logged, 7, d.maxParams, 500)) {
+        const params: Array<Param> = []
+        for (const a of chunk) {
+          params.push(a.id, a.n, a.report.at, a.report.durationMs, optional(a.report.statusCode), optional(a.report.error), a.outcome)
+        }
+        yield* run(
+          `INSERT INTO weft_attempts (event_id, n, at, duration_ms, status_code, error, outcome) VALUES ${tuples(chunk.length, 7)}`,
+          params
+        )
+      }
+      for (const a of logged) {
+        if (a.n > Rows.ATTEMPTS_KEPT) yield* run("DELETE FROM weft_attempts WHERE event_id = ? AND n <= ?", [a.id, a.n - Rows.ATTEMPTS_KEPT])
+      }
     })
   const settles = GroupCommit.make<SettleInput, Rows.SettleResult, Store.StoreError>({
     maxBatch: 256,
@@ -348,7 +416,7 @@ RETURNING weft_payloads.id, weft_payloads.holders`,
           `SELECT run_id, model, audit FROM weft_run_models WHERE run_id IN (${marks(chunk.length)})`,
           chunk
         )
-        for (const r of rows) out.get(String(r.run_id))![String(r.model)] = JSON.parse(String(r.audit))
+        for (const r of rows) out.get(String(r.run_id))![String(r.model)] = auditOf(r.audit)
       }
       return out
     })
@@ -669,6 +737,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNIN
               where.push("status = ?")
               params.push(query.status)
             }
+            if (query?.before !== undefined) {
+              // Older in the list's order; no such run, no row to compare with: nothing.
+              where.push("(started_at, id) < (SELECT b.started_at, b.id FROM weft_runs b WHERE b.id = ?)")
+              params.push(query.before)
+            }
             params.push(limit)
             const rows = yield* run(
               `SELECT * FROM weft_runs ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, id DESC LIMIT ?`,
@@ -926,22 +999,18 @@ ORDER BY ${DUE} LIMIT 1`,
               )
             )
           case "Retry":
-            return op(
-              "outbox.settle",
-              Effect.map(
-                run(
-                  `UPDATE weft_outbox SET attempts = ?, first_attempt_at = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL, lease_token = NULL
-${fence} RETURNING id`,
-                  [settlement.attempts, settlement.firstAttemptAt, settlement.nextAttemptAt, settlement.error, id, leaseToken]
-                ),
-                (rows) => (rows.length === 0 ? STALE : SETTLED)
-              )
-            )
           case "Acked":
-          case "DeadLettered":
-            return settles.run({ id, leaseToken, settlement })
+          case "DeadLettered": {
+            const bad = badReport(settlement.attempt)
+            return bad === undefined ? settles.run({ id, leaseToken, settlement }) : op("outbox.settle", reject(bad))
+          }
         }
       },
+      attempts: (id) =>
+        op(
+          "outbox.attempts",
+          Effect.map(run("SELECT * FROM weft_attempts WHERE event_id = ? ORDER BY n", [id]), (rows) => rows.map(attemptOf))
+        ),
       payload: (id) =>
         op(
           "outbox.payload",
@@ -1047,6 +1116,12 @@ RETURNING weft_outbox.id`,
           "outbox.purge",
           Effect.gen(function*() {
             yield* validTime(settledBefore, "settledBefore")
+            // The purged entries' attempts first, while the entries still say which they are.
+            yield* run(
+              `DELETE FROM weft_attempts WHERE event_id IN
+  (SELECT id FROM weft_outbox WHERE status <> 'pending' AND settled_at < ? AND attempt_log > 0)`,
+              [settledBefore]
+            )
             const gone = yield* run("DELETE FROM weft_outbox WHERE status <> 'pending' AND settled_at < ? RETURNING payload_id", [settledBefore])
             // The purged entries' holds go with them, in the same transaction.
             const holds = new Map<string, number>()

@@ -366,3 +366,19 @@ export const settlement = {
   }),
   released: { _tag: "Released" } as Rows.Settlement
 }
+
+/**
+ * A settlement that reports the attempt that led to it.
+ *
+ * @example
+ * ```ts
+ * import { StoreSuite } from "@weft/testing/conformance"
+ * const s = StoreSuite.withAttempt(StoreSuite.settlement.acked(2_005), { at: 2_000, durationMs: 5, statusCode: 200 })
+ * ```
+ * @since 0.1.0
+ * @category constructors
+ */
+export const withAttempt = (
+  s: Rows.Settlement,
+  attempt: Rows.AttemptReport
+): Rows.Settlement => (s._tag === "Released" ? s : { ...s, attempt })

@@ -1,4 +1,5 @@
 import { describe } from "@effect/vitest"
+import { attemptTests } from "./attemptTests.js"
 import { commitTests } from "./commitTests.js"
 import { fencingTests } from "./fencingTests.js"
 import { outboxModelCheck } from "./modelCheck.js"
@@ -68,6 +69,7 @@ export const storeConformance = (
     describe("fingerprints, model state and page commits", () => commitTests(layer))
     describe("outbox claims", () => outboxTests(layer))
     describe("settlements, run closing and replays", () => settleTests(layer))
+    describe("delivery attempts", () => attemptTests(layer))
     describe("payloads and their holds", () => payloadTests(layer))
     describe("lease tokens and fencing", () => fencingTests(layer))
     describe("run end, allConsumed and run leases", () => runTests(layer))

@@ -197,7 +197,10 @@ export const commitTests = (layer: StoreLayer): void => {
       expect(run.delivery.recordEvents).toBe(2)
       expect(run.models["hris.employee"]).toEqual(auditA1)
       const auditA2 = makeAudit("hris.employee", { status: "succeeded", counters: { processed: 3, new: 2, changed: 1, deleted: 0, invalid: 0 } })
-      const auditB = makeAudit("ats.candidate", { invalidRecords: [{ recordId: "x", error: "email: Expected string" }] })
+      const auditB = makeAudit("ats.candidate", {
+        invalidRecords: [{ recordId: "x", error: "emails[0].value: Expected string", path: "emails[0].value" }, { error: "(record): Expected object" }],
+        error: { message: "GET /candidates failed (HTTP 403)", code: "insufficient_permissions", resolution: "Grant the key read access." }
+      })
       yield* store.commit(makeCommit({ audit: auditA2, events: [makeEntry(), makeEntry({ replay: true })] }))
       yield* store.commit(makeCommit({ scope: { ...defaultScope, model: "ats.candidate" }, audit: auditB }))
       run = some(yield* store.runs.get("run_test"))

@@ -138,8 +138,22 @@ export const settleTests = (layer: StoreLayer): void => {
         status: "partial",
         finishedAt: 9_000,
         warnings: ["sweep skipped: would delete 80% of records"],
-        errors: ["ats.candidate: HTTP 500"],
-        models: { "hris.employee": { model: "hris.employee", status: "succeeded", counters: { processed: 2, new: 2, changed: 0, deleted: 0, invalid: 0 }, fullRead: true, invalidRecords: [], warnings: [] } },
+        errors: [
+          { message: "Cancelled: the sync was paused." },
+          { message: "HTTP 401: the API key was revoked", code: "invalid_credentials", resolution: "Connect the account again.", model: "ats.candidate" }
+        ],
+        models: {
+          "hris.employee": { model: "hris.employee", status: "succeeded", counters: { processed: 2, new: 2, changed: 0, deleted: 0, invalid: 0 }, fullRead: true, invalidRecords: [], warnings: [] },
+          "ats.candidate": {
+            model: "ats.candidate",
+            status: "failed",
+            counters: { processed: 0, new: 0, changed: 0, deleted: 0, invalid: 0 },
+            fullRead: true,
+            invalidRecords: [],
+            warnings: [],
+            error: { message: "HTTP 401: the API key was revoked", code: "invalid_credentials", resolution: "Connect the account again." }
+          }
+        },
         delivery: { recordEvents: 99, acked: 99, deadLettered: 0, emissionClosed: false, consumedEnqueued: true }
       }
       const close = makeClose(run, { run: final, sync: { initialCompletedAt: 9_000 } })

@@ -190,6 +190,38 @@ export const tableTests = (layer: StoreLayer): void => {
       expect(page[99].id).toBe("run_m010")
     }))
 
+  test("runs.list pages with before: older runs only, newest first, ties on startedAt by id, with the filters", (store) =>
+    Effect.gen(function*() {
+      // Created out of order; three share a start time.
+      const runs = [
+        makeRun({ id: "run_c", startedAt: 2_000 }),
+        makeRun({ id: "run_e", startedAt: 3_000, status: "failed" }),
+        makeRun({ id: "run_a", startedAt: 1_000, status: "failed" }),
+        makeRun({ id: "run_d", startedAt: 2_000, syncId: "syn_other" }),
+        makeRun({ id: "run_b", startedAt: 2_000, status: "failed" }),
+        makeRun({ id: "run_f", startedAt: 4_000 })
+      ]
+      yield* Effect.forEach(runs, store.runs.create, { discard: true })
+      const pages: Array<Array<string>> = []
+      let before: string | undefined
+      for (;;) {
+        const page = yield* store.runs.list({ limit: 2, before })
+        if (page.length === 0) break
+        pages.push(ids(page))
+        before = page[page.length - 1].id
+      }
+      expect(pages).toEqual([["run_f", "run_e"], ["run_d", "run_c"], ["run_b", "run_a"]])
+      expect(ids(yield* store.runs.list({ before: "run_d" }))).toEqual(["run_c", "run_b", "run_a"])
+      expect(ids(yield* store.runs.list({ before: "run_c", limit: 1 }))).toEqual(["run_b"])
+      expect(ids(yield* store.runs.list({ before: "run_a" }))).toEqual([])
+      // With filters: the cursor need not match them.
+      expect(ids(yield* store.runs.list({ status: "failed", before: "run_e" }))).toEqual(["run_b", "run_a"])
+      expect(ids(yield* store.runs.list({ syncId: "syn_test", before: "run_d" }))).toEqual(["run_c", "run_b", "run_a"])
+      expect(ids(yield* store.runs.list({ syncId: "syn_other", before: "run_d" }))).toEqual([])
+      // A cursor that is no run: no runs.
+      expect(yield* store.runs.list({ before: "run_missing" })).toEqual([])
+    }))
+
   test("a commit to one run leaves other runs untouched", (store) =>
     Effect.gen(function*() {
       yield* store.runs.create(makeRun())
