@@ -1,0 +1,158 @@
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { Auth, type Connector, CredentialForm } from "@weft/core/connector"
+import { Weft } from "@weft/core/host"
+import { BadRequest, Conflict, Forbidden, TooManyRequests } from "../../definition/errors.js"
+import { type ConnectSession, CurrentSession } from "../../definition/security.js"
+import { WeftApi } from "../../WeftApi.js"
+import { ApiServerContext, type ServerContext } from "../context.js"
+import { api } from "../errors.js"
+import { instant } from "../views.js"
+
+/** How long the end user has at the provider's consent screen. */
+const CONSENT_MS = 10 * 60_000
+
+export const redirectUri = (publicUrl: string): string => `${publicUrl}/connect/oauth2/callback`
+
+const offer = (connector: Connector.Any) => {
+  const form = CredentialForm.of(connector)
+  return {
+    id: connector.id,
+    name: connector.name,
+    category: connector.category,
+    kind: form.kind,
+    fields: form.fields.map((field) => ({
+      name: field.name,
+      title: field.title,
+      required: field.required,
+      secret: field.secret,
+      ...(field.description === undefined ? {} : { description: field.description }),
+      ...(field.helpUrl === undefined ? {} : { helpUrl: field.helpUrl }),
+      ...(field.examples === undefined ? {} : { examples: field.examples })
+    })),
+    jsonSchema: form.jsonSchema
+  }
+}
+
+/** The session's connector `id`, or 403 when the session does not offer it. */
+export const inScope = (context: ServerContext, session: ConnectSession, id: string) => {
+  const connector = context.connectors.find((c) => c.id === id)
+  return connector !== undefined && session.connectors.includes(id)
+    ? Effect.succeed(connector)
+    : Effect.fail(
+      new Forbidden({
+        code: "out_of_scope",
+        message: `This connect session does not offer the connector "${id}". It offers: ${session.connectors.join(", ")}.`
+      })
+    )
+}
+
+export const notConnectedYet = (context: ServerContext, session: ConnectSession) => {
+  const integrationId = context.sessions.connected(session.id)
+  return integrationId === undefined
+    ? Effect.void
+    : Effect.fail(
+      new Conflict({
+        code: "session_used",
+        message: `This connect session already connected integration ${integrationId}; ask for a new session to connect another.`
+      })
+    )
+}
+
+const isWebUrl = (text: string) => {
+  try {
+    const url = new URL(text)
+    return url.protocol === "https:" || url.protocol === "http:"
+  } catch {
+    return false
+  }
+}
+
+export const ConnectLive = HttpApiBuilder.group(WeftApi, "connect", (handlers) =>
+  handlers
+    .handle("session", () =>
+      Effect.gen(function*() {
+        const context = yield* ApiServerContext
+        const session = yield* CurrentSession
+        const integrationId = context.sessions.connected(session.id)
+        return {
+          id: session.id,
+          tenant: session.tenant,
+          expiresAt: instant(session.expiresAt),
+          connectors: context.connectors.filter((c) => session.connectors.includes(c.id)).map(offer),
+          ...(integrationId === undefined ? {} : { integrationId })
+        }
+      }))
+    .handle("submit", ({ payload }) =>
+      Effect.gen(function*() {
+        const context = yield* ApiServerContext
+        const session = yield* CurrentSession
+        const connector = yield* inScope(context, session, payload.connector)
+        if (connector.auth.kind === "oauth2") {
+          return yield* Effect.fail(
+            new BadRequest({
+              code: "invalid_input",
+              message: `${connector.name} connects through its own consent screen: start it with POST /connect/oauth2/${connector.id}/authorize.`,
+              path: "connector"
+            })
+          )
+        }
+        yield* notConnectedYet(context, session)
+        const now = yield* Clock.currentTimeMillis
+        const wait = context.sessions.attempt(session.id, now, session.expiresAt)
+        if (Option.isSome(wait)) {
+          return yield* Effect.fail(
+            new TooManyRequests({
+              code: "too_many_requests",
+              message: `Too many attempts with this connect session; try again in ${wait.value} s.`,
+              retryAfterSeconds: wait.value
+            })
+          )
+        }
+        const weft = yield* Weft.Weft
+        const { integration } = yield* api(
+          weft.integrations.connect({ connector: connector.id, tenant: session.tenant, credentials: payload.credentials })
+        )
+        context.sessions.markConnected(session.id, integration.id, session.expiresAt)
+        return { integrationId: integration.id, connector: integration.connector, tenant: integration.tenant, status: integration.status }
+      }))
+    .handle("authorize", ({ path, payload }) =>
+      Effect.gen(function*() {
+        const context = yield* ApiServerContext
+        const session = yield* CurrentSession
+        const connector = yield* inScope(context, session, path.connector)
+        if (connector.auth.kind !== "oauth2") {
+          return yield* Effect.fail(
+            new BadRequest({
+              code: "invalid_input",
+              message: `${connector.name} does not use OAuth: submit its credential form with POST /connect/integrations.`,
+              path: "connector"
+            })
+          )
+        }
+        if (context.publicUrl === undefined) {
+          return yield* Effect.fail(
+            new BadRequest({
+              code: "invalid_input",
+              message: "OAuth needs the API's public URL for the provider to redirect to: set the server's `publicUrl` option."
+            })
+          )
+        }
+        if (payload.returnUrl !== undefined && !isWebUrl(payload.returnUrl)) {
+          return yield* Effect.fail(
+            new BadRequest({ code: "invalid_input", message: "returnUrl must be an absolute http(s) URL.", path: "returnUrl" })
+          )
+        }
+        yield* notConnectedYet(context, session)
+        const now = yield* Clock.currentTimeMillis
+        const state = context.signer.state({
+          sessionId: session.id,
+          tenant: session.tenant,
+          connector: connector.id,
+          expiresAt: Math.min(session.expiresAt, now + CONSENT_MS),
+          returnUrl: payload.returnUrl
+        })
+        return { url: Auth.authorizationUrl(connector.auth, { redirectUri: redirectUri(context.publicUrl), state }) }
+      })))

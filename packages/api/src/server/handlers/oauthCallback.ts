@@ -1,0 +1,119 @@
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import { Auth } from "@weft/core/connector"
+import { Weft } from "@weft/core/host"
+import { BadRequest } from "../../definition/errors.js"
+import { WeftApi } from "../../WeftApi.js"
+import { ApiServerContext } from "../context.js"
+import { toApi } from "../errors.js"
+import { redirectUri } from "./connect.js"
+
+/**
+ * How an OAuth authorisation ended, as the page that opened the consent
+ * window learns it (`postMessage`, type `weft:oauth`) or as query parameters
+ * of the `returnUrl`. Never holds a token.
+ */
+export type OAuthResult =
+  | { readonly type: "weft:oauth"; readonly status: "connected"; readonly integrationId: string; readonly connector: string }
+  | {
+    readonly type: "weft:oauth"
+    readonly status: "error"
+    readonly connector: string
+    readonly code: string
+    readonly message: string
+    readonly resolution: string
+  }
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]!)
+
+// `<` escaped so the JSON cannot close the script element.
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c")
+
+const page = (result: OAuthResult) => {
+  const text = result.status === "connected" ? "Connected. You can close this window." : `${result.message} ${result.resolution}`
+  return HttpServerResponse.html(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${result.status === "connected" ? "Connected" : "Not connected"}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; margin: 2rem"><p role="status">${escapeHtml(text)}</p>
+<script type="application/json" id="weft-oauth-result">${scriptJson(result)}</script>
+<script>
+  const result = JSON.parse(document.getElementById("weft-oauth-result").textContent);
+  if (window.opener) { window.opener.postMessage(result, "*"); window.close(); }
+</script></body></html>`)
+}
+
+const redirect = (returnUrl: string, result: OAuthResult) => {
+  const url = new URL(returnUrl)
+  url.searchParams.set("weft_status", result.status)
+  url.searchParams.set("weft_connector", result.connector)
+  if (result.status === "connected") url.searchParams.set("weft_integration_id", result.integrationId)
+  else {
+    url.searchParams.set("weft_error_code", result.code)
+    url.searchParams.set("weft_error_message", result.message)
+    url.searchParams.set("weft_error_resolution", result.resolution)
+  }
+  return HttpServerResponse.redirect(url.toString(), { status: 302 })
+}
+
+const badState = new BadRequest({
+  code: "invalid_input",
+  message: "The OAuth state is missing, altered or expired: start the connection again from the connect screen.",
+  path: "state"
+})
+
+export const OAuthCallbackLive = HttpApiBuilder.group(WeftApi, "oauthCallback", (handlers) =>
+  handlers.handle("callback", ({ urlParams }) =>
+    Effect.gen(function*() {
+      const context = yield* ApiServerContext
+      const state = urlParams.state === undefined ? Option.none() : context.signer.readState(urlParams.state)
+      const now = yield* Clock.currentTimeMillis
+      if (Option.isNone(state) || state.value.expiresAt <= now) return yield* Effect.fail(badState)
+      const { connector: connectorId, returnUrl, sessionId, tenant } = state.value
+      const connector = context.connectors.find((c) => c.id === connectorId)
+      if (connector === undefined || connector.auth.kind !== "oauth2" || context.publicUrl === undefined) {
+        return yield* Effect.fail(badState)
+      }
+      const fail = (code: string, message: string, resolution: string): OAuthResult => ({
+        type: "weft:oauth",
+        status: "error",
+        connector: connectorId,
+        code,
+        message,
+        resolution
+      })
+      const outcome: OAuthResult = yield* Effect.gen(function*() {
+        if (urlParams.error !== undefined || urlParams.code === undefined) {
+          return fail(
+            urlParams.error === "access_denied" ? "access_denied" : "authorization_failed",
+            `${connector.name} did not grant access${urlParams.error === undefined ? "" : ` (${urlParams.error})`}.`,
+            "Start again and approve the access Weft asks for."
+          )
+        }
+        const connectedBefore = context.sessions.connected(sessionId)
+        if (connectedBefore !== undefined) {
+          return fail("session_used", "This connect session already connected an integration.", "Ask for a new connect session.")
+        }
+        const auth = connector.auth as Auth.OAuth2<unknown>
+        const tokens = yield* Auth.exchangeCode(auth, connector.id, { code: urlParams.code, redirectUri: redirectUri(context.publicUrl!) })
+        const credentials = yield* Effect.orDie(connector.credentials.encode(auth.withTokens({}, tokens)))
+        const weft = yield* Weft.Weft
+        const { integration } = yield* weft.integrations.connect({ connector: connector.id, tenant, credentials })
+        context.sessions.markConnected(sessionId, integration.id, state.value.expiresAt)
+        return { type: "weft:oauth", status: "connected", integrationId: integration.id, connector: connector.id } as const
+      }).pipe(
+        Effect.catchAll((error) =>
+          Effect.map(Effect.either(toApi(error)), (mapped) => {
+            const e = Either.isLeft(mapped) ? mapped.left : undefined
+            return e !== undefined && e._tag === "ConnectionRefused"
+              ? fail(e.code, e.message, e.resolution)
+              : fail("provider_unavailable", `${connector.name} could not be reached to finish the connection.`, "Try again in a few minutes.")
+          })
+        )
+      )
+      return returnUrl === undefined ? page(outcome) : redirect(returnUrl, outcome)
+    })))
