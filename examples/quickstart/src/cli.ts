@@ -16,6 +16,7 @@ import * as Demo from "./demo.js"
 import { DemoInputError } from "./errors.js"
 import * as Human from "./human.js"
 import * as JsonLines from "./jsonLines.js"
+import * as Serve from "./serve.js"
 import * as DemoStore from "./store.js"
 
 /**
@@ -74,13 +75,19 @@ const flags = {
       "Run Weft in a child process, kill it (SIGKILL) once mid-delivery, start it again on the same store, and check that nothing was lost. Needs a SQLite or PostgreSQL store."
     )
   ),
+  serve: Options.boolean("serve").pipe(
+    Options.withDescription(
+      "Instead of the scripted demo: start the fakes, Weft on the store and its management API (Swagger UI at /docs) with a verifying receiver, and run until Ctrl-C."
+    )
+  ),
+  port: integer("port", defaults.port, "With --serve: the API's port on 127.0.0.1 (0: any free port)."),
   seed: integer("seed", defaults.seed, "Seed of the fake company and of the mutations: the same seed gives the same demo."),
   timeout: integer("timeout", defaults.timeoutSeconds, `Seconds before the demo gives up with an error, ${limits.timeoutSeconds.min} to ${limits.timeoutSeconds.max}.`)
 }
 
 // @effect/cli's integer option reports "'abc' is not a integer" without naming the flag: the
 // numeric flags are looked at first, so the message says which one is wrong.
-const integerFlags = ["--employees", "--delta-rounds", "--seed", "--timeout"]
+const integerFlags = ["--employees", "--delta-rounds", "--seed", "--timeout", "--port"]
 
 /**
  * The first numeric flag whose value is not a whole number, as the error
@@ -118,6 +125,8 @@ export interface Flags {
   readonly json: boolean
   readonly store: string
   readonly crash: boolean
+  readonly serve: boolean
+  readonly port: number
   readonly seed: number
   readonly timeout: number
 }
@@ -206,6 +215,15 @@ class DemoNotPassed extends Data.TaggedError("DemoNotPassed")<{}> {}
 export const command = Command.make("demo", flags, (parsed) =>
   Effect.gen(function*() {
     const config = yield* toConfig(parsed)
+    if (parsed.serve) {
+      if (parsed.port < 0 || parsed.port > 65_535) {
+        return yield* new DemoInputError({ flag: "--port", detail: `must be from 0 to 65535, got ${parsed.port}` })
+      }
+      return yield* Serve.run({ port: parsed.port, employees: config.employees, seed: config.seed, store: config.store }).pipe(
+        Effect.tapError((failure) => Console.error(`Error: ${failure.message}`)),
+        Effect.mapError(() => new DemoNotPassed())
+      )
+    }
     const display = config.json ? JsonLines.make() : Human.make({ tty: process.stdout.isTTY === true })
     const ok = yield* Demo.run(config, display)
     if (!ok) return yield* new DemoNotPassed()

@@ -62,7 +62,8 @@ export const defaults = {
   deltaRounds: 2,
   seed: 7,
   timeoutSeconds: 300,
-  store: "sqlite:.weft/demo.db"
+  store: "sqlite:.weft/demo.db",
+  port: 8080
 } as const
 
 /**
