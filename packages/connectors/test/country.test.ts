@@ -17,6 +17,15 @@ describe("toIsoCountry", () => {
     expect(toIsoCountry("Côte d'Ivoire")).toBe("CI")
   })
 
+  it("reads the names people use that are not a country's name", () => {
+    expect(toIsoCountry("England")).toBe("GB")
+    expect(toIsoCountry("Scotland")).toBe("GB")
+    expect(toIsoCountry("Holland")).toBe("NL")
+    expect(toIsoCountry("South Korea")).toBe("KR")
+    expect(toIsoCountry("Vietnam")).toBe("VN")
+    expect(toIsoCountry("U.S.A.")).toBe("US")
+  })
+
   it("gives undefined for what it cannot recognise", () => {
     expect(toIsoCountry(undefined)).toBeUndefined()
     expect(toIsoCountry("")).toBeUndefined()

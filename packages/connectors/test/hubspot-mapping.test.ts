@@ -134,7 +134,9 @@ describe("HubSpot mapping", () => {
     // An ISO code is not repeated in rawValues.
     expect(contact("GB")).toEqual({ id: "501", addresses: [{ city: "Leeds", country: "GB" }], archived: false })
     // Text no code is found for stays out of the address, and in rawValues.
-    expect(contact("England")).toMatchObject({ addresses: [{ city: "Leeds" }], rawValues: { "addresses[0].country": "England" } })
+    expect(contact("England")).toMatchObject({ addresses: [{ city: "Leeds", country: "GB" }], rawValues: { "addresses[0].country": "England" } })
+    expect(contact("Atlantis")).toMatchObject({ addresses: [{ city: "Leeds" }], rawValues: { "addresses[0].country": "Atlantis" } })
+    expect(contact("Atlantis")["addresses"]).toEqual([{ city: "Leeds" }])
     const company = Mapping.company(record({ name: "Acme", industry: "RETAIL", country: "Deutschland" }))
     expect(company).toMatchObject({
       addresses: [{ country: "DE" }],

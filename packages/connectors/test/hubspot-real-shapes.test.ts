@@ -168,8 +168,8 @@ describe("HubSpot connector on real shapes", () => {
       expect(seen.get("United Kingdom")).toBe("GB")
       expect(seen.get("UK")).toBe("GB")
       expect(seen.get("Deutschland")).toBe("DE")
-      // A country no ISO code is found for is left out of the address; the text is kept.
+      // A constituent country reads as its state's code; the text is kept.
       expect(seen.has("England")).toBe(true)
-      expect(seen.get("England")).toBeUndefined()
+      expect(seen.get("England")).toBe("GB")
     }))
 })

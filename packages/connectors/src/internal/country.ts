@@ -9,6 +9,29 @@ import countries from "i18n-iso-countries"
  */
 const LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pt"] as const
 
+// Names people type for a country that are not its name: constituent
+// countries and old or informal names.
+const ALIASES: Readonly<Record<string, string>> = {
+  "england": "GB",
+  "scotland": "GB",
+  "wales": "GB",
+  "northern ireland": "GB",
+  "great britain": "GB",
+  "britain": "GB",
+  "holland": "NL",
+  "the netherlands": "NL",
+  "south korea": "KR",
+  "north korea": "KP",
+  "russia": "RU",
+  "vietnam": "VN",
+  "czechia": "CZ",
+  "turkey": "TR",
+  "uae": "AE",
+  "u.s.": "US",
+  "u.s.a.": "US",
+  "u.k.": "GB"
+}
+
 /**
  * The ISO 3166-1 alpha-2 code for a provider's country string, or
  * `undefined` when it is not recognisable (the caller keeps the raw string
@@ -23,6 +46,8 @@ export const toIsoCountry = (raw: string | undefined): string | undefined => {
     const alpha2 = countries.alpha3ToAlpha2(upper)
     if (alpha2 !== undefined) return alpha2
   }
+  const alias = ALIASES[text.toLowerCase().replace(/\s+/g, " ")]
+  if (alias !== undefined) return alias
   for (const language of LANGUAGES) {
     const alpha2 = countries.getSimpleAlpha2Code(text, language)
     if (alpha2 !== undefined) return alpha2
