@@ -14,8 +14,11 @@ const READY = 2
  */
 export interface Entry {
   readonly row: Mutable<Rows.OutboxEntry>
-  /** The attempts settles reported, oldest first; none until the first. */
-  log: Array<Rows.DeliveryAttempt> | undefined
+  /**
+   * The attempts settles reported: none until the first, then that one alone
+   * (most events take one attempt), then an array, oldest first.
+   */
+  log: Rows.DeliveryAttempt | Array<Rows.DeliveryAttempt> | undefined
   /** Queue position: insertion order, renewed when the entry is requeued. */
   seq: number
   /** Bumped on every (re)placement in a lane; older heap nodes are stale. */
@@ -84,9 +87,15 @@ const logAttempt = (entry: Entry, report: Rows.AttemptReport, outcome: Rows.Atte
     error: report.error,
     outcome
   }
-  if (entry.log === undefined) entry.log = [attempt]
-  else if (entry.log.push(attempt) > Rows.ATTEMPTS_KEPT) entry.log.shift()
+  const log = entry.log
+  if (log === undefined) entry.log = attempt
+  else if (!Array.isArray(log)) entry.log = [log, attempt]
+  else if (log.push(attempt) > Rows.ATTEMPTS_KEPT) log.shift()
 }
+
+/** An entry's attempts, oldest first. @internal */
+export const attemptsOf = (entry: Entry): ReadonlyArray<Rows.DeliveryAttempt> =>
+  entry.log === undefined ? [] : Array.isArray(entry.log) ? entry.log : [entry.log]
 
 /**
  * The outbox: entries in insertion order, per-key FIFOs of pending entries,

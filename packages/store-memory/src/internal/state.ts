@@ -3,7 +3,7 @@ import { Rows } from "@weft/core/store"
 import { reject } from "./attempt.js"
 import { clonePlain, type Mutable } from "./copy.js"
 import { MAX_GENERATION, Scopes } from "./fingerprints.js"
-import { type Entry, Outbox } from "./outbox.js"
+import { attemptsOf, type Entry, Outbox } from "./outbox.js"
 import { Tables } from "./tables.js"
 
 /** A run as kept: its row (whose `delivery` is ignored) and the store-owned counters. */
@@ -279,10 +279,10 @@ export class MemoryState {
   }
 
   attempts(id: string): Array<Rows.DeliveryAttempt> {
-    const log = this.outbox.get(id)?.log
-    if (log === undefined) return []
+    const entry = this.outbox.get(id)
+    if (entry === undefined) return []
     const out: Array<Rows.DeliveryAttempt> = []
-    for (const attempt of log) {
+    for (const attempt of attemptsOf(entry)) {
       const copy: Mutable<Rows.DeliveryAttempt> = { at: attempt.at, durationMs: attempt.durationMs, outcome: attempt.outcome }
       if (attempt.statusCode !== undefined) copy.statusCode = attempt.statusCode
       if (attempt.error !== undefined) copy.error = attempt.error
