@@ -27,7 +27,7 @@
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { BambooHR } from "@weft/connectors"
-import { Weft } from "@weft/core/host"
+import { Api, Weft } from "@weft/core/host"
 import { Vault } from "@weft/core/vault"
 import { SinkWebhook } from "@weft/sink-webhook"
 import { BambooHRFake } from "@weft/testing"
@@ -88,7 +88,7 @@ const runOurs = async (fake: BambooHRFake.Fake, store: BenchStore, receiver: Rec
     const profile = await profiler?.stop()
     const peak = peakRssMB()
     const run = await runtime.runPromise(weft.runs.get(runId))
-    if (run.syncId !== syncs[0]!.id || run.status !== "succeeded") throw new Error(`the initial run ended ${run.status}: ${run.errors.join("; ")}`)
+    if (run.syncId !== syncs[0]!.id || run.status !== "succeeded") throw new Error(`the initial run ended ${run.status}: ${run.errors.map(Api.describeIssue).join("; ")}`)
     const counts = await receiver.counts()
     const events = run.delivery.recordEvents + 3 // + processed, allEmitted, allConsumed
     if (counts.ids !== events || counts.rejected > 0) {
