@@ -9,10 +9,13 @@ import type * as Layer from "effect/Layer"
 
 /**
  * Serves the browser assets next to the Weft API: the audit page at
- * `<path>/` and the `<weft-connect>` element's script at
- * `<path>/weft-connect.js`. The files are static; the page asks for an API
- * key and keeps it in memory only (never in the URL, a cookie or browser
- * storage), and sends it as a bearer token to the API.
+ * `<path>/` (`<path>` redirects there) and the `<weft-connect>` element's
+ * script at `<path>/weft-connect.js`, with a strict Content Security Policy.
+ * The files are static; the page finds the API one level above it
+ * (`/ui/` → `/`), asks for an API key and keeps it in memory only (never in
+ * the URL, a cookie or browser storage), and sends it as a bearer token. A
+ * host with its own admin login can serve the files itself and proxy the
+ * API instead (the package's README, "Audit page").
  *
  * @since 0.1.0
  */
