@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto"
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { createServer } from "node:http"
 import { tmpdir } from "node:os"
@@ -10,6 +10,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import type { WeftApi } from "@weft/api"
 import { WeftApiServer } from "@weft/api"
 import { BambooHR, HubSpot } from "@weft/connectors"
 import { Weft } from "@weft/core/host"
@@ -249,4 +250,98 @@ export const nextConnectEvent = async (page: Page, type: string, after = 0): Pro
     { timeout: 60_000 }
   )
   return ((await handle.jsonValue()) as RecordedEvent).detail
+}
+
+// The audit page's tests.
+
+/**
+ * Connects BambooHR (the fake's admin key) for `tenant` through a connect
+ * session, as `<weft-connect>` would; resolves to the integration's id. The
+ * configured sync's initial run starts at once.
+ */
+export const connectBamboo = async (s: Stack, options: { readonly tenant?: string } = {}): Promise<string> => {
+  const token = await s.session({ tenant: options.tenant ?? "acme", connectors: ["bamboohr"] })
+  const connected = await s.api(
+    "POST",
+    "/connect/integrations",
+    { connector: "bamboohr", credentials: { companyDomain: "acme", apiKey: BambooHRFake.keys.admin } },
+    token
+  )
+  if (connected.status !== 201) throw new Error(`connect: ${connected.status} ${JSON.stringify(connected.json)}`)
+  return connected.json.integrationId as string
+}
+
+/** Asks `get` again (every 200 ms) until `done` holds; resolves to the answer that satisfied it. */
+export const until = async <A>(what: string, get: () => Promise<A>, done: (a: A) => boolean, timeoutMs = 90_000): Promise<A> => {
+  const deadline = performance.now() + timeoutMs
+  let last: A | undefined
+  for (;;) {
+    last = await get()
+    if (done(last)) return last
+    if (performance.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; last ${JSON.stringify(last)}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+/**
+ * The sync of `integrationId` once its newest run has finished and every
+ * event of it was delivered: `{ sync, run }` as the API shows them.
+ */
+export const settledRun = async (
+  s: Stack,
+  integrationId: string
+): Promise<{ readonly sync: typeof WeftApi.Sync.Encoded; readonly run: typeof WeftApi.Run.Encoded }> => {
+  const syncs = await until("the sync", () => s.api("GET", `/syncs?integrationId=${integrationId}`), (r) => r.json.items.length > 0)
+  const sync = syncs.json.items[0]
+  const runs = await until(
+    "a settled run",
+    () => s.api("GET", `/runs?syncId=${sync.id}&limit=1`),
+    (r) => r.json.items[0] !== undefined && r.json.items[0].status !== "running" && r.json.items[0].delivery.allConsumed
+  )
+  return { sync, run: runs.json.items[0] }
+}
+
+/**
+ * {@link axeViolations} on a page whose CSP allows only its own scripts:
+ * axe-core goes in through the DevTools protocol, which no CSP governs,
+ * rather than as a script tag.
+ */
+export const axeViolationsUnderCsp = async (page: Page): Promise<ReadonlyArray<string>> => {
+  if (!(await page.evaluate(() => "axe" in globalThis))) {
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve("axe-core"), "utf8"))
+  }
+  return axeViolations(page)
+}
+
+/**
+ * Records what the page reports as wrong: uncaught errors and CSP
+ * violations. Call before the first navigation.
+ */
+export const pageProblems = async (page: Page): Promise<() => ReadonlyArray<string>> => {
+  const problems: Array<string> = []
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`))
+  await page.exposeFunction("__weftCspViolation", (text: string) => problems.push(`CSP: ${text}`))
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      void (globalThis as unknown as { __weftCspViolation: (t: string) => void }).__weftCspViolation(`${e.violatedDirective} ${e.blockedURI}`)
+    })
+  })
+  return () => problems
+}
+
+/** Opens the audit page at `/ui/` and signs in with `key` (default: the admin key). */
+export const signInToAudit = async (page: Page, url: string, key: string = ADMIN_KEY): Promise<void> => {
+  await page.goto(`${url}/ui/`)
+  await page.getByLabel("API key").fill(key)
+  await page.getByRole("button", { name: "Sign in" }).click()
+}
+
+/** Runs `f`; when it fails, saves a screenshot as `<name>-failed.png` first (the state the failure saw). */
+export const shotOnFailure = async <A>(page: Page, name: string, f: () => Promise<A>): Promise<A> => {
+  try {
+    return await f()
+  } catch (error) {
+    await screenshot(page, `${name}-failed`).catch(() => undefined)
+    throw error
+  }
 }
