@@ -40,14 +40,17 @@ const summary = (messages: ReadonlyArray<string>): string => {
     : said.join("; ")
 }
 
-// The deepest issues say the most (a union's shallow ones only list its members);
-// when they name several values (the members of a union of objects), `path` is
-// what they have in common.
+// A value that was sent but is wrong says more than one a union's other
+// member misses, and the deepest issues say the most (a union's shallow ones
+// only list its members); when they name several values, `path` is what they
+// have in common.
 const toBadRequest = (method: string, error: HttpApiDecodeError): BadRequest => {
   const where = method === "GET" || method === "DELETE" || method === "HEAD" ? "query" : "body"
-  const depth = Math.max(0, ...error.issues.map((issue: Issue) => issue.path.length))
+  const present = error.issues.filter((issue: Issue) => issue._tag !== "Missing")
+  const issues = present.length > 0 ? present : error.issues
+  const depth = Math.max(0, ...issues.map((issue: Issue) => issue.path.length))
   const byPath = new Map<string, { readonly path: ReadonlyArray<PropertyKey>; readonly messages: Array<string> }>()
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     if (issue.path.length !== depth) continue
     const key = pathOf(where, issue.path)
     const entry = byPath.get(key) ?? { path: issue.path, messages: [] }
