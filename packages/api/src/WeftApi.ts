@@ -22,7 +22,7 @@ import { SyncsGroup } from "./definition/groups/syncs.js"
  * @example
  * ```ts
  * import * as OpenApi from "@effect/platform/OpenApi"
- * import { WeftApi } from "@weft/api/WeftApi"
+ * import { WeftApi } from "@weft/api"
  *
  * const document = OpenApi.fromApi(WeftApi.WeftApi) // OpenAPI 3.1, as served at /openapi.json
  * ```

@@ -125,11 +125,20 @@ describe("request bodies the API cannot read", () => {
       expectError(yield* call(h, "POST", "/integrations/int_x/passthrough", { rawBody: deep(98), headers: json }), 404, "NotFound")
     }))
 
+  it.scoped("no body at all: an endpoint whose fields are all optional takes none, one with required fields names them", () =>
+    Effect.gen(function*() {
+      const h = yield* harness()
+      const { sync } = yield* connectedBamboo(h)
+      expectOk(yield* call(h, "POST", `/syncs/${sync.id}/trigger`), 202)
+      expectOk(yield* call(h, "POST", `/destinations/${sync.destinationId}/disable`), 204)
+      expectBadRequest(yield* call(h, "POST", "/connect-sessions"), "body.tenant")
+    }))
+
   it.scoped("400 naming the value for bodies of the wrong shape, type or values; none is repeated back", () =>
     Effect.gen(function*() {
       const h = yield* harness()
       const post = (path: string, rawBody: string) => call(h, "POST", path, { rawBody, headers: json })
-      for (const body of ["", "null", "[]", "\"acme\"", "42", "true"]) {
+      for (const body of ["null", "[]", "\"acme\"", "42", "true"]) {
         expectBadRequest(yield* post("/connect-sessions", body), "body")
       }
       expectBadRequest(yield* call(h, "POST", "/connect-sessions", { rawBody: "tenant: acme", headers: { "content-type": "text/plain" } }), "body")

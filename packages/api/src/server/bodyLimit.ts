@@ -92,7 +92,9 @@ const withBody = (request: HttpServerRequest.HttpServerRequest, bytes: Uint8Arra
   const decodeError = (cause: unknown) => new HttpServerError.RequestError({ request, reason: "Decode", cause })
   return Object.create(request, {
     text: { get: () => Effect.succeed(text) },
-    json: { get: () => Effect.try({ try: () => (text === "" ? null : JSON.parse(text)), catch: decodeError }) },
+    // No body reads as `{}`: an endpoint whose fields are all optional needs none
+    // (`POST /syncs/{id}/trigger`), and one with required fields names them.
+    json: { get: () => Effect.try({ try: () => (text.trim() === "" ? {} : JSON.parse(text)), catch: decodeError }) },
     urlParamsBody: { get: () => Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: decodeError }) },
     arrayBuffer: { get: () => Effect.succeed(bytes.slice().buffer) },
     stream: { get: () => Stream.succeed(bytes) }

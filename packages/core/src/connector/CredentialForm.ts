@@ -26,7 +26,8 @@ export const HelpUrlId: unique symbol = Symbol.for("@weft/core/connector/Credent
  *
  * @example
  * ```ts
- *  * import { CredentialForm } from "@weft/core/connector"
+ * import * as Schema from "effect/Schema"
+ * import { CredentialForm } from "@weft/core/connector"
  *
  * const Credentials = Schema.Struct({
  *   apiKey: Schema.Redacted(Schema.String).annotations({
