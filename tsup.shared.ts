@@ -8,12 +8,12 @@ import type { Options } from "tsup"
  */
 export const entries = (dir: string): Options => {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-    exports: Record<string, { "@weft/source": string } | string | null>
+    exports: Record<string, { "@weft/source"?: string } | string | null>
   }
   const entry: Record<string, string> = {}
   for (const target of Object.values(pkg.exports)) {
-    // `null` hides a path; a plain string points at a built asset (not a tsup entry).
-    if (target === null || typeof target === "string") continue
+    // `null` hides a path; a string, or a target without a source, is a built asset (not a tsup entry).
+    if (target === null || typeof target === "string" || target["@weft/source"] === undefined) continue
     const src = target["@weft/source"]
     entry[src.replace(/^\.\/src\//, "").replace(/\.ts$/, "")] = src
   }
