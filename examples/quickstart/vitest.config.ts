@@ -1,4 +1,5 @@
 import { defineProject, mergeConfig } from "vitest/config"
 import { shared } from "../../vitest.shared.js"
 
-export default mergeConfig(shared, defineProject({}))
+// The browser test needs Chromium: it runs with `npm run test:browser` (vitest.browser.config.ts).
+export default mergeConfig(shared, defineProject({ test: { exclude: ["test/browser/**", "**/node_modules/**"] } }))

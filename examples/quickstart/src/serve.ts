@@ -4,7 +4,10 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { join } from "node:path"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import { WeftApiServer } from "@weft/api"
+import { AuditUi } from "@weft/connect-ui"
 import { BambooHR, HubSpot } from "@weft/connectors"
 import { Weft } from "@weft/core/host"
 import { Vault } from "@weft/core/vault"
@@ -16,6 +19,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type { StoreChoice } from "./config.js"
+import * as ConnectPage from "./connectPage.js"
 import { DemoFailure } from "./errors.js"
 import * as LocalReceiver from "./receiver.js"
 import * as DemoStore from "./store.js"
@@ -55,8 +59,10 @@ export const banner = (options: {
   readonly receiver: string
 }): string =>
   [
-    "Weft is serving its management API.",
+    "Weft is serving its management API, the connect component and the audit page.",
     "",
+    `  connect page    ${options.url}/   (a host page with <weft-connect>)`,
+    `  audit page      ${options.url}/ui/   (sign in with the admin API key)`,
     `  API             ${options.url}`,
     `  Swagger UI      ${options.url}/docs`,
     `  OpenAPI         ${options.url}/openapi.json`,
@@ -74,6 +80,41 @@ export const banner = (options: {
     "",
     "Press Ctrl-C to stop."
   ].join("\n")
+
+// The browser assets, built from the sources into the demo's folder: the
+// demo runs without a build step.
+const buildAssets = (dir: string) =>
+  Effect.tryPromise({
+    try: async () => {
+      const build: string = import.meta.resolve("@weft/connect-ui/build.mjs")
+      const { bundle } = (await import(build)) as { bundle: (dir: string) => Promise<unknown> }
+      await bundle(dir)
+      return dir
+    },
+    catch: (error) => new DemoFailure({ reason: "setup", detail: `The connect component could not be built: ${String(error)}` })
+  })
+
+// The host's side of the demo: its page, and the backend route that mints a
+// connect session for it (with the admin key, which never reaches the page).
+const demoRoutes = (options: { readonly url: string; readonly adminKey: string; readonly companyDomain: string; readonly bambooKey: string }) =>
+  HttpApiBuilder.Router.use((router) =>
+    Effect.gen(function*() {
+      yield* router.get("/", Effect.succeed(HttpServerResponse.html(ConnectPage.html(options))))
+      yield* router.get("/demo/page.js", Effect.succeed(HttpServerResponse.text(ConnectPage.script, { contentType: "text/javascript; charset=utf-8" })))
+      yield* router.post(
+        "/demo/session",
+        Effect.promise(async () => {
+          const response = await fetch(`${options.url}/connect-sessions`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${options.adminKey}`, "content-type": "application/json" },
+            body: JSON.stringify({ tenant: "acme" })
+          })
+          const body = (await response.json()) as { token?: string }
+          return HttpServerResponse.unsafeJson({ token: body.token }, { status: response.status === 201 ? 200 : 502 })
+        })
+      )
+    })
+  )
 
 /**
  * Serves until interrupted.
@@ -120,8 +161,13 @@ export const run = (config: ServeConfig): Effect.Effect<void, DemoFailure> =>
       )
       const address = (yield* Effect.provide(HttpServer.HttpServer, server)).address as HttpServer.TcpAddress
       const url = `http://127.0.0.1:${address.port}`
+      const assetsDir = yield* buildAssets(join(cwd, ".weft", "ui"))
       const api = HttpApiBuilder.serve().pipe(
-        Layer.provide(WeftApiServer.layer({ apiKeys: [Redacted.make(adminKey)], publicUrl: url })),
+        Layer.provide(Layer.mergeAll(
+          WeftApiServer.layer({ apiKeys: [Redacted.make(adminKey)], publicUrl: url }),
+          AuditUi.layer({ path: "/ui", assetsDir }),
+          demoRoutes({ url, adminKey, companyDomain: bamboo.companyDomain, bambooKey: BambooHRFake.keys.admin })
+        )),
         Layer.provide(weft),
         Layer.provide(Layer.succeedContext(server))
       )
