@@ -31,7 +31,12 @@ describe("the typed client", () => {
       const browser = yield* WeftApiClient.make({ baseUrl: h.url, token: Redacted.make(session.token) })
       const offered = yield* browser.connect.session()
       expect(offered.connectors.map((c) => c.id)).toEqual(["bamboohr"])
-      expect(offered.connectors[0]!.fields.find((f) => f.name === "apiKey")).toMatchObject({ secret: true, required: true })
+      expect(offered.connectors[0]!.fields.find((f) => f.name === "apiKey")).toMatchObject({
+        secret: true,
+        required: true,
+        title: "API key",
+        helpUrl: expect.stringContaining("bamboohr.com")
+      })
 
       // A wrong key: a typed 422 with the provider's reason and the resolution.
       const refused = yield* browser.connect

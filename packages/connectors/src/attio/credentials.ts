@@ -1,4 +1,5 @@
 import * as Schema from "effect/Schema"
+import { CredentialForm } from "@weft/core/connector"
 
 /**
  * What connecting an Attio workspace takes.
@@ -14,7 +15,11 @@ import * as Schema from "effect/Schema"
  * @category models
  */
 export const Credentials = Schema.Struct({
-  apiKey: Schema.Redacted(Schema.NonEmptyTrimmedString)
+  apiKey: Schema.Redacted(Schema.NonEmptyTrimmedString).annotations({
+    title: "Access token",
+    description: "In Attio: Workspace settings › Developers › New access token, with read access to records and objects.",
+    ...CredentialForm.helpUrl("https://docs.attio.com/rest-api/guides/authentication")
+  })
 })
 
 /**

@@ -1,4 +1,5 @@
 import * as Schema from "effect/Schema"
+import { CredentialForm } from "@weft/core/connector"
 
 /**
  * What an end user gives to connect BambooHR: their company's subdomain and
@@ -30,7 +31,13 @@ export const CompanyDomain = Schema.transform(
       input.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/.*$/, "").replace(/\.bamboohr\.com$/, ""),
     encode: (domain) => domain
   }
-).annotations({ identifier: "BambooHRCompanyDomain", title: "Company domain", examples: ["acme"] })
+).annotations({
+  identifier: "BambooHRCompanyDomain",
+  title: "Company domain",
+  description: "The first part of your BambooHR address: acme for https://acme.bamboohr.com",
+  examples: ["acme"],
+  ...CredentialForm.helpUrl("https://documentation.bamboohr.com/docs/getting-started")
+})
 
 /**
  * BambooHR credentials. The API key is created in BambooHR under the user's
@@ -43,7 +50,11 @@ export const Credentials = Schema.Struct({
   companyDomain: CompanyDomain,
   apiKey: Schema.Redacted(
     Schema.String.pipe(Schema.nonEmptyString({ message: () => "Paste the BambooHR API key; it must not be empty." }))
-  ).annotations({ title: "API key" })
+  ).annotations({
+    title: "API key",
+    description: "In BambooHR: your name (top right) › API Keys › Add New Key. It acts with your access level.",
+    ...CredentialForm.helpUrl("https://documentation.bamboohr.com/docs/getting-started")
+  })
 }).annotations({ identifier: "BambooHRCredentials" })
 
 /**

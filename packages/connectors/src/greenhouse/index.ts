@@ -1,4 +1,4 @@
-import { Auth, Connector } from "@weft/core/connector"
+import { Auth, Connector, CredentialForm } from "@weft/core/connector"
 import type { ProviderHttp } from "@weft/core/connector"
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
@@ -41,7 +41,9 @@ export const DEFAULT_BASE_URL = "https://harvest.greenhouse.io"
 export const Credentials = Schema.Struct({
   // Plain string inside: a refinement's parse error would quote the key.
   apiKey: Schema.Redacted(Schema.String).annotations({
-    description: "A Greenhouse Harvest API key with the List Candidates, List Applications and List Jobs permissions"
+    title: "Harvest API key",
+    description: "A Greenhouse Harvest API key with the List Candidates, List Applications and List Jobs permissions",
+    ...CredentialForm.helpUrl("https://developers.greenhouse.io/harvest.html#authentication")
   })
 })
 
