@@ -58,6 +58,9 @@ describe("<weft-connect> from the keyboard", () => {
         await expect.poll(() => focused(page)).toBe(`input#weft-field-companyDomain`)
 
         await page.keyboard.type("acme")
+        // A field's "where do I find this?" link comes after it (and its show/hide button).
+        await page.keyboard.press("Tab")
+        expect(await focused(page)).toMatch(/^a "Where do I find this\? \(Company domain/)
         await page.keyboard.press("Tab")
         expect(await focused(page)).toBe(`input#weft-field-apiKey`)
         await page.keyboard.type("not-the-key")
@@ -71,7 +74,7 @@ describe("<weft-connect> from the keyboard", () => {
         await page.keyboard.press("Enter")
         await expect.poll(() => key.getAttribute("type")).toBe("password")
 
-        await page.keyboard.press("Shift+Tab")
+        await tabTo(page, `input#weft-field-apiKey`, "Shift+Tab")
         await page.keyboard.press("Enter")
         await expect.poll(() => focused(page), { timeout: 30_000 }).toMatch(/^div "BambooHR did not accept the API key/)
         await page.keyboard.press("Tab")
