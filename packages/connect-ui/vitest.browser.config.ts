@@ -6,7 +6,7 @@ import { shared } from "../../vitest.shared.js"
  * Playwright (Debian's /usr/bin/chromium, or WEFT_CHROMIUM). One file at a
  * time: each starts a browser and a whole Weft behind its API.
  */
-export default mergeConfig(
+const config = mergeConfig(
   shared,
   defineConfig({
     root: import.meta.dirname,
@@ -20,3 +20,8 @@ export default mergeConfig(
     }
   })
 )
+
+// mergeConfig appends arrays: the shared `include` would bring the other tests in.
+config.test!.include = ["test/browser/**/*.test.ts"]
+
+export default config
