@@ -50,7 +50,7 @@ export class WeftApi extends HttpApi.make("weft")
 export * from "./definition/errors.js"
 export * from "./definition/security.js"
 export * from "./definition/views.js"
-export { AuthorizeInput, Connected, SessionView, SubmitCredentials } from "./definition/groups/connect.js"
+export { AuthorizeInput, Connected, type OAuthResult, SessionView, SubmitCredentials } from "./definition/groups/connect.js"
 export { PassthroughRequest, PassthroughResponse } from "./definition/groups/integrations.js"
 export { CreateSessionInput, CreatedSession } from "./definition/groups/sessions.js"
 export { CreateSyncInput, DestinationInput, ResyncInput, TriggerInput } from "./definition/groups/syncs.js"

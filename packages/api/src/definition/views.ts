@@ -1,4 +1,5 @@
 import * as Schema from "effect/Schema"
+import { Event as CoreEvent } from "@weft/core/events"
 
 /**
  * What the API returns. Times are ISO 8601 strings in UTC; no view ever
@@ -75,7 +76,7 @@ export class Sync extends Schema.Class<Sync>("Sync")({
  * @since 0.1.0
  * @category views
  */
-export const RunStatus = Schema.Literal("running", "succeeded", "partial", "failed", "cancelled")
+export const RunStatus = CoreEvent.RunStatus
 
 /**
  * @since 0.1.0
@@ -165,14 +166,7 @@ export class Run extends Schema.Class<Run>("Run")({
  * @since 0.1.0
  * @category views
  */
-export const EventType = Schema.Literal(
-  "record.new",
-  "record.changed",
-  "record.deleted",
-  "sync.events.processed",
-  "sync.events.allEmitted",
-  "sync.events.allConsumed"
-)
+export const EventType = Schema.Literal(...(CoreEvent.eventTypes as readonly [CoreEvent.EventType, ...Array<CoreEvent.EventType>]))
 
 /**
  * @since 0.1.0

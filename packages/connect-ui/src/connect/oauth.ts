@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import type { WeftApi } from "@weft/api"
 import { every } from "./clock.js"
 
 /**
@@ -9,17 +10,8 @@ import { every } from "./clock.js"
  * popup, at the API's origin, is believed.
  */
 
-/** What the callback page posts (see the API's OAuth callback). */
-export type OAuthMessage =
-  | { readonly type: "weft:oauth"; readonly status: "connected"; readonly integrationId: string; readonly connector: string }
-  | {
-    readonly type: "weft:oauth"
-    readonly status: "error"
-    readonly connector: string
-    readonly code: string
-    readonly message: string
-    readonly resolution: string
-  }
+/** What the callback page posts (the API's `OAuthResult`). */
+export type OAuthMessage = WeftApi.OAuthResult
 
 const isOAuthMessage = (data: unknown): data is OAuthMessage => {
   if (typeof data !== "object" || data === null) return false

@@ -57,6 +57,25 @@ export const AuthorizeInput = Schema.Struct({
 }).annotations({ identifier: "AuthorizeInput" })
 
 /**
+ * How an OAuth authorisation ended, as the callback page posts it to the
+ * window that opened the consent step (`postMessage`), or as the `weft_*`
+ * query parameters of the `returnUrl`. Never holds a token.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export type OAuthResult =
+  | { readonly type: "weft:oauth"; readonly status: "connected"; readonly integrationId: string; readonly connector: string }
+  | {
+    readonly type: "weft:oauth"
+    readonly status: "error"
+    readonly connector: string
+    readonly code: string
+    readonly message: string
+    readonly resolution: string
+  }
+
+/**
  * The connect endpoints, for the end user's browser with a connect-session
  * token.
  *

@@ -3,9 +3,8 @@ import * as Effect from "effect/Effect"
 import { Weft } from "@weft/core/host"
 import { WeftApi } from "../../WeftApi.js"
 import { api } from "../errors.js"
+import { DEFAULT_LIMIT, page } from "../paging.js"
 import * as Views from "../views.js"
-
-const DEFAULT_LIMIT = 50
 
 export const EventsLive = HttpApiBuilder.group(WeftApi, "events", (handlers) =>
   handlers
@@ -23,8 +22,7 @@ export const EventsLive = HttpApiBuilder.group(WeftApi, "events", (handlers) =>
           ...(urlParams.cursor === undefined ? {} : { after: urlParams.cursor }),
           limit: limit + 1
         }))
-        const items = rows.slice(0, limit).map(Views.event)
-        return rows.length > limit ? { items, next: items[items.length - 1]!.id } : { items }
+        return page(rows, limit, Views.event)
       }))
     .handle("attempts", ({ path }) =>
       Effect.flatMap(Weft.Weft, (weft) => api(weft.events.attempts(path.id))).pipe(

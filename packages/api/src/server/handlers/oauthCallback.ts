@@ -7,26 +7,11 @@ import * as Option from "effect/Option"
 import { Auth } from "@weft/core/connector"
 import { Weft } from "@weft/core/host"
 import { BadRequest } from "../../definition/errors.js"
+import type { OAuthResult } from "../../definition/groups/connect.js"
 import { WeftApi } from "../../WeftApi.js"
 import { ApiServerContext } from "../context.js"
 import { toApi } from "../errors.js"
 import { redirectUri } from "./connect.js"
-
-/**
- * How an OAuth authorisation ended, as the page that opened the consent
- * window learns it (`postMessage`, type `weft:oauth`) or as query parameters
- * of the `returnUrl`. Never holds a token.
- */
-export type OAuthResult =
-  | { readonly type: "weft:oauth"; readonly status: "connected"; readonly integrationId: string; readonly connector: string }
-  | {
-    readonly type: "weft:oauth"
-    readonly status: "error"
-    readonly connector: string
-    readonly code: string
-    readonly message: string
-    readonly resolution: string
-  }
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]!)

@@ -3,9 +3,8 @@ import * as Effect from "effect/Effect"
 import { Weft } from "@weft/core/host"
 import { WeftApi } from "../../WeftApi.js"
 import { api } from "../errors.js"
+import { DEFAULT_LIMIT, page } from "../paging.js"
 import * as Views from "../views.js"
-
-const DEFAULT_LIMIT = 50
 
 export const RunsLive = HttpApiBuilder.group(WeftApi, "runs", (handlers) =>
   handlers
@@ -13,7 +12,6 @@ export const RunsLive = HttpApiBuilder.group(WeftApi, "runs", (handlers) =>
       Effect.gen(function*() {
         const weft = yield* Weft.Weft
         const limit = urlParams.limit ?? DEFAULT_LIMIT
-        // One more than asked: whether there is a next page.
         const rows = yield* api(weft.runs.list({
           ...(urlParams.syncId === undefined ? {} : { syncId: urlParams.syncId }),
           ...(urlParams.integrationId === undefined ? {} : { integrationId: urlParams.integrationId }),
@@ -21,7 +19,6 @@ export const RunsLive = HttpApiBuilder.group(WeftApi, "runs", (handlers) =>
           ...(urlParams.cursor === undefined ? {} : { before: urlParams.cursor }),
           limit: limit + 1
         }))
-        const items = rows.slice(0, limit).map(Views.run)
-        return rows.length > limit ? { items, next: items[items.length - 1]!.id } : { items }
+        return page(rows, limit, Views.run)
       }))
     .handle("get", ({ path }) => Effect.flatMap(Weft.Weft, (weft) => api(weft.runs.get(path.id))).pipe(Effect.map(Views.run))))
