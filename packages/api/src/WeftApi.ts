@@ -8,6 +8,7 @@ import { IntegrationsGroup } from "./definition/groups/integrations.js"
 import { RunsGroup } from "./definition/groups/runs.js"
 import { SessionsGroup } from "./definition/groups/sessions.js"
 import { SyncsGroup } from "./definition/groups/syncs.js"
+import { badRequestForDecodeErrors } from "./definition/openapi.js"
 
 /**
  * The definition of Weft's management HTTP API: every endpoint with its
@@ -41,6 +42,7 @@ export class WeftApi extends HttpApi.make("weft")
   .add(DestinationsGroup)
   .annotate(OpenApi.Title, "Weft management API")
   .annotate(OpenApi.Version, "0.1.0")
+  .annotate(OpenApi.Transform, badRequestForDecodeErrors)
   .annotate(
     OpenApi.Description,
     "Connect integrations, subscribe their models to webhook destinations, audit sync runs and replay events. The host's backend authenticates with an API key; the end user's browser with a connect-session token."

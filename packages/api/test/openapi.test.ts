@@ -28,6 +28,9 @@ describe("the OpenAPI document", () => {
       expect(result.errors).toBeUndefined()
       expect(result.valid).toBe(true)
       expect(validator.version).toBe("3.1")
+      // 400 is documented as what the server answers: BadRequest, not the platform's decode error.
+      expect(served.text).not.toContain("HttpApiDecodeError")
+      expect(served.json.paths["/syncs"].post.responses["400"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/BadRequest" })
       // The document served is the one derived from the definition.
       expect(served.json).toEqual(JSON.parse(JSON.stringify(OpenApi.fromApi(WeftApi))))
     }))
