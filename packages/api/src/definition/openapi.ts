@@ -36,7 +36,17 @@ export const badRequestForDecodeErrors = (spec: Record<string, Json>): Record<st
   const schemas = out.components?.schemas
   if (schemas !== undefined) {
     delete schemas["HttpApiDecodeError"]
-    if (!JSON.stringify(out).includes("#/components/schemas/Issue\"")) delete schemas["Issue"]
+    // Then what only the decode error used (its issues and their paths).
+    for (let pruned = true; pruned;) {
+      pruned = false
+      const text = JSON.stringify(out)
+      for (const name of Object.keys(schemas)) {
+        if (!text.includes(`"#/components/schemas/${name}"`)) {
+          delete schemas[name]
+          pruned = true
+        }
+      }
+    }
   }
   for (const path of Object.values((out["paths"] ?? {}) as Record<string, Record<string, { responses?: Record<string, { description?: string }> }>>)) {
     for (const operation of Object.values(path)) {
