@@ -5,6 +5,7 @@ import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { BambooHR, HubSpot } from "@weft/connectors"
 import { Weft } from "@weft/core/host"
+import { Store } from "@weft/core/store"
 import { Vault } from "@weft/core/vault"
 import { SinkWebhook } from "@weft/sink-webhook"
 import { StoreMemory } from "@weft/store-memory"
@@ -61,7 +62,33 @@ export interface HarnessOptions {
   readonly maxBodyBytes?: number | undefined
   /** How the HubSpot fake's consent step answers (default `page`: a page whose buttons post the decision). */
   readonly consent?: "page" | "auto" | undefined
+  /** While `down` is true, every store operation fails with a `StoreError` (the memory store underneath). */
+  readonly outage?: { down: boolean } | undefined
 }
+
+// Every operation of the store, failing while the outage lasts. The detail
+// names a host, which must not reach an API answer.
+const withOutage = (outage: { down: boolean }) =>
+  Layer.effect(
+    Store.Store,
+    Effect.map(StoreMemory.make, (service) => {
+      const wrap = (value: unknown, path: string): unknown => {
+        if (typeof value === "function") {
+          return (...args: Array<unknown>) =>
+            Effect.suspend(() =>
+              outage.down
+                ? Effect.fail(new Store.StoreError({ op: path, detail: "connect ECONNREFUSED db.internal.example:5432" }))
+                : (value as (...a: Array<unknown>) => Effect.Effect<unknown, unknown>)(...args)
+            )
+        }
+        if (typeof value === "object" && value !== null) {
+          return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, wrap(child, path === "" ? key : `${path}.${key}`)]))
+        }
+        return value
+      }
+      return wrap(service, "") as Store.StoreService
+    })
+  )
 
 export const harness = (options: HarnessOptions = {}): Effect.Effect<Harness, unknown, Scope.Scope> =>
   Effect.gen(function*() {
@@ -78,7 +105,11 @@ export const harness = (options: HarnessOptions = {}): Effect.Effect<Harness, un
         clientSecret: Redacted.make(hubspot.clientSecret)
       })
     ]
-    const store = options.store === undefined ? StoreMemory.layer : StoreSqlite.layer({ filename: options.store.sqlite })
+    const store = options.outage !== undefined
+      ? withOutage(options.outage)
+      : options.store === undefined
+      ? StoreMemory.layer
+      : StoreSqlite.layer({ filename: options.store.sqlite })
     const weft = Weft.layer({
       connectors,
       syncs: {
