@@ -60,6 +60,13 @@ export interface Options {
    * must be registered with them. Required for OAuth connectors only.
    */
   readonly publicUrl?: string | undefined
+  /**
+   * Origins an OAuth `returnUrl` may point at: the host's pages that start an
+   * authorisation by redirect (default: the origin of `publicUrl`). Any
+   * other `returnUrl` is refused, so the callback cannot be used as an open
+   * redirect.
+   */
+  readonly returnOrigins?: ReadonlyArray<string> | undefined
   /** Largest request body accepted, in bytes (default 1 MiB); larger ones get 413. */
   readonly maxBodyBytes?: number | undefined
   /** Credential submissions a connect session may make per 10 minutes (default 10); more get 429. */
@@ -67,6 +74,7 @@ export interface Options {
 }
 
 const MIN_SECRET = 32
+const MIN_KEY = 16
 
 const context = (options: Options) =>
   Layer.effect(
@@ -75,6 +83,11 @@ const context = (options: Options) =>
       const weft = yield* Weft.Weft
       const connectors = yield* weft.connectors.list()
       if (options.apiKeys.length === 0) return yield* Effect.dieMessage("WeftApiServer: give at least one API key (apiKeys).")
+      if (options.apiKeys.some((key) => Redacted.value(key).trim().length < MIN_KEY)) {
+        return yield* Effect.dieMessage(
+          `WeftApiServer: every API key must be at least ${MIN_KEY} characters (an empty one usually means an unset variable).`
+        )
+      }
       if (options.sessionSecret !== undefined && Redacted.value(options.sessionSecret).length < MIN_SECRET) {
         return yield* Effect.dieMessage(`WeftApiServer: sessionSecret must be at least ${MIN_SECRET} characters.`)
       }
@@ -83,6 +96,7 @@ const context = (options: Options) =>
         sessions: makeSessionState({ attempts: options.submissionsPerSession ?? 10, windowMs: 10 * 60_000 }),
         connectors,
         publicUrl: options.publicUrl?.replace(/\/+$/, ""),
+        returnOrigins: options.returnOrigins ?? (options.publicUrl === undefined ? [] : [new URL(options.publicUrl).origin]),
         sessionTtlMs: Duration.toMillis(Duration.decode(options.sessionTtl ?? "30 minutes"))
       }
     })

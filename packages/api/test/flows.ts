@@ -152,15 +152,16 @@ export interface Visit {
   readonly headers: Headers
 }
 
-export const visit = (url: string, form?: Record<string, string>): Effect.Effect<Visit> =>
+export const visit = (url: string, form?: Record<string, string>, cookie?: string): Effect.Effect<Visit> =>
   Effect.promise(async () => {
+    const cookieHeader: Record<string, string> = cookie === undefined ? {} : { cookie }
     const response = await fetch(url, {
       redirect: "manual",
       ...(form === undefined
-        ? {}
+        ? { headers: cookieHeader }
         : {
           method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
+          headers: { ...cookieHeader, "content-type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams(form).toString()
         })
     })
@@ -190,6 +191,9 @@ export const throughConsent = (h: Harness, url: string, button: "Grant access" |
     return decided.location!
   })
 
+/** The `name=value` of the cookie an answer set (what a browser would send back). */
+export const browserCookie = (answer: Answer): string | undefined => answer.headers.get("set-cookie")?.split(";")[0]
+
 /** The result the callback page hands to the window that opened it. */
 export const pageResult = (page: string): Json => {
   const match = /<script type="application\/json" id="weft-oauth-result">([\s\S]*?)<\/script>/.exec(page)
@@ -211,6 +215,8 @@ export const authorizeHubSpot = (
     expectOk(started)
     const callback = yield* throughConsent(h, started.json.url, options.button)
     expect(callback.startsWith(`${h.url}/connect/oauth2/callback?`)).toBe(true)
-    const answer = yield* visit(callback)
-    return { url: started.json.url as string, callback, answer }
+    // The browser that started it sends back the cookie `authorize` set.
+    const cookie = browserCookie(started)
+    const answer = yield* visit(callback, undefined, cookie)
+    return { url: started.json.url as string, callback, answer, cookie }
   })

@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
 import {
   authorizeHubSpot,
+  browserCookie,
   call,
   expectBadRequest,
   expectError,
@@ -137,9 +138,34 @@ describe("OAuth 2 connect (HubSpot)", () => {
         "Conflict",
         "session_used"
       )
-      const again = yield* visit(first.callback)
+      const again = yield* visit(first.callback, undefined, first.cookie)
       expect(pageResult(again.page)).toMatchObject({ status: "error", code: "session_used" })
       expect((yield* call(h, "GET", "/integrations")).json.items.length).toBe(1)
+    }))
+
+  it.scoped("the callback connects only in the browser that started the authorisation (its cookie), and posts only to that page's origin", () =>
+    Effect.gen(function*() {
+      const h = yield* harness({ consent: "auto" })
+      const session = yield* newSession(h, { tenant: "acme", connectors: ["hubspot"] })
+      const started = yield* call(h, "POST", "/connect/oauth2/hubspot/authorize", {
+        token: session.token,
+        body: {},
+        headers: { origin: "https://app.example" }
+      })
+      expectOk(started)
+      expect(started.headers.get("set-cookie")).toMatch(/^weft_oauth=[\w-]+;.*HttpOnly/i)
+      const callback = yield* throughConsent(h, started.json.url)
+      // Someone else's browser (no cookie, or another one) completes the consent: nothing is connected.
+      for (const cookie of [undefined, "weft_oauth=another-browsers-nonce"]) {
+        const elsewhere = yield* visit(callback, undefined, cookie)
+        expect(pageResult(elsewhere.page)).toMatchObject({ status: "error", code: "state_mismatch" })
+      }
+      expect((yield* call(h, "GET", "/integrations")).json.items).toEqual([])
+      // The starting browser connects, and the page posts to the starting page's origin only.
+      const here = yield* visit(callback, undefined, browserCookie(started))
+      expect(pageResult(here.page)).toMatchObject({ status: "connected" })
+      expect(here.page).toContain(`postMessage(result, "https://app.example")`)
+      expect(here.headers.get("set-cookie")).toMatch(/^weft_oauth=;/)
     }))
 
   it.scoped("authorize: 400 for a form connector or a returnUrl that is not an http(s) URL", () =>
@@ -149,10 +175,11 @@ describe("OAuth 2 connect (HubSpot)", () => {
       const form = yield* call(h, "POST", "/connect/oauth2/bamboohr/authorize", { token: session.token, body: {} })
       expectBadRequest(form, "connector")
       expect(form.json.message).toContain("POST /connect/integrations")
-      for (const returnUrl of ["javascript:alert(1)", "/relative/path", "not a url"]) {
+      // Not a URL, or on an origin the server does not return to: the callback is no open redirect.
+      for (const returnUrl of ["javascript:alert(1)", "/relative/path", "not a url", "https://evil.example/phish"]) {
         expectBadRequest(
           yield* call(h, "POST", "/connect/oauth2/hubspot/authorize", { token: session.token, body: { returnUrl } }),
-          "returnUrl"
+          "body.returnUrl"
         )
       }
       expectBadRequest(

@@ -138,6 +138,20 @@ describe("POST /connect/integrations", () => {
       expect(oauth.json.message).toContain("/connect/oauth2/hubspot/authorize")
     }))
 
+  it.scoped("submissions sent at once with one session connect one integration; the others are 409", () =>
+    Effect.gen(function*() {
+      const h = yield* harness()
+      const session = yield* newSession(h)
+      const answers = yield* Effect.all(
+        Array.from({ length: 5 }, () =>
+          call(h, "POST", "/connect/integrations", { token: session.token, body: { connector: "bamboohr", credentials: bambooCredentials() } })),
+        { concurrency: "unbounded" }
+      )
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409])
+      for (const answer of answers.filter((a) => a.status === 409)) expect(answer.json.code).toBe("session_used")
+      expect((yield* call(h, "GET", "/integrations")).json.items.length).toBe(1)
+    }))
+
   it.scoped("409 session_used: a session connects one integration", () =>
     Effect.gen(function*() {
       const h = yield* harness()

@@ -134,6 +134,8 @@ export const harness = (options: HarnessOptions = {}): Effect.Effect<Harness, un
             apiKeys: [Redacted.make(ADMIN_KEY), Redacted.make(OLD_ADMIN_KEY)],
             sessionSecret: Redacted.make(SESSION_SECRET),
             publicUrl: publicUrl.value,
+            // The host's pages a redirect-based authorisation may come back to.
+            returnOrigins: [publicUrl.value, "https://app.example"],
             ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes })
           })),
           Layer.provide(weft)

@@ -10,6 +10,8 @@ export interface ServerContext {
   /** The API's public origin and path prefix, for OAuth redirect URIs; no trailing slash. */
   readonly publicUrl: string | undefined
   readonly sessionTtlMs: number
+  /** Origins an OAuth `returnUrl` may point at (default: the public URL's). */
+  readonly returnOrigins: ReadonlyArray<string>
 }
 
 export class ApiServerContext extends Context.Tag("@weft/api/ServerContext")<ApiServerContext, ServerContext>() {}

@@ -23,6 +23,14 @@ export interface OAuthState {
   readonly connector: string
   readonly expiresAt: number
   readonly returnUrl?: string | undefined
+  /** The origin of the page that started it: the callback posts its result there only. */
+  readonly openerOrigin?: string | undefined
+  /**
+   * SHA-256 (base64url) of the nonce in the starting browser's cookie: the
+   * callback connects only in that browser, so a consent URL sent to someone
+   * else cannot connect their account to the sender's tenant.
+   */
+  readonly browser: string
 }
 
 export interface Signer {
@@ -62,16 +70,28 @@ export const makeSigner = (key: Uint8Array): Signer => {
           ? Option.some({ id: p["id"], tenant: p["t"], connectors: p["c"] as Array<string>, expiresAt: p["e"] })
           : Option.none()),
     state: (state) =>
-      sign(STATE, { v: 1, s: state.sessionId, t: state.tenant, c: state.connector, e: state.expiresAt, r: state.returnUrl }),
+      sign(STATE, {
+        v: 1,
+        s: state.sessionId,
+        t: state.tenant,
+        c: state.connector,
+        e: state.expiresAt,
+        r: state.returnUrl,
+        o: state.openerOrigin,
+        b: state.browser
+      }),
     readState: (state) =>
       Option.flatMap(read(STATE, state), (p) =>
-        typeof p["s"] === "string" && typeof p["t"] === "string" && typeof p["c"] === "string" && typeof p["e"] === "number"
+        typeof p["s"] === "string" && typeof p["t"] === "string" && typeof p["c"] === "string" && typeof p["e"] === "number" &&
+          typeof p["b"] === "string"
           ? Option.some({
             sessionId: p["s"],
             tenant: p["t"],
             connector: p["c"],
             expiresAt: p["e"],
-            returnUrl: typeof p["r"] === "string" ? p["r"] : undefined
+            returnUrl: typeof p["r"] === "string" ? p["r"] : undefined,
+            openerOrigin: typeof p["o"] === "string" ? p["o"] : undefined,
+            browser: p["b"]
           })
           : Option.none())
   }
@@ -90,7 +110,15 @@ export const signingKey = (secret: Redacted.Redacted<string> | undefined): Uint8
  */
 export interface SessionState {
   readonly connected: (sessionId: string) => string | undefined
-  readonly markConnected: (sessionId: string, integrationId: string, expiresAt: number) => void
+  /**
+   * Takes the session for one connection attempt: false while another
+   * attempt of it is in flight or once it has connected. Checked and taken in
+   * one synchronous step, so concurrent submissions cannot both connect.
+   */
+  readonly claim: (sessionId: string) => boolean
+  /** Gives the session back after an attempt that did not connect. */
+  readonly release: (sessionId: string) => void
+  readonly markConnected: (sessionId: string, integrationId: string, expiresAt: number, now: number) => void
   /** Counts a submission; `Some(seconds)` to wait when over the limit. */
   readonly attempt: (sessionId: string, now: number, expiresAt: number) => Option.Option<number>
 }
@@ -98,14 +126,25 @@ export interface SessionState {
 export const makeSessionState = (limit: { readonly attempts: number; readonly windowMs: number }): SessionState => {
   const connected = new Map<string, { readonly integrationId: string; readonly expiresAt: number }>()
   const attempts = new Map<string, { readonly times: Array<number>; readonly expiresAt: number }>()
+  const inFlight = new Set<string>()
   const sweep = (now: number) => {
     for (const [id, entry] of connected) if (entry.expiresAt <= now) connected.delete(id)
     for (const [id, entry] of attempts) if (entry.expiresAt <= now) attempts.delete(id)
   }
   return {
     connected: (sessionId) => connected.get(sessionId)?.integrationId,
-    markConnected: (sessionId, integrationId, expiresAt) => {
+    claim: (sessionId) => {
+      if (inFlight.has(sessionId) || connected.has(sessionId)) return false
+      inFlight.add(sessionId)
+      return true
+    },
+    release: (sessionId) => {
+      inFlight.delete(sessionId)
+    },
+    markConnected: (sessionId, integrationId, expiresAt, now) => {
+      if (connected.size > 1024) sweep(now)
       connected.set(sessionId, { integrationId, expiresAt })
+      inFlight.delete(sessionId)
     },
     attempt: (sessionId, now, expiresAt) => {
       if (attempts.size > 1024) sweep(now)

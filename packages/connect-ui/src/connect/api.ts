@@ -50,14 +50,21 @@ export type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly o
 
 const text = (value: unknown): string => (typeof value === "string" ? value : "")
 
-const call = async <A>(base: string, token: string, method: "GET" | "POST", path: string, body?: unknown): Promise<Outcome<A>> => {
+const call = async <A>(
+  base: string,
+  token: string,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  credentials: RequestCredentials = "omit"
+): Promise<Outcome<A>> => {
   let response: Response
   try {
     response = await fetch(base.replace(/\/+$/, "") + path, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      credentials: "omit",
+      credentials,
       cache: "no-store"
     })
   } catch {
@@ -89,6 +96,8 @@ export const client = (base: string, token: string) => ({
       token,
       "POST",
       `/connect/oauth2/${encodeURIComponent(connector)}/authorize`,
-      returnUrl === undefined ? {} : { returnUrl }
+      returnUrl === undefined ? {} : { returnUrl },
+      // The API sets a cookie that ties the authorisation to this browser; the callback checks it.
+      "same-origin"
     )
 })

@@ -465,6 +465,16 @@ const make = <RS>(options: WeftOptions<RS>) =>
     const revalidate: WeftService["integrations"]["revalidate"] = (id) =>
       Effect.gen(function*() {
         const row = yield* getIntegration(id)
+        // Disabled means being disconnected: nothing may use it again.
+        if (row.status === "disabled") {
+          return yield* Effect.fail(
+            new ConnectionErrorClass({
+              code: "invalid_credentials",
+              message: `Integration ${id} is disabled${row.statusMessage === undefined ? "" : ` (${row.statusMessage})`}.`,
+              resolution: "Connect the account again."
+            })
+          )
+        }
         const opened = yield* integrations.open(row).pipe(
           Effect.catchTag("CredentialsUnavailableError", (e) =>
             Effect.fail(
@@ -485,6 +495,13 @@ const make = <RS>(options: WeftOptions<RS>) =>
         )
         const outcome = yield* Effect.either(opened.connector.check(opened.context))
         const now = yield* Clock.currentTimeMillis
+        // The check took a while: if the integration changed meanwhile
+        // (reconnected, disconnected), that change stands.
+        const current = yield* store.integrations.get(id)
+        if (Option.isNone(current) || current.value.updatedAt !== row.updatedAt) {
+          if (Either.isLeft(outcome)) return yield* Effect.fail(outcome.left)
+          return yield* Effect.map(getIntegration(id), integrationView)
+        }
         if (Either.isLeft(outcome)) {
           const refusal = outcome.left
           if (refusal.code !== "rate_limited" && refusal.code !== "provider_unavailable") {

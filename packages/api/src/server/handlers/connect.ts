@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from "node:crypto"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -61,6 +63,19 @@ export const notConnectedYet = (context: ServerContext, session: ConnectSession)
     )
 }
 
+/**
+ * The cookie that ties an OAuth authorisation to the browser that started
+ * it: `authorize` sets a random nonce, the state carries its hash, and the
+ * callback connects only when the browser it runs in sends the nonce back.
+ */
+export const OAUTH_COOKIE = "weft_oauth"
+
+export const browserBinding = (nonce: string): string => createHash("sha256").update(nonce).digest("base64url")
+
+/** Whether `url` is http(s) on one of the origins OAuth may return to. */
+export const allowedReturn = (context: ServerContext, url: string): boolean =>
+  isWebUrl(url) && context.returnOrigins.includes(new URL(url).origin)
+
 const isWebUrl = (text: string) => {
   try {
     const url = new URL(text)
@@ -111,14 +126,24 @@ export const ConnectLive = HttpApiBuilder.group(WeftApi, "connect", (handlers) =
             })
           )
         }
+        // One attempt at a time per session: a second one arriving while the
+        // provider checks the first is refused, not run in parallel.
+        if (!context.sessions.claim(session.id)) {
+          return yield* Effect.fail(
+            new Conflict({
+              code: "session_used",
+              message: "This connect session is connecting an integration already; wait for that attempt to finish."
+            })
+          )
+        }
         const weft = yield* Weft.Weft
         const { integration } = yield* api(
           weft.integrations.connect({ connector: connector.id, tenant: session.tenant, credentials: payload.credentials })
-        )
-        context.sessions.markConnected(session.id, integration.id, session.expiresAt)
+        ).pipe(Effect.onExit((exit) => (exit._tag === "Success" ? Effect.void : Effect.sync(() => context.sessions.release(session.id)))))
+        context.sessions.markConnected(session.id, integration.id, session.expiresAt, yield* Clock.currentTimeMillis)
         return { integrationId: integration.id, connector: integration.connector, tenant: integration.tenant, status: integration.status }
       }))
-    .handle("authorize", ({ path, payload }) =>
+    .handle("authorize", ({ path, payload, request }) =>
       Effect.gen(function*() {
         const context = yield* ApiServerContext
         const session = yield* CurrentSession
@@ -140,19 +165,38 @@ export const ConnectLive = HttpApiBuilder.group(WeftApi, "connect", (handlers) =
             })
           )
         }
-        if (payload.returnUrl !== undefined && !isWebUrl(payload.returnUrl)) {
+        if (payload.returnUrl !== undefined && !allowedReturn(context, payload.returnUrl)) {
           return yield* Effect.fail(
-            new BadRequest({ code: "invalid_input", message: "returnUrl must be an absolute http(s) URL.", path: "returnUrl" })
+            new BadRequest({
+              code: "invalid_input",
+              message: `returnUrl must be an absolute http(s) URL on one of these origins: ${context.returnOrigins.join(", ")} (the server's returnOrigins option).`,
+              path: "body.returnUrl"
+            })
           )
         }
         yield* notConnectedYet(context, session)
         const now = yield* Clock.currentTimeMillis
+        const nonce = randomBytes(18).toString("base64url")
+        const expiresAt = Math.min(session.expiresAt, now + CONSENT_MS)
+        const origin = request.headers["origin"]
         const state = context.signer.state({
           sessionId: session.id,
           tenant: session.tenant,
           connector: connector.id,
-          expiresAt: Math.min(session.expiresAt, now + CONSENT_MS),
-          returnUrl: payload.returnUrl
+          expiresAt,
+          returnUrl: payload.returnUrl,
+          openerOrigin: origin !== undefined && isWebUrl(origin) ? new URL(origin).origin : undefined,
+          browser: browserBinding(nonce)
         })
-        return { url: Auth.authorizationUrl(connector.auth, { redirectUri: redirectUri(context.publicUrl), state }) }
+        const url = Auth.authorizationUrl(connector.auth, { redirectUri: redirectUri(context.publicUrl), state })
+        return yield* HttpServerResponse.unsafeJson({ url }).pipe(
+          HttpServerResponse.setCookie(OAUTH_COOKIE, nonce, {
+            httpOnly: true,
+            sameSite: "lax",
+            secure: context.publicUrl.startsWith("https:"),
+            path: "/",
+            maxAge: `${Math.max(1, Math.ceil((expiresAt - now) / 1000))} seconds`
+          }),
+          Effect.orDie
+        )
       })))

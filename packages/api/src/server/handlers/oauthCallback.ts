@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
@@ -11,7 +12,7 @@ import type { OAuthResult } from "../../definition/groups/connect.js"
 import { WeftApi } from "../../WeftApi.js"
 import { ApiServerContext } from "../context.js"
 import { toApi } from "../errors.js"
-import { redirectUri } from "./connect.js"
+import { allowedReturn, browserBinding, OAUTH_COOKIE, redirectUri } from "./connect.js"
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" })[c]!)
@@ -19,7 +20,14 @@ const escapeHtml = (text: string) =>
 // `<` escaped so the JSON cannot close the script element.
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c")
 
-const page = (result: OAuthResult) => {
+const sameText = (a: string, b: string): boolean => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+// Posted only to the origin of the page that started the authorisation.
+const page = (result: OAuthResult, targetOrigin: string) => {
   const text = result.status === "connected" ? "Connected. You can close this window." : `${result.message} ${result.resolution}`
   return HttpServerResponse.html(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${result.status === "connected" ? "Connected" : "Not connected"}</title>
@@ -28,7 +36,7 @@ const page = (result: OAuthResult) => {
 <script type="application/json" id="weft-oauth-result">${scriptJson(result)}</script>
 <script>
   const result = JSON.parse(document.getElementById("weft-oauth-result").textContent);
-  if (window.opener) { window.opener.postMessage(result, "*"); window.close(); }
+  if (window.opener) { window.opener.postMessage(result, ${scriptJson(targetOrigin)}); window.close(); }
 </script></body></html>`)
 }
 
@@ -52,13 +60,13 @@ const badState = new BadRequest({
 })
 
 export const OAuthCallbackLive = HttpApiBuilder.group(WeftApi, "oauthCallback", (handlers) =>
-  handlers.handle("callback", ({ urlParams }) =>
+  handlers.handle("callback", ({ request, urlParams }) =>
     Effect.gen(function*() {
       const context = yield* ApiServerContext
       const state = urlParams.state === undefined ? Option.none() : context.signer.readState(urlParams.state)
       const now = yield* Clock.currentTimeMillis
       if (Option.isNone(state) || state.value.expiresAt <= now) return yield* Effect.fail(badState)
-      const { connector: connectorId, returnUrl, sessionId, tenant } = state.value
+      const { browser, connector: connectorId, openerOrigin, returnUrl, sessionId, tenant } = state.value
       const connector = context.connectors.find((c) => c.id === connectorId)
       if (connector === undefined || connector.auth.kind !== "oauth2" || context.publicUrl === undefined) {
         return yield* Effect.fail(badState)
@@ -79,16 +87,29 @@ export const OAuthCallbackLive = HttpApiBuilder.group(WeftApi, "oauthCallback", 
             "Start again and approve the access Weft asks for."
           )
         }
-        const connectedBefore = context.sessions.connected(sessionId)
-        if (connectedBefore !== undefined) {
-          return fail("session_used", "This connect session already connected an integration.", "Ask for a new connect session.")
+        // Only in the browser that started it (see OAUTH_COOKIE).
+        const nonce = request.cookies[OAUTH_COOKIE]
+        if (nonce === undefined || !sameText(browserBinding(nonce), browser)) {
+          return fail(
+            "state_mismatch",
+            `This ${connector.name} authorisation was started in another browser, or its cookie was blocked.`,
+            "Start the connection again from the connect screen, in this browser."
+          )
         }
-        const auth = connector.auth as Auth.OAuth2<unknown>
-        const tokens = yield* Auth.exchangeCode(auth, connector.id, { code: urlParams.code, redirectUri: redirectUri(context.publicUrl!) })
-        const credentials = yield* Effect.orDie(connector.credentials.encode(auth.withTokens({}, tokens)))
-        const weft = yield* Weft.Weft
-        const { integration } = yield* weft.integrations.connect({ connector: connector.id, tenant, credentials })
-        context.sessions.markConnected(sessionId, integration.id, state.value.expiresAt)
+        if (!context.sessions.claim(sessionId)) {
+          return fail("session_used", "This connect session connected an integration already, or is connecting one.", "Ask for a new connect session.")
+        }
+        const connected = Effect.gen(function*() {
+          const auth = connector.auth as Auth.OAuth2<unknown>
+          const tokens = yield* Auth.exchangeCode(auth, connector.id, { code: urlParams.code!, redirectUri: redirectUri(context.publicUrl!) })
+          const credentials = yield* Effect.orDie(connector.credentials.encode(auth.withTokens({}, tokens)))
+          const weft = yield* Weft.Weft
+          return yield* weft.integrations.connect({ connector: connector.id, tenant, credentials })
+        })
+        const { integration } = yield* connected.pipe(
+          Effect.onExit((exit) => (exit._tag === "Success" ? Effect.void : Effect.sync(() => context.sessions.release(sessionId))))
+        )
+        context.sessions.markConnected(sessionId, integration.id, state.value.expiresAt, yield* Clock.currentTimeMillis)
         return { type: "weft:oauth", status: "connected", integrationId: integration.id, connector: connector.id } as const
       }).pipe(
         Effect.catchAll((error) =>
@@ -100,5 +121,9 @@ export const OAuthCallbackLive = HttpApiBuilder.group(WeftApi, "oauthCallback", 
           })
         )
       )
-      return returnUrl === undefined ? page(outcome) : redirect(returnUrl, outcome)
+      // The cookie has done its work either way.
+      const response = returnUrl !== undefined && allowedReturn(context, returnUrl)
+        ? redirect(returnUrl, outcome)
+        : page(outcome, openerOrigin ?? new URL(context.publicUrl).origin)
+      return yield* Effect.orDie(HttpServerResponse.expireCookie(response, OAUTH_COOKIE, { path: "/" }))
     })))
